@@ -1,0 +1,96 @@
+# rhoresearch: `make` lists the targets. The two commands a new user needs: `make reports`, `make test`.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.rhoresearch-env
+DEMO_STAMP := data/demo/.generated
+PYTEST_ARGS ?=
+LAB_PORT ?= 8888
+
+.PHONY: help env data reports test verify lab lint format hooks lock clean check-python bench
+
+help: ## list the targets (this text)
+	@echo "rhoresearch: a reproducible research template for evidence on ethnic inequalities in health care"
+	@echo
+	@echo "  make reports   set everything up, then build every report in reports.yml on the demo data"
+	@echo "  make test      set everything up, then run the linter and every test"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+check-python: ## check that python3 is 3.11 or newer
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "rhoresearch needs Python 3.11 or newer: '$(PYTHON)' was not found on PATH"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { echo "rhoresearch needs Python 3.11 or newer: $(PYTHON) is $$($(PYTHON) -c 'import platform; print(platform.python_version())')"; exit 1; }
+
+env: ## make .venv from the lock, install the package editable, register the 'rhoresearch' kernel
+	@if [ -f $(STAMP) ] && ! $(PY) -c 'import rhoresearch' >/dev/null 2>&1; then \
+		echo "env: .venv is broken (its python cannot import rhoresearch): rebuilding"; rm -f $(STAMP); fi
+	@$(MAKE) --no-print-directory $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock | check-python
+	@echo "env: building $(VENV) from requirements.lock"
+	@rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m ipykernel install --prefix $(VENV) --name rhoresearch --display-name "Python (rhoresearch)" >/dev/null
+	@$(PY) -c 'import rhoresearch, papermill, statsmodels, seaborn' 
+	@touch $(STAMP)
+	@echo "env: ready ($(VENV), kernel 'rhoresearch')"
+
+data: env ## generate the demonstration data into data/demo (seeded: same seed, same bytes)
+	@$(MAKE) --no-print-directory $(DEMO_STAMP)
+
+$(DEMO_STAMP): $(STAMP) $(wildcard src/rhoresearch/demo*.py) $(wildcard data/reference/*)
+	$(PY) -m rhoresearch data
+	@touch $@
+
+reports: env data ## build every report listed in reports.yml (incremental; make -j2 reports runs two at once)
+	$(PY) -m rhoresearch build
+
+verify: env data ## rerun every built report into a temporary folder and check it reproduces (REPORT=id for one)
+	$(PY) -m rhoresearch verify $(if $(REPORT),$(REPORT),)
+
+test: env data ## run the linter, the unit and backtests, and the notebook tests (nbval)
+	$(VENV)/bin/ruff check src tests benchmarks notebooks
+	@rc=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests: that is a failure"; exit 1; fi; exit $$rc
+
+lab: env data ## start JupyterLab on the project kernel with the notebooks folder open
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --port=$(LAB_PORT) --MappingKernelManager.default_kernel_name=rhoresearch
+
+lint: env ## check code style (ruff) and that notebooks carry no outputs
+	$(VENV)/bin/ruff check src tests benchmarks notebooks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/nbstripout --verify notebooks/*.ipynb
+
+format: env ## format the code (ruff) and strip notebook outputs
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/nbstripout notebooks/*.ipynb
+
+hooks: env ## install the offline pre-commit hooks (ruff, nbstripout, large-file guard)
+	$(VENV)/bin/pre-commit install
+
+lock: check-python ## re-resolve requirements.lock from pyproject.toml (needs the package index)
+	@rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet "pip>=24" "pip-tools>=7.4"
+	.lock-venv/bin/pip-compile --quiet --upgrade --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links --no-emit-trusted-host -o requirements.lock pyproject.toml
+	@rm -rf .lock-venv
+	@echo "lock: requirements.lock refreshed; commit it with the change that needed it"
+
+clean: ## remove built reports, demo data and caches (keeps .venv; 'make clean-all' removes it too)
+	rm -rf reports .pytest_cache .ruff_cache build *.egg-info src/*.egg-info
+	find data/demo -mindepth 1 ! -name README.md -exec rm -rf {} +
+	find . -name __pycache__ -type d -prune -not -path './$(VENV)/*' -exec rm -rf {} +
+
+.PHONY: clean-all
+clean-all: clean ## also remove .venv
+	rm -rf $(VENV)
