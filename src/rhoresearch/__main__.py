@@ -25,7 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("data", help="generate the demonstration data into data/demo")
-    p.add_argument("--seed", type=int, default=None, help="seed (default: the project's fixed seed)")
+    p.add_argument(
+        "--seed", type=int, default=None, help="seed (default: the project's fixed seed)"
+    )
     p.add_argument("--only", nargs="*", help="generator names to run (default all)")
     p.set_defaults(func=_cmd_data)
     return parser

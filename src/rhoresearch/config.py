@@ -97,7 +97,9 @@ def relative_to_root(path: str | os.PathLike) -> str:
         return p.as_posix()
 
 
-def setup_logging(level: int | str = logging.INFO, *, log_file: str | os.PathLike | None = None) -> None:
+def setup_logging(
+    level: int | str = logging.INFO, *, log_file: str | os.PathLike | None = None
+) -> None:
     """Configure the ``rhoresearch`` logger for an entry point (command line, build).
 
     Plain ``time level name: message`` lines go to standard error and, if given, to ``log_file``.

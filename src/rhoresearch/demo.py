@@ -46,7 +46,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def generate_all(out_dir: Path | None = None, *, seed: int = DEFAULT_SEED, only: list[str] | None = None) -> dict:
+def generate_all(
+    out_dir: Path | None = None, *, seed: int = DEFAULT_SEED, only: list[str] | None = None
+) -> dict:
     """Run every demonstration-data generator and write ``data/demo/MANIFEST.json``.
 
     Parameters
@@ -74,12 +76,20 @@ def generate_all(out_dir: Path | None = None, *, seed: int = DEFAULT_SEED, only:
         sub_seed = int.from_bytes(hashlib.sha256(f"{seed}:{name}".encode()).digest()[:4], "big")
         logger.info("demo data: generating %s into %s (seed %d)", name, target, sub_seed)
         truths[name] = generate(target, seed=sub_seed)
-    files = sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name not in {"MANIFEST.json", ".generated", "README.md"})
+    files = sorted(
+        p
+        for p in out_dir.rglob("*")
+        if p.is_file() and p.name not in {"MANIFEST.json", ".generated", "README.md"}
+    )
     manifest = {
         "seed": seed,
         "generators": sorted(truths),
         "files": [
-            {"path": p.relative_to(out_dir).as_posix(), "bytes": p.stat().st_size, "sha256": _sha256(p)}
+            {
+                "path": p.relative_to(out_dir).as_posix(),
+                "bytes": p.stat().st_size,
+                "sha256": _sha256(p),
+            }
             for p in files
         ],
     }
