@@ -57,7 +57,11 @@ verify: env data ## rerun every built report into a temporary folder and check i
 	$(PY) -m rhoresearch verify $(if $(REPORT),$(REPORT),)
 
 test: env data ## run the linter, the unit and backtests, and the notebook tests (nbval)
-	$(VENV)/bin/ruff check src tests benchmarks notebooks
+	$(VENV)/bin/ruff check src tests benchmarks notebooks scripts
+	@$(MAKE) --no-print-directory pytest
+
+.PHONY: pytest
+pytest: # run pytest only (no set-up); "no tests collected" (exit 5) is a failure
 	@rc=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests: that is a failure"; exit 1; fi; exit $$rc
 
@@ -84,7 +88,8 @@ lock: check-python ## re-resolve requirements.lock from pyproject.toml (needs th
 	.lock-venv/bin/pip-compile --quiet --upgrade --extra dev --strip-extras --no-emit-index-url \
 		--no-emit-find-links --no-emit-trusted-host -o requirements.lock pyproject.toml
 	@rm -rf .lock-venv
-	@echo "lock: requirements.lock refreshed; commit it with the change that needed it"
+	$(PYTHON) scripts/sync_environment.py
+	@echo "lock: requirements.lock and environment.yml refreshed; commit it with the change that needed it"
 
 clean: ## remove built reports, demo data and caches (keeps .venv; 'make clean-all' removes it too)
 	rm -rf reports .pytest_cache .ruff_cache build *.egg-info src/*.egg-info
