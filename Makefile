@@ -11,6 +11,8 @@ STAMP := $(VENV)/.rhoresearch-env
 DEMO_STAMP := data/demo/.generated
 PYTEST_ARGS ?=
 LAB_PORT ?= 8888
+# A cheap check that .venv still works: finds (without importing) the packages the project runs on.
+export ENV_PROBE := import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in ("rhoresearch", "pandas", "papermill", "statsmodels", "seaborn", "nbval", "ipykernel", "nbconvert", "pandera")))
 
 .PHONY: help env data reports test verify lab lint format hooks lock clean check-python bench
 
@@ -27,8 +29,8 @@ check-python: ## check that python3 is 3.11 or newer
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { echo "rhoresearch needs Python 3.11 or newer: $(PYTHON) is $$($(PYTHON) -c 'import platform; print(platform.python_version())')"; exit 1; }
 
 env: ## make .venv from the lock, install the package editable, register the 'rhoresearch' kernel
-	@if [ -f $(STAMP) ] && ! $(PY) -c 'import rhoresearch' >/dev/null 2>&1; then \
-		echo "env: .venv is broken (its python cannot import rhoresearch): rebuilding"; rm -f $(STAMP); fi
+	@if [ -f $(STAMP) ] && ! $(PY) -c "$$ENV_PROBE" >/dev/null 2>&1; then \
+		echo "env: .venv is broken (its python or a locked package is missing): rebuilding"; rm -f $(STAMP); fi
 	@$(MAKE) --no-print-directory $(STAMP)
 
 $(STAMP): pyproject.toml requirements.lock | check-python
@@ -51,7 +53,25 @@ $(DEMO_STAMP): $(STAMP) $(wildcard src/rhoresearch/demo*.py) $(wildcard data/ref
 	@touch $@
 
 reports: env data ## build every report listed in reports.yml (incremental; make -j2 reports runs two at once)
-	$(PY) -m rhoresearch build
+	@$(MAKE) --no-print-directory _reports
+
+# The report targets come from a fragment generated from reports.yml (regenerated, and every
+# report's parameters revalidated, when reports.yml or a notebook changes). Each report is the file
+# target reports/<id>/manifest.json, depending on its notebook, its own entry of reports.yml
+# (reports/.config/<id>.json), src/rhoresearch/*.py and its inputs. Read only for `_reports`.
+BUILD_MK := reports/.build.mk
+ifneq ($(filter _reports,$(MAKECMDGOALS)),)
+-include $(BUILD_MK)
+endif
+
+$(BUILD_MK): reports.yml $(wildcard src/rhoresearch/build.py src/rhoresearch/_build_*.py) | $(STAMP)
+	$(PY) -m rhoresearch makefile --output $@
+
+.PHONY: _reports
+_reports: $(REPORT_MANIFESTS) reports/index.html
+
+reports/index.html: $(REPORT_MANIFESTS)
+	$(PY) -m rhoresearch index
 
 verify: env data ## rerun every built report into a temporary folder and check it reproduces (REPORT=id for one)
 	$(PY) -m rhoresearch verify $(if $(REPORT),$(REPORT),)
