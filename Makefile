@@ -33,7 +33,8 @@ env: ## make .venv from the lock, install the package editable, register the 'rh
 		echo "env: .venv is broken (its python or a locked package is missing): rebuilding"; rm -f $(STAMP); fi
 	@$(MAKE) --no-print-directory $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock | check-python
+$(STAMP): pyproject.toml requirements.lock
+	@$(MAKE) --no-print-directory check-python
 	@echo "env: building $(VENV) from requirements.lock"
 	@rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
@@ -64,7 +65,7 @@ ifneq ($(filter _reports,$(MAKECMDGOALS)),)
 -include $(BUILD_MK)
 endif
 
-$(BUILD_MK): reports.yml $(wildcard src/rhoresearch/build.py src/rhoresearch/_build_*.py) | $(STAMP)
+$(BUILD_MK): reports.yml $(wildcard src/rhoresearch/build.py src/rhoresearch/_build_*.py)
 	$(PY) -m rhoresearch makefile --output $@
 
 .PHONY: _reports
