@@ -87,7 +87,8 @@ pytest: # run pytest only (no set-up); "no tests collected" (exit 5) is a failur
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests: that is a failure"; exit 1; fi; exit $$rc
 
 lab: env data ## start JupyterLab on the project kernel with the notebooks folder open
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --port=$(LAB_PORT) --MappingKernelManager.default_kernel_name=rhoresearch
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --port=$(LAB_PORT) --MappingKernelManager.default_kernel_name=rhoresearch \
+		$(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lint: env ## check code style (ruff) and that notebooks carry no outputs
 	$(VENV)/bin/ruff check src tests benchmarks notebooks
@@ -111,6 +112,18 @@ lock: check-python ## re-resolve requirements.lock from pyproject.toml (needs th
 	@rm -rf .lock-venv
 	$(PYTHON) scripts/sync_environment.py
 	@echo "lock: requirements.lock and environment.yml refreshed; commit it with the change that needed it"
+
+$(VENV)-bench/.ready: requirements.lock
+	@$(MAKE) --no-print-directory check-python
+	rm -rf $(VENV)-bench
+	$(PYTHON) -m venv $(VENV)-bench
+	$(VENV)-bench/bin/pip install --quiet -c requirements.lock numpy pandas scipy pyarrow phstatsmethods
+	$(VENV)-bench/bin/pip install --quiet --no-deps -e .
+	@touch $@
+
+bench: env data $(VENV)-bench/.ready ## run the benchmarks (PHStatsMethods, GPL-3, goes into .venv-bench only)
+	$(VENV)-bench/bin/python benchmarks/indicators.py
+	$(PY) benchmarks/build.py
 
 clean: ## remove built reports, demo data and caches (keeps .venv; 'make clean-all' removes it too)
 	rm -rf reports .pytest_cache .ruff_cache build *.egg-info src/*.egg-info

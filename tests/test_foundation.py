@@ -78,9 +78,13 @@ def test_root_override(tmp_path, monkeypatch):
 
 
 def test_importing_configures_no_logging():
-    code = "import logging, rhoresearch, rhoresearch.config; print(len(logging.getLogger('rhoresearch').handlers), len(logging.getLogger().handlers))"
+    code = (
+        "import logging, rhoresearch, rhoresearch.config;"
+        "print([type(h).__name__ for h in logging.getLogger('rhoresearch').handlers],"
+        " len(logging.getLogger().handlers))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["0", "0"]
+    assert out.stdout.split() == ["['NullHandler']", "0"]
 
 
 @pytest.mark.parametrize("name", exceptions.__all__)

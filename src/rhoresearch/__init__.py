@@ -5,7 +5,13 @@ modules you need: ``rhoresearch.indicators``, ``rhoresearch.ethnicity``, ``rhore
 ``rhoresearch.models``, ``rhoresearch.plotting``, ``rhoresearch.data``, ``rhoresearch.build``.
 """
 
+import logging
+
 from rhoresearch.exceptions import RhoResearchError, RhoResearchWarning
+
+# A library only creates loggers; entry points configure them. The NullHandler stops Python's
+# "last resort" handler from printing library warnings into notebooks and reports.
+logging.getLogger("rhoresearch").addHandler(logging.NullHandler())
 
 __version__ = "0.1.0"
 
