@@ -176,6 +176,15 @@ def report_html(nb, manifest: dict, *, title: str) -> str:
     header.append("</header>")
     nb = copy.deepcopy(nb)
     nb.metadata["title"] = title
+    # Warnings and log lines on stderr are for the analyst, not the reader: they stay in
+    # report.ipynb and kernel.log; the data-quality section of each report carries the counts.
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell.outputs = [
+                out
+                for out in cell.get("outputs", [])
+                if not (out.get("output_type") == "stream" and out.get("name") == "stderr")
+            ]
     resources = {
         "metadata": {"name": title},
         "rho_header": "\n".join(header),

@@ -18,6 +18,7 @@ import base64
 import hashlib
 import html
 import io
+import itertools
 import json
 import logging
 import os
@@ -253,6 +254,22 @@ def _display_html(markup: str) -> None:
     display(HTML(markup))
 
 
+_TABLE_IDS = itertools.count(1)
+
+
+def _text_alignment_css(table, table_id: str) -> str:
+    """CSS that left-aligns the text columns of one table (numbers stay right-aligned)."""
+    import pandas as pd
+
+    rules = [
+        f"#{table_id} td:nth-child({i}), #{table_id} th:nth-child({i}) {{ text-align: left; }}"
+        for i, column in enumerate(table.columns, start=1)
+        if not pd.api.types.is_numeric_dtype(table[column])
+        or pd.api.types.is_bool_dtype(table[column])
+    ]
+    return f"<style>{' '.join(rules)}</style>" if rules else ""
+
+
 def show_table(
     table,
     *,
@@ -300,15 +317,17 @@ def show_table(
         options=check_options,
     )
     shown = table.head(max_rows)
+    table_id = f"rho-table-{next(_TABLE_IDS)}"
     body = shown.to_html(
         index=False,
         border=0,
         classes="rho-table",
+        table_id=table_id,
         na_rep="",
         float_format=lambda v: float_format.format(v),
         escape=True,
     )
-    parts = ['<div class="rho-table-wrap">']
+    parts = ['<div class="rho-table-wrap">', _text_alignment_css(shown, table_id)]
     if caption:
         parts.append(f'<p class="rho-caption"><strong>{html.escape(caption)}</strong></p>')
     parts.append(body)
