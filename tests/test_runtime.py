@@ -115,3 +115,13 @@ def test_record_input_writes_the_ledger(run, tmp_path):
     record = runtime.record_input(data)
     assert record["bytes"] == 4 and len(record["sha256"]) == 64
     assert runtime.recorded_inputs(folder) == [record]
+
+
+def test_show_table_prints_summed_counts_as_whole_numbers_and_left_aligns_text(run):
+    _, shown = run
+    table = pd.DataFrame({"group": ["A", "B"], "count": [72.0, 126.0], "value": [7.1, 12.375]})
+    runtime.show_table(table, counts="count")
+    html = shown[0]
+    assert "<td>72</td>" in html and "<td>126</td>" in html and "<td>7.10</td>" in html
+    assert "td:nth-child(1)" in html and "text-align: left" in html
+    assert "td:nth-child(2)" not in html

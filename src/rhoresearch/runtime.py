@@ -270,6 +270,21 @@ def _text_alignment_css(table, table_id: str) -> str:
     return f"<style>{' '.join(rules)}</style>" if rules else ""
 
 
+def _whole_number_formatters(table) -> dict:
+    """Formatters that show float columns holding only whole numbers (summed counts) without decimals."""
+    import numpy as np
+    import pandas as pd
+
+    formatters = {}
+    for column in table.columns:
+        values = table[column]
+        if pd.api.types.is_float_dtype(values):
+            finite = values.dropna().to_numpy(dtype=float)
+            if finite.size and np.all(np.isfinite(finite)) and np.all(finite == np.round(finite)):
+                formatters[column] = lambda v: "" if pd.isna(v) else f"{v:,.0f}"
+    return formatters
+
+
 def show_table(
     table,
     *,
@@ -325,6 +340,7 @@ def show_table(
         table_id=table_id,
         na_rep="",
         float_format=lambda v: float_format.format(v),
+        formatters=_whole_number_formatters(shown),
         escape=True,
     )
     parts = ['<div class="rho-table-wrap">', _text_alignment_css(shown, table_id)]
