@@ -31,7 +31,7 @@ check-python: ## check that python3 is 3.11 or newer
 env: ## make .venv from the lock, install the package editable, register the 'rhoresearch' kernel
 	@if [ -f $(STAMP) ] && ! $(PY) -c "$$ENV_PROBE" >/dev/null 2>&1; then \
 		echo "env: .venv is broken (its python or a locked package is missing): rebuilding"; rm -f $(STAMP); fi
-	@$(MAKE) --no-print-directory $(STAMP)
+	@$(MAKE) -q $(STAMP) 2>/dev/null || $(MAKE) --no-print-directory $(STAMP)
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(MAKE) --no-print-directory check-python
@@ -47,7 +47,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@echo "env: ready ($(VENV), kernel 'rhoresearch')"
 
 data: env ## generate the demonstration data into data/demo (seeded: same seed, same bytes)
-	@$(MAKE) --no-print-directory $(DEMO_STAMP)
+	@$(MAKE) -q $(DEMO_STAMP) 2>/dev/null || $(MAKE) --no-print-directory $(DEMO_STAMP)
 
 $(DEMO_STAMP): $(STAMP) $(wildcard src/rhoresearch/demo*.py) $(wildcard data/reference/*)
 	$(PY) -m rhoresearch data
