@@ -1,4 +1,7 @@
-"""Shared pieces of the demonstration-data generators of workstreams 1 and 4 (private).
+"""Shared pieces of the demonstration-data generators (private).
+
+Used by workstreams 1 and 4 (codes, regions, messy values) and, for the Census 2021 counts, by
+the other generators.
 
 Ethnic category codes are those of the NHS Data Dictionary data element ETHNIC CATEGORY (national
 codes A-S, Z = not stated; default code 99 = not known). Real extracts carry these codes in untidy

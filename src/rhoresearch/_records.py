@@ -12,6 +12,7 @@ import warnings
 import pandas as pd
 
 from rhoresearch import ethnicity
+from rhoresearch._frames import require  # used here and by maternity / mental_health
 from rhoresearch.exceptions import DataQualityWarning, InputError
 
 logger = logging.getLogger(__name__)
@@ -23,17 +24,6 @@ GROUPS = [
 ]
 
 EXCLUSION_COLUMNS = ["step", "reason", "rows", "percent", "applies_to"]
-
-
-def require(data: pd.DataFrame, columns, func: str) -> None:
-    """Raise InputError naming the missing columns of ``data``."""
-    if not isinstance(data, pd.DataFrame):
-        raise InputError(f"{func}: expected a pandas DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise InputError(
-            f"{func}: column(s) {missing} not found; the table has {list(data.columns)}"
-        )
 
 
 def add_ethnic_group(

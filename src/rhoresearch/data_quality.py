@@ -35,7 +35,7 @@ import pandera.pandas as pa
 from scipy import stats
 from statsmodels.stats.inter_rater import cohens_kappa
 
-from rhoresearch import ethnicity, indicators
+from rhoresearch import _frames, ethnicity, indicators
 from rhoresearch.exceptions import InputError
 
 __all__ = [
@@ -136,35 +136,6 @@ SCHEMAS = {
 }
 
 
-def _as_list(by) -> list[str]:
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    return list(by)
-
-
-def _whole_counts(frame: pd.DataFrame, columns) -> pd.DataFrame:
-    """Show summed counts as whole numbers (nullable ``Int64``) when every value is whole."""
-    for col in columns:
-        if col in frame and pd.api.types.is_float_dtype(frame[col]):
-            vals = frame[col]
-            finite = vals.dropna()
-            if np.all(np.isfinite(finite)) and np.all(finite == np.round(finite)):
-                frame[col] = vals.round().astype("Int64")
-    return frame
-
-
-def _require(data, columns, func: str) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise InputError(f"{func}: expected a pandas DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise InputError(
-            f"{func}: column(s) {missing} not found; the table has {list(data.columns)}"
-        )
-
-
 def _check_confidence(confidence, func: str) -> float:
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
         raise InputError(f"{func}: confidence must be a fraction such as 0.95, got {confidence!r}")
@@ -173,10 +144,6 @@ def _check_confidence(confidence, func: str) -> float:
             f"{func}: confidence must be between 0 and 1 (e.g. 0.95), got {confidence!r}"
         )
     return float(confidence)
-
-
-def _slug(text) -> str:
-    return "".join(ch for ch in str(text).lower() if ch.isalnum())
 
 
 def select(
@@ -207,17 +174,17 @@ def select(
     InputError
         The dataset or a year is not in the data.
     """
-    _require(records, ["dataset"], "select")
+    _frames.require(records, ["dataset"], "select")
     out = records
-    if _slug(dataset) != "all":
-        names = {_slug(d): d for d in records["dataset"].astype(str).unique()}
-        if _slug(dataset) not in names:
+    if _frames.alnum_slug(dataset) != "all":
+        names = {_frames.alnum_slug(d): d for d in records["dataset"].astype(str).unique()}
+        if _frames.alnum_slug(dataset) not in names:
             raise InputError(
                 f"select: dataset {dataset!r} not in the data; datasets: {sorted(names.values())}"
             )
-        out = out[out["dataset"].astype(str) == names[_slug(dataset)]]
+        out = out[out["dataset"].astype(str) == names[_frames.alnum_slug(dataset)]]
     if years is not None:
-        _require(out, ["year"], "select")
+        _frames.require(out, ["year"], "select")
         absent = sorted(set(int(y) for y in years) - set(out["year"].astype(int)))
         if absent:
             raise InputError(f"select: year(s) {absent} not in the data")
@@ -227,10 +194,10 @@ def select(
 
 def dataset_label(dataset: str, records: pd.DataFrame) -> str:
     """The dataset's name as written in the data for a selection value ("all datasets" for all)."""
-    if _slug(dataset) == "all":
+    if _frames.alnum_slug(dataset) == "all":
         return "all datasets"
-    names = {_slug(d): d for d in records["dataset"].astype(str).unique()}
-    return names.get(_slug(dataset), str(dataset))
+    names = {_frames.alnum_slug(d): d for d in records["dataset"].astype(str).unique()}
+    return names.get(_frames.alnum_slug(dataset), str(dataset))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -332,8 +299,8 @@ def completeness(
     Scobie S, Spencer J, Raleigh V (2021). Ethnicity coding in English health service datasets.
     Nuffield Trust. Wilson EB (1927), JASA 22:209-212.
     """
-    by = _as_list(by)
-    _require(records, [code, *by], "completeness")
+    by = _frames.as_list(by)
+    _frames.require(records, [code, *by], "completeness")
     status = classify_codes(records[code])
     counts = (
         pd.crosstab(
@@ -353,12 +320,9 @@ def completeness(
         counts.groupby(by, sort=False)["_n"].transform("sum") if by else counts["_n"].sum()
     )
     counts = counts[counts["_total"] > 0]  # combinations of the by columns with no records
-    res = indicators.proportion(
-        counts, numerator="_n", denominator="_total", by=[*by, "status"], confidence=confidence,
-        multiplier=100,
-    )  # fmt: skip
-    res = res.rename(columns={"_n": "numerator", "_total": "denominator"})
-    res = _whole_counts(res, ["numerator", "denominator"])
+    res = _frames.percentages(
+        counts, numerator="_n", denominator="_total", by=[*by, "status"], confidence=confidence
+    )
     res.insert(len(by) + 1, "status_label", res["status"].map(STATUS_LABELS))
     order = {s: i for i, s in enumerate(STATUSES)}
     res = res.sort_values(
@@ -399,7 +363,7 @@ def valid_by_provider(
     ----------
     As for :func:`completeness`.
     """
-    by = _as_list(by)
+    by = _frames.as_list(by)
     res = completeness(records, code=code, by=[*by, provider], confidence=confidence)
     res = res[res["status"] == "valid"].drop(columns=["status", "status_label"])
     return res.reset_index(drop=True)
@@ -411,7 +375,7 @@ def valid_by_provider(
 
 
 def _paired(linked, source_a, source_b, scheme, func):
-    _require(linked, [source_a, source_b], func)
+    _frames.require(linked, [source_a, source_b], func)
     a = ethnicity.harmonise(linked[source_a], to=scheme, errors="not_known")
     b = ethnicity.harmonise(linked[source_b], to=scheme, errors="not_known")
     unknown = {ethnicity.NOT_STATED, ethnicity.NOT_KNOWN}
@@ -440,15 +404,18 @@ def _paired(linked, source_a, source_b, scheme, func):
     return a, b, cats, excluded
 
 
+_NO_KAPPA = {
+    "kappa": np.nan,
+    "kappa_lower_ci": np.nan,
+    "kappa_upper_ci": np.nan,
+    "kappa_se": np.nan,
+}
+
+
 def _kappa_row(table: np.ndarray, confidence: float) -> dict:
     n = table.sum()
     if n == 0 or table.shape[0] < 2:
-        return {
-            "kappa": np.nan,
-            "kappa_lower_ci": np.nan,
-            "kappa_upper_ci": np.nan,
-            "kappa_se": np.nan,
-        }
+        return dict(_NO_KAPPA)
     res = cohens_kappa(table)
     z = stats.norm.ppf(0.5 + confidence / 2)
     k, se = float(res.kappa), float(res.std_kappa)
@@ -508,8 +475,8 @@ def agreement(
     kappa. Psychol Bull 72:323-327. ONS (2023), Understanding consistency of ethnicity data.
     """
     confidence = _check_confidence(confidence, "agreement")
-    by = _as_list(by)
-    _require(linked, by, "agreement")
+    by = _frames.as_list(by)
+    _frames.require(linked, by, "agreement")
     groups = [((), linked)] if not by else list(linked.groupby(by, sort=True, observed=True))
     rows = []
     for key, frame in groups:
@@ -526,12 +493,9 @@ def agreement(
         row["n_excluded"] = excl["n_excluded_a_unknown"] + excl["n_excluded_b_unknown"]
         rows.append(row)
     frame = pd.DataFrame(rows)
-    prop = indicators.proportion(
-        frame, numerator="_agree", denominator="_pairs", by=by or None, confidence=confidence,
-        multiplier=100,
-    )  # fmt: skip
-    prop = prop.rename(columns={"_agree": "numerator", "_pairs": "denominator"})
-    prop = _whole_counts(prop, ["numerator", "denominator"])
+    prop = _frames.percentages(
+        frame, numerator="_agree", denominator="_pairs", by=by or None, confidence=confidence
+    )
     extra = frame[
         [
             *by,
@@ -615,21 +579,13 @@ def agreement_by_group(
         row.update(
             _kappa_row(two, confidence)
             if row["_in_a"] and row["recorded_in_b"] < n
-            else {
-                "kappa": np.nan,
-                "kappa_lower_ci": np.nan,
-                "kappa_upper_ci": np.nan,
-                "kappa_se": np.nan,
-            }
+            else dict(_NO_KAPPA)
         )
         rows.append(row)
     frame = pd.DataFrame(rows)
-    prop = indicators.proportion(
-        frame, numerator="_same", denominator="_in_a", by="ethnic_group", confidence=confidence,
-        multiplier=100,
-    )  # fmt: skip
-    prop = prop.rename(columns={"_same": "numerator", "_in_a": "denominator"})
-    prop = _whole_counts(prop, ["numerator", "denominator"])
+    prop = _frames.percentages(
+        frame, numerator="_same", denominator="_in_a", by="ethnic_group", confidence=confidence
+    )
     out = prop.merge(
         frame[
             [
@@ -688,7 +644,7 @@ def disagreement_flows(
     ----------
     ONS (2023). Understanding consistency of ethnicity data. Scobie et al. (2021), Nuffield Trust.
     """
-    _require(linked, [source_a, source_b], "disagreement_flows")
+    _frames.require(linked, [source_a, source_b], "disagreement_flows")
     a = ethnicity.harmonise(linked[source_a], to=scheme, errors="not_known").astype(str)
     b = ethnicity.harmonise(linked[source_b], to=scheme, errors="not_known").astype(str)
     unknown = {ethnicity.NOT_STATED, ethnicity.NOT_KNOWN}
@@ -770,9 +726,9 @@ def representation(
     in clinical trials supporting FDA approval of cardiovascular drugs. J Am Coll Cardiol
     71:1960-1969 (thresholds 0.8 and 1.2).
     """
-    by = _as_list(by)
-    _require(participants, [*by, group, count], "representation")
-    _require(reference, [*by, group, share], "representation")
+    by = _frames.as_list(by)
+    _frames.require(participants, [*by, group, count], "representation")
+    _frames.require(reference, [*by, group, share], "representation")
     merged = participants[[*by, group, count]].merge(
         reference[[*by, group, share]], on=[*by, group], how="left", validate="many_to_one"
     )
@@ -799,7 +755,7 @@ def representation(
         thresholds=PPR_RANGE,
     )
     res["significantly_under"] = res["upper_ci"] < PPR_RANGE[0]
-    res = _whole_counts(res, ["participants"])
+    res = _frames.whole_counts(res, ["participants"])
     if by:
         key = pd.MultiIndex.from_frame(res[by]) if len(by) > 1 else res[by[0]]
         res["n_not_stated"] = not_stated.reindex(key).fillna(0).astype(int).to_numpy()

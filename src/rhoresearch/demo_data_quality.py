@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rhoresearch._demo_ethnicity import CENSUS2021_ENGLAND
 from rhoresearch.exceptions import InputError
 
 __all__ = [
@@ -59,11 +60,7 @@ DATASETS = {
 NHS_CODES = ("A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S")
 # Census 2021, England, usual residents mapped to NHS letters (Gypsy, Roma, Other White -> C;
 # Arab, Any other -> S; Chinese -> R), in the order of NHS_CODES
-_ENGLAND_COUNTS = (
-    41_540_791, 494_251, 3_585_003 + 64_218 + 99_138, 499_310, 241_528, 474_190, 454_350,
-    1_843_248, 1_570_285, 629_567, 952_127, 619_419, 1_468_474, 293_831, 431_165,
-    320_203 + 908_950,
-)  # fmt: skip
+_ENGLAND_COUNTS = tuple(CENSUS2021_ENGLAND[code] for code in NHS_CODES)
 # a "diverse urban" mix used to vary providers' populations (shares, same order)
 _URBAN_SHARES = (
     0.42, 0.02, 0.12, 0.015, 0.01, 0.012, 0.015, 0.08, 0.05, 0.05, 0.04, 0.04, 0.08, 0.015,

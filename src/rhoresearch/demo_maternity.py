@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from rhoresearch._demo_ethnicity import CENSUS2021_ENGLAND
 from rhoresearch.ethnicity import NHS_CODES as _NHS_DESCRIPTIONS
 
 __all__ = [
@@ -70,27 +71,6 @@ NHS_CODES: dict[str, tuple[str, str]] = {
         ("Other", "RS"),
     )
     for code in codes
-}
-#: Census 2021 TS021 usual residents, England (Nomis census2021-ts021), mapped to NHS codes as
-#: NHS Digital's Mental Health Act statistics map them: Gypsy or Irish Traveller and Roma under C,
-#: Arab under S.
-CENSUS2021_ENGLAND: dict[str, int] = {
-    "A": 41_540_791,
-    "B": 494_251,
-    "C": 64_218 + 99_138 + 3_585_003,
-    "D": 499_310,
-    "E": 241_528,
-    "F": 474_190,
-    "G": 454_350,
-    "H": 1_843_248,
-    "J": 1_570_285,
-    "K": 629_567,
-    "L": 952_127,
-    "M": 619_419,
-    "N": 1_468_474,
-    "P": 293_831,
-    "R": 431_165,
-    "S": 320_203 + 908_950,
 }
 
 

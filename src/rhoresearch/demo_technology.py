@@ -56,6 +56,7 @@ from rhoresearch._demo_ethnicity import (
     HIGH_LEVEL,
     NHS_CODES,
     REGIONS,
+    codes_of,
     draw_codes,
     messy,
 )
@@ -322,7 +323,7 @@ def make_sickle_cell(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFra
         factor = _GROWTH**y * _COVID_FACTOR.get(year, 1.0)
         expected[year] = {}
         for g in HIGH_LEVEL:
-            codes = [c for c, (_, hl) in NHS_CODES.items() if hl == g]
+            codes = codes_of(g)
             pop = sum(CENSUS2021_ENGLAND[c] for c in codes)
             count = sum(SICKLE_CELL_RATES[c] * CENSUS2021_ENGLAND[c] for c in codes) * factor
             expected[year][g] = round(count / pop, 3)

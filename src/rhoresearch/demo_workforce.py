@@ -38,6 +38,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rhoresearch.workforce import PAY_BANDS  # the Agenda for Change bands the analysis expects
+
 __all__ = [
     "YEARS",
     "REGIONS",
@@ -51,21 +53,6 @@ logger = logging.getLogger(__name__)
 
 YEARS = (2022, 2023, 2024)
 ETHNIC_GROUPS = ("White", "Ethnic minority", "Not known")
-PAY_BANDS = (
-    "Band 1",
-    "Band 2",
-    "Band 3",
-    "Band 4",
-    "Band 5",
-    "Band 6",
-    "Band 7",
-    "Band 8a",
-    "Band 8b",
-    "Band 8c",
-    "Band 8d",
-    "Band 9",
-    "VSM",
-)
 
 # region: (number of organisations, ethnic minority share of the workforce in 2022)
 REGIONS = {

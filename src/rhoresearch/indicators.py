@@ -955,6 +955,46 @@ def _comparison_notes(n, nmiss, a_label, b_label, is_ref, has_ref, ra, rb, a, b)
     return notes
 
 
+def _ratio_table(
+    keys, conf, inputs, *, value, diff, p_value, is_ref, method, notes, limits, reference, statistic
+):
+    """Repeat per confidence level and assemble a ratio table: ``inputs`` columns, then the ratio."""
+    n = len(value)
+    lower, upper, dlower, dupper = limits
+    keys, cols = S.expand(
+        keys,
+        {
+            **inputs,
+            "value": value,
+            "diff": diff,
+            "p": p_value,
+            "ref": is_ref,
+            "method": method,
+            "note": notes,
+        },
+        len(conf),
+    )
+    return S.finish(
+        keys,
+        {
+            **{name: cols[name] for name in inputs},
+            "value": cols["value"],
+            "lower_ci": lower,
+            "upper_ci": upper,
+            "difference": cols["diff"],
+            "difference_lower_ci": dlower,
+            "difference_upper_ci": dupper,
+            "p_value": cols["p"],
+            "confidence": np.tile(conf, n),
+            "reference": [reference] * (n * len(conf)),
+            "is_reference": cols["ref"].astype(bool),
+            "statistic": statistic,
+            "method": pd.Series(cols["method"], dtype="str"),
+            "note": S.note_series(cols["note"]),
+        },
+    )
+
+
 def rate_ratio(
     data,
     *,
@@ -1085,47 +1125,26 @@ def rate_ratio(
     lower, upper, dlower, dupper = S.by_level(conf, limits)
     method = np.where(zero, "exact conditional (zero count)", "log (Katz)").astype(object)
     method[is_ref] = "reference"
-    keys, cols = S.expand(
+    return _ratio_table(
         keys,
+        conf,
         {
-            "a": a,
-            "pa": pa,
-            "ra": rate_a * mult,
-            "b": b,
-            "pb": pb,
-            "rb": rate_b * mult,
-            "value": value,
-            "diff": diff,
-            "p": p_value,
-            "ref": is_ref,
-            "method": method,
-            "note": notes,
+            "count": a,
+            "population": pa,
+            "rate": rate_a * mult,
+            "reference_count": b,
+            "reference_population": pb,
+            "reference_rate": rate_b * mult,
         },
-        len(conf),
-    )
-    return S.finish(
-        keys,
-        {
-            "count": cols["a"],
-            "population": cols["pa"],
-            "rate": cols["ra"],
-            "reference_count": cols["b"],
-            "reference_population": cols["pb"],
-            "reference_rate": cols["rb"],
-            "value": cols["value"],
-            "lower_ci": lower,
-            "upper_ci": upper,
-            "difference": cols["diff"],
-            "difference_lower_ci": dlower,
-            "difference_upper_ci": dupper,
-            "p_value": cols["p"],
-            "confidence": np.tile(conf, n),
-            "reference": [reference] * (n * len(conf)),
-            "is_reference": cols["ref"].astype(bool),
-            "statistic": "rate ratio",
-            "method": pd.Series(cols["method"], dtype="str"),
-            "note": S.note_series(cols["note"]),
-        },
+        value=value,
+        diff=diff,
+        p_value=p_value,
+        is_ref=is_ref,
+        method=method,
+        notes=notes,
+        limits=(lower, upper, dlower, dupper),
+        reference=reference,
+        statistic="rate ratio",
     )
 
 
@@ -1262,47 +1281,26 @@ def proportion_ratio(
     lower, upper, dlower, dupper = S.by_level(conf, limits)
     method = np.where(zero, "log (Katz), 0.5 added (zero count)", "log (Katz)").astype(object)
     method[is_ref] = "reference"
-    keys, cols = S.expand(
+    return _ratio_table(
         keys,
+        conf,
         {
-            "a": a,
-            "na": na,
-            "pa": pa * mult,
-            "b": b,
-            "nb": nb,
-            "pb": pb * mult,
-            "value": value,
-            "diff": diff,
-            "p": p_value,
-            "ref": is_ref,
-            "method": method,
-            "note": notes,
+            "numerator": a,
+            "denominator": na,
+            "proportion": pa * mult,
+            "reference_numerator": b,
+            "reference_denominator": nb,
+            "reference_proportion": pb * mult,
         },
-        len(conf),
-    )
-    return S.finish(
-        keys,
-        {
-            "numerator": cols["a"],
-            "denominator": cols["na"],
-            "proportion": cols["pa"],
-            "reference_numerator": cols["b"],
-            "reference_denominator": cols["nb"],
-            "reference_proportion": cols["pb"],
-            "value": cols["value"],
-            "lower_ci": lower,
-            "upper_ci": upper,
-            "difference": cols["diff"],
-            "difference_lower_ci": dlower,
-            "difference_upper_ci": dupper,
-            "p_value": cols["p"],
-            "confidence": np.tile(conf, n),
-            "reference": [reference] * (n * len(conf)),
-            "is_reference": cols["ref"].astype(bool),
-            "statistic": "relative likelihood",
-            "method": pd.Series(cols["method"], dtype="str"),
-            "note": S.note_series(cols["note"]),
-        },
+        value=value,
+        diff=diff,
+        p_value=p_value,
+        is_ref=is_ref,
+        method=method,
+        notes=notes,
+        limits=(lower, upper, dlower, dupper),
+        reference=reference,
+        statistic="relative likelihood",
     )
 
 

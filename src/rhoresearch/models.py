@@ -134,6 +134,20 @@ def _design(frame, func, group, ref_level, covariates, categorical):
     return X, index, levels
 
 
+def _coef_row(term, level, j, params, ci, pvalues, c):
+    """Row ``(term, group, estimate, lower_ci, upper_ci, p_value, confidence, False)`` of ``j``."""
+    return (
+        term,
+        level,
+        np.exp(params[j]),
+        np.exp(ci[j, 0]),
+        np.exp(ci[j, 1]),
+        pvalues[j],
+        c,
+        False,
+    )
+
+
 def _tidy(
     result,
     index,
@@ -158,34 +172,12 @@ def _tidy(
                 rows.append((group, level, 1.0, np.nan, np.nan, np.nan, c, True))
                 continue
             j = 1 + index.index((group, level))
-            rows.append(
-                (
-                    group,
-                    level,
-                    np.exp(params[j]),
-                    np.exp(ci[j, 0]),
-                    np.exp(ci[j, 1]),
-                    pvalues[j],
-                    c,
-                    False,
-                )
-            )
+            rows.append(_coef_row(group, level, j, params, ci, pvalues, c))
         if include_covariates:
             for j, (term, level) in enumerate(index, start=1):
                 if term == group:
                     continue
-                rows.append(
-                    (
-                        term,
-                        level,
-                        np.exp(params[j]),
-                        np.exp(ci[j, 0]),
-                        np.exp(ci[j, 1]),
-                        pvalues[j],
-                        c,
-                        False,
-                    )
-                )
+                rows.append(_coef_row(term, level, j, params, ci, pvalues, c))
     out = pd.DataFrame(
         rows,
         columns=[

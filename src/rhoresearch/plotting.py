@@ -337,23 +337,18 @@ def _numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 continue
             if s == "" or s.startswith("["):
                 continue
-            try:
-                values[i] = float(s.replace(",", ""))
-            except ValueError as exc:
-                raise InputError(
-                    f"column {series.name!r}: row {series.index[i]!r} holds {v!r}; expected a "
-                    f"number, NaN or {disclosure.SUPPRESSED!r}"
-                ) from exc
+            number = s.replace(",", "")
         elif v is None or v is pd.NA:
             continue
         else:
-            try:
-                values[i] = float(v)
-            except (TypeError, ValueError) as exc:
-                raise InputError(
-                    f"column {series.name!r}: row {series.index[i]!r} holds {v!r}; expected a "
-                    f"number, NaN or {disclosure.SUPPRESSED!r}"
-                ) from exc
+            number = v
+        try:
+            values[i] = float(number)
+        except (TypeError, ValueError) as exc:
+            raise InputError(
+                f"column {series.name!r}: row {series.index[i]!r} holds {v!r}; expected a "
+                f"number, NaN or {disclosure.SUPPRESSED!r}"
+            ) from exc
     missing = np.isnan(values) & ~suppressed
     return values, suppressed, missing
 

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from rhoresearch import config, data
+from rhoresearch import _frames, config, data
 from rhoresearch.exceptions import InputError
 
 __all__ = [
@@ -332,12 +332,6 @@ def _join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _as_list(by) -> list[str]:
-    if by is None:
-        return []
-    return [by] if isinstance(by, str) else list(by)
-
-
 def respondents_by_group(data: pd.DataFrame, *, by: str | list[str]) -> pd.DataFrame:
     """Count respondents per group (including "Not stated" and "Not known").
 
@@ -359,7 +353,7 @@ def respondents_by_group(data: pd.DataFrame, *, by: str | list[str]) -> pd.DataF
     -----
     Rows with a missing group value are counted under a group value of NaN, never dropped.
     """
-    cols = _as_list(by)
+    cols = _frames.as_list(by)
     if not cols:
         raise InputError("respondents_by_group: give at least one column in 'by'")
     missing = [c for c in cols if c not in data.columns]
@@ -433,7 +427,7 @@ def weighted_percentages(
     from rhoresearch import indicators
 
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
-    cols = _as_list(by)
+    cols = _frames.as_list(by)
     needed = [*outcomes, weight, *cols]
     missing = [c for c in needed if c not in data.columns]
     if missing:
@@ -552,7 +546,7 @@ def weight_summary(
     ----------
     Kish L. Weighting for unequal Pi. J Off Stat 1992;8:183-200.
     """
-    cols = _as_list(by)
+    cols = _frames.as_list(by)
     missing = [c for c in [weight, *cols] if c not in data.columns]
     if missing:
         raise InputError(f"weight_summary: columns {missing} not in data")

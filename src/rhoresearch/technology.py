@@ -34,7 +34,7 @@ import pandas as pd
 import pandera.pandas as pa
 from scipy import stats
 
-from rhoresearch import config, data
+from rhoresearch import _frames, config, data
 from rhoresearch.exceptions import InputError
 
 __all__ = [
@@ -183,12 +183,6 @@ def load_sickle_cell(admissions_path, population_path) -> tuple[pd.DataFrame, pd
 # --------------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------------
-
-
-def _as_list(by) -> list[str]:
-    if by is None:
-        return []
-    return [by] if isinstance(by, str) else list(by)
 
 
 def _require(data: pd.DataFrame, columns: Sequence[str], func: str) -> None:
@@ -396,7 +390,7 @@ def device_bias(
     equipment. Sjoding MW et al. Racial bias in pulse oximetry measurement. N Engl J Med
     2020;383:2477-8.
     """
-    cols = _as_list(by)
+    cols = _frames.as_list(by)
     _require(data, [measured, reference, subject, *cols], "device_bias")
     z_loa = _z(agreement)
     _z(confidence)
@@ -527,7 +521,7 @@ def occult_hypoxaemia_rates(
     """
     from rhoresearch import indicators
 
-    cols = _as_list(by)
+    cols = _frames.as_list(by)
     _require(flagged, ["occult_hypoxaemia", subject, *cols], "occult_hypoxaemia_rates")
     work = flagged[[*cols, subject, "occult_hypoxaemia"]].copy()
     work["_pairs"] = 1
@@ -635,7 +629,8 @@ def occult_hypoxaemia_odds_ratios(
 # --------------------------------------------------------------------------------------------------
 
 
-def _prepare_scores(data, predicted, observed, cols, func):
+def _prepare_scores(data, predicted, observed, cols, func, *, probabilities=True):
+    """Rows with a score and a 0/1 outcome (``_p``, ``_y``); scores in (0, 1) if ``probabilities``."""
     _require(data, [predicted, observed, *cols], func)
     p = _numeric(data, predicted)
     y = _numeric(data, observed)
@@ -646,7 +641,7 @@ def _prepare_scores(data, predicted, observed, cols, func):
             f"{list(y[bad_y][:5])}"
         )
     bad_p = ~np.isnan(p) & ((p <= 0) | (p >= 1))
-    if bad_p.any():
+    if probabilities and bad_p.any():
         raise InputError(
             f"{func}: column {predicted!r} must lie strictly between 0 and 1; rows "
             f"{list(data.index[bad_p][:5])} hold {list(p[bad_p][:5])}"
@@ -724,7 +719,7 @@ def calibration(
     """
     from rhoresearch import indicators
 
-    cols = _as_list(by)
+    cols = _frames.as_list(by)
     z = _z(confidence)
     work, n_excluded = _prepare_scores(data, predicted, observed, cols, "calibration")
     rows = []
@@ -842,7 +837,7 @@ def classification_rates(
     """
     from rhoresearch import indicators
 
-    cols = _as_list(by)
+    cols = _frames.as_list(by)
     work, _ = _prepare_scores(data, predicted, observed, cols, "classification_rates")
     work["_flag"] = (work["_p"] >= threshold).astype(float)
     frames = []
@@ -944,9 +939,9 @@ def auc(
     """
     if method not in ("delong", "hanley_mcneil"):
         raise InputError(f"auc: method must be 'delong' or 'hanley_mcneil', got {method!r}")
-    cols = _as_list(by)
+    cols = _frames.as_list(by)
     z = _z(confidence)
-    work, _ = _prepare_scores_any(data, predicted, observed, cols)
+    work, _ = _prepare_scores(data, predicted, observed, cols, "auc", probabilities=False)
     rows = []
     for key, sub in _groups(work, cols):
         y = sub["_y"].to_numpy()
@@ -976,24 +971,6 @@ def auc(
     return out
 
 
-def _prepare_scores_any(data, predicted, observed, cols):
-    """Like :func:`_prepare_scores` but any real score is allowed (AUC needs only an order)."""
-    _require(data, [predicted, observed, *cols], "auc")
-    p = _numeric(data, predicted)
-    y = _numeric(data, observed)
-    bad_y = ~np.isnan(y) & ~np.isin(y, [0, 1])
-    if bad_y.any():
-        raise InputError(
-            f"auc: column {observed!r} must be 0 or 1; rows {list(data.index[bad_y][:5])} hold "
-            f"{list(y[bad_y][:5])}"
-        )
-    keep = ~np.isnan(p) & ~np.isnan(y)
-    work = data.loc[keep, cols].copy()
-    work["_p"] = p[keep]
-    work["_y"] = y[keep]
-    return work, int((~keep).sum())
-
-
 # --------------------------------------------------------------------------------------------------
 # sickle cell service data
 # --------------------------------------------------------------------------------------------------
@@ -1004,7 +981,7 @@ def _sickle_cell_frame(admissions, population, *, by, to, group):
 
     _require(admissions, ["ethnic_category", "admissions"], "sickle_cell_rates")
     _require(population, ["ethnic_category", "population"], "sickle_cell_rates")
-    cols = _as_list(by)
+    cols = _frames.as_list(by)
     adm = admissions.copy()
     pop = population.copy()
     adm[group] = ethnicity.harmonise(adm["ethnic_category"], to=to)
@@ -1085,7 +1062,7 @@ def sickle_cell_rates(
     from rhoresearch import indicators
 
     merged, excluded = _sickle_cell_frame(admissions, population, by=by, to=to, group=group)
-    cols = _as_list(by)
+    cols = _frames.as_list(by)
     res = indicators.rate(
         merged.rename(columns={"admissions": "count"}),
         count="count",
@@ -1133,7 +1110,7 @@ def sickle_cell_rate_ratios(
     """
     from rhoresearch import indicators
 
-    extra = _as_list(by)
+    extra = _frames.as_list(by)
     merged, excluded = _sickle_cell_frame(
         admissions, population, by=[*extra, group], to=to, group=group
     )

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from rhoresearch import ethnicity, indicators
+from rhoresearch import _frames, ethnicity, indicators
 from rhoresearch.exceptions import InputError
 
 __all__ = [
@@ -226,35 +226,6 @@ SCHEMAS = {
 # --------------------------------------------------------------------------------------------------
 
 
-def _as_list(by) -> list[str]:
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    return list(by)
-
-
-def _whole_counts(frame: pd.DataFrame, columns) -> pd.DataFrame:
-    """Show summed counts as whole numbers (nullable ``Int64``) when every value is whole."""
-    for col in columns:
-        if col in frame and pd.api.types.is_float_dtype(frame[col]):
-            vals = frame[col]
-            finite = vals.dropna()
-            if np.all(np.isfinite(finite)) and np.all(finite == np.round(finite)):
-                frame[col] = vals.round().astype("Int64")
-    return frame
-
-
-def _require(data: pd.DataFrame, columns, func: str) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise InputError(f"{func}: expected a pandas DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise InputError(
-            f"{func}: column(s) {missing} not found; the table has {list(data.columns)}"
-        )
-
-
 def _flag(values: pd.Series) -> pd.Series:
     lo, hi = PARITY_RANGE
     out = pd.Series("within 0.80 to 1.25", index=values.index, dtype="str")
@@ -289,7 +260,7 @@ def harmonise_groups(data: pd.DataFrame, *, column: str = "ethnic_group") -> pd.
     ----------
     NHS England. WRES technical guidance (White / BME / unknown).
     """
-    _require(data, [column], "harmonise_groups")
+    _frames.require(data, [column], "harmonise_groups")
     values = data[column].replace({"Unknown": NOT_KNOWN, "unknown": NOT_KNOWN})
     mapped = ethnicity.to_binary(values, errors="not_known")
     out = data.copy()
@@ -302,10 +273,6 @@ def harmonise_groups(data: pd.DataFrame, *, column: str = "ethnic_group") -> pd.
             unmapped,
         )
     return out
-
-
-def _slug(text) -> str:
-    return "".join(ch for ch in str(text).lower() if ch.isalnum())
 
 
 def label(organisation: str, organisations: pd.DataFrame | None = None) -> str:
@@ -327,12 +294,12 @@ def label(organisation: str, organisations: pd.DataFrame | None = None) -> str:
         return "all organisations"
     if organisations is None:
         return str(organisation)
-    wanted = _slug(organisation)
+    wanted = _frames.alnum_slug(organisation)
     for row in organisations.itertuples(index=False):
-        if _slug(row.org_code) == wanted:
+        if _frames.alnum_slug(row.org_code) == wanted:
             return f"{row.org_name} ({row.org_code})"
     for region in organisations["region"].astype(str).unique():
-        if _slug(region) == wanted:
+        if _frames.alnum_slug(region) == wanted:
             return f"{region} region"
     return str(organisation)
 
@@ -369,13 +336,13 @@ def select(
     InputError
         The organisation or region, or the year, is not in the data.
     """
-    _require(data, ["org_code"], "select")
+    _frames.require(data, ["org_code"], "select")
     out = data
     if str(organisation).strip().lower() != "all":
-        wanted = _slug(organisation)
-        codes = {_slug(c): c for c in data["org_code"].astype(str).unique()}
+        wanted = _frames.alnum_slug(organisation)
+        codes = {_frames.alnum_slug(c): c for c in data["org_code"].astype(str).unique()}
         regions = (
-            {_slug(r): r for r in organisations["region"].astype(str).unique()}
+            {_frames.alnum_slug(r): r for r in organisations["region"].astype(str).unique()}
             if organisations is not None
             else {}
         )
@@ -393,7 +360,7 @@ def select(
                 f"{sorted(codes.values())[:3]} or a region such as {sorted(regions.values())[:2]}"
             )
     if year is not None:
-        _require(out, ["year"], "select")
+        _frames.require(out, ["year"], "select")
         if int(year) not in set(out["year"].astype(int)):
             raise InputError(
                 f"select: year {year} not in the data (years: {sorted(set(out['year']))})"
@@ -439,8 +406,8 @@ def unknown_summary(
     Wilson EB (1927). Probable inference, the law of succession, and statistical inference. JASA
     22:209-212.
     """
-    by = _as_list(by)
-    _require(data, [group, *counts, *by], "unknown_summary")
+    by = _frames.as_list(by)
+    _frames.require(data, [group, *counts, *by], "unknown_summary")
     frames = []
     for col in counts:
         tmp = data[[*by, group, col]].copy()
@@ -448,11 +415,7 @@ def unknown_summary(
         tmp["measure"] = col
         frames.append(tmp.rename(columns={col: "_all"}))
     long = pd.concat(frames, ignore_index=True)
-    res = indicators.proportion(
-        long, numerator="_unknown", denominator="_all", by=[*by, "measure"], multiplier=100
-    )
-    res = res.rename(columns={"_unknown": "numerator", "_all": "denominator"})
-    return _whole_counts(res, ["numerator", "denominator"])
+    return _frames.percentages(long, numerator="_unknown", denominator="_all", by=[*by, "measure"])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -505,8 +468,8 @@ def representation_by_band(
     NHS England. WRES indicator 1. Kline R (2014). The "snowy white peaks" of the NHS. Middlesex
     University.
     """
-    by = _as_list(by)
-    _require(staff, [band, group, count, *by], "representation_by_band")
+    by = _frames.as_list(by)
+    _frames.require(staff, [band, group, count, *by], "representation_by_band")
     data = staff[[*by, band, group, count]].copy()
     g = data[group].astype(str)
     data["_minority"] = np.where(g == MINORITY, data[count], 0)
@@ -539,7 +502,7 @@ def representation_by_band(
     else:
         res["workforce_value"] = float(overall["value"].iloc[0])
     res["difference"] = res["value"] - res["workforce_value"]
-    res = _whole_counts(res, ["numerator", "denominator", "n_white", "not_known"])
+    res = _frames.whole_counts(res, ["numerator", "denominator", "n_white", "not_known"])
     order = {b: i for i, b in enumerate([*PAY_BANDS, "All staff"])}
     res = res.sort_values(
         [*by, "pay_band"], key=lambda s: s.map(order) if s.name == "pay_band" else s, kind="stable"
@@ -575,7 +538,7 @@ def band_shares(table: pd.DataFrame, *, band: str = "pay_band") -> pd.DataFrame:
     ----------
     Kline R (2014). The "snowy white peaks" of the NHS. Middlesex University.
     """
-    _require(table, [band, "value"], "band_shares")
+    _frames.require(table, [band, "value"], "band_shares")
     rows = table[table[band].astype(str) != "All staff"]
     suppressed = rows["value"].astype(str) == "[c]"
     minority = rows["value"].where(~suppressed, "[c]")
@@ -645,8 +608,8 @@ def relative_likelihood(
     NHS England. WRES technical guidance (relative likelihood). Uniform Guidelines on Employee
     Selection Procedures (1978), 29 CFR 1607.4(D).
     """
-    by = _as_list(by)
-    _require(data, [numerator, denominator, group, *by], "relative_likelihood")
+    by = _frames.as_list(by)
+    _frames.require(data, [numerator, denominator, group, *by], "relative_likelihood")
     groups = data[group].astype(str)
     for label in (focus, reference):
         if label not in set(groups):
@@ -666,7 +629,7 @@ def relative_likelihood(
         confidence=confidence,
     )
     res = res[res[group].astype(str) == focus].reset_index(drop=True)
-    res = _whole_counts(
+    res = _frames.whole_counts(
         res, ["numerator", "denominator", "reference_numerator", "reference_denominator"]
     )
     res["flag"] = _flag(res["value"])
@@ -956,20 +919,19 @@ def survey_percentages(
     ----------
     NHS England. WRES indicators 5-8 (NHS Staff Survey). Wilson EB (1927), JASA 22:209-212.
     """
-    by = _as_list(by)
-    _require(survey, ["measure", "ethnic_group", "respondents", "count", *by], "survey_percentages")
+    by = _frames.as_list(by)
+    _frames.require(
+        survey, ["measure", "ethnic_group", "respondents", "count", *by], "survey_percentages"
+    )
     data = survey[survey["ethnic_group"].astype(str).isin([WHITE, MINORITY])].copy()
     data["ethnic_group"] = data["ethnic_group"].astype(str)
-    res = indicators.proportion(
+    res = _frames.percentages(
         data,
         numerator="count",
         denominator="respondents",
         by=[*by, "measure", "ethnic_group"],
         confidence=confidence,
-        multiplier=100,
     )
-    res = res.rename(columns={"count": "numerator", "respondents": "denominator"})
-    res = _whole_counts(res, ["numerator", "denominator"])
     res.insert(0, "indicator", res["measure"].map(SURVEY_MEASURES).astype("str"))
     keys = [*by, "measure"]
     if reference not in (WHITE, MINORITY):
@@ -1044,9 +1006,9 @@ def board_representation(
     ----------
     NHS England. WRES indicator 9.
     """
-    by = _as_list(by)
-    _require(board, ["ethnic_group", "voting_members", *by], "board_representation")
-    _require(staff, ["ethnic_group", "headcount", *by], "board_representation")
+    by = _frames.as_list(by)
+    _frames.require(board, ["ethnic_group", "voting_members", *by], "board_representation")
+    _frames.require(staff, ["ethnic_group", "headcount", *by], "board_representation")
     parts = []
     for body, frame, col in (
         ("Board (voting)", board, "voting_members"),
@@ -1059,12 +1021,9 @@ def board_representation(
         tmp["_k"] = np.where(g != NOT_KNOWN, frame[col], 0)
         parts.append(tmp)
     data = pd.concat(parts, ignore_index=True)
-    res = indicators.proportion(
-        data, numerator="_m", denominator="_k", by=[*by, "body"], confidence=confidence,
-        multiplier=100,
-    )  # fmt: skip
-    res = res.rename(columns={"_m": "numerator", "_k": "denominator"})
-    res = _whole_counts(res, ["numerator", "denominator"])
+    res = _frames.percentages(
+        data, numerator="_m", denominator="_k", by=[*by, "body"], confidence=confidence
+    )
     if by:
         wide = res.pivot_table(index=by, columns="body", values="value", observed=True)
         diff = (wide["Board (voting)"] - wide["Workforce"]).rename("difference").reset_index()
@@ -1118,8 +1077,8 @@ def change_since_previous(
     ----------
     NHS England. WRES data reports (year-on-year comparison).
     """
-    keys = _as_list(keys)
-    _require(table, [*keys, year, value], "change_since_previous")
+    keys = _frames.as_list(keys)
+    _frames.require(table, [*keys, year, value], "change_since_previous")
     out = table.sort_values([*keys, year], kind="stable").copy()
     numeric = pd.to_numeric(out[value], errors="coerce")
     if keys:
