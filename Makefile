@@ -77,9 +77,16 @@ reports/index.html: $(REPORT_MANIFESTS)
 verify: env data ## rerun every built report into a temporary folder and check it reproduces (REPORT=id for one)
 	$(PY) -m rhoresearch verify $(if $(REPORT),$(REPORT),)
 
-test: env data ## run the linter, the unit and backtests, and the notebook tests (nbval)
+test: env data spark-check ## run the linter, the unit and backtests, and the notebook tests (nbval)
 	$(VENV)/bin/ruff check src tests benchmarks notebooks scripts
 	@$(MAKE) --no-print-directory pytest
+
+.PHONY: spark-check bench-scale
+spark-check: env ## check for the Java runtime Spark needs (the Spark tests skip without it)
+	@$(PY) scripts/check_java.py
+
+bench-scale: env ## the record-level scale benchmark (ROWS=100000000 by default; needs ~2 GB of disk)
+	$(PY) benchmarks/scale.py --rows $(or $(ROWS),100000000)
 
 .PHONY: pytest
 pytest: # run pytest only (no set-up); "no tests collected" (exit 5) is a failure
@@ -107,7 +114,7 @@ lock: check-python ## re-resolve requirements.lock from pyproject.toml (needs th
 	@rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet "pip>=24" "pip-tools>=7.4"
-	.lock-venv/bin/pip-compile --quiet --upgrade --extra dev --strip-extras --no-emit-index-url \
+	.lock-venv/bin/pip-compile --quiet --upgrade --extra dev --extra spark --strip-extras --no-emit-index-url \
 		--no-emit-find-links --no-emit-trusted-host -o requirements.lock pyproject.toml
 	@rm -rf .lock-venv
 	$(PYTHON) scripts/sync_environment.py

@@ -61,7 +61,7 @@ class UnknownCodeError(InputError):
         self.unmapped = dict(unmapped or {})
 
     def __reduce__(self):
-        return (type(self), (self.args[0], self.unmapped))
+        return (type(self), (self.args[0], self.unmapped), self.__dict__)
 
 
 class DisclosureError(RhoResearchError):
@@ -78,7 +78,7 @@ class DisclosureError(RhoResearchError):
         self.cells = list(cells or [])
 
     def __reduce__(self):
-        return (type(self), (self.args[0], self.cells))
+        return (type(self), (self.args[0], self.cells), self.__dict__)
 
 
 class ConfigError(RhoResearchError):
