@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from pathlib import Path
 
 import pandas as pd
 
@@ -77,9 +78,17 @@ def exclusion_table(steps: list[tuple[str, str, int, str]], total: int) -> pd.Da
     return frame[EXCLUSION_COLUMNS].reset_index(drop=True)
 
 
-def ethnicity_steps(data: pd.DataFrame, *, unknown: str) -> list[tuple[str, str, int, str]]:
-    """Exclusion steps for the ethnicity recording status of prepared records."""
-    counts = data["ethnicity_status"].value_counts()
+def ethnicity_steps(
+    data: pd.DataFrame, *, unknown: str, weight: pd.Series | None = None
+) -> list[tuple[str, str, int, str]]:
+    """Exclusion steps for the ethnicity recording status of prepared records.
+
+    ``weight``: records per row, for counted rows (:func:`counted_records`); default 1 each.
+    """
+    if weight is None:
+        counts = data["ethnicity_status"].value_counts()
+    else:
+        counts = weight.groupby(data["ethnicity_status"].to_numpy()).sum()
     applies = (
         "every indicator by ethnic group"
         if unknown == "exclude"
@@ -197,3 +206,149 @@ def findings(
                 )
             )
     return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Record-level sources too large for pandas: counted rows from rhoresearch.aggregate
+# ---------------------------------------------------------------------------------------------
+
+#: Key of ``DataFrame.attrs`` holding the rows the engine excluded, as (reason, rows) pairs.
+ENGINE_EXCLUSIONS = "engine_exclusions"
+
+
+def counted_records(
+    source,
+    *,
+    strata: list[str],
+    events: dict[str, str],
+    weight: str,
+    ethnicity_column: str,
+    region: str,
+    unknown: str,
+    chinese: str,
+    func: str,
+    dtypes: dict | None = None,
+    age_column: str | None = None,
+    connection=None,
+) -> pd.DataFrame:
+    """One row per distinct combination of raw ethnicity and ``strata``, with record counts.
+
+    The records are counted by :func:`rhoresearch.aggregate.stratified_counts` inside the engine
+    (DuckDB for a file or frame, Spark for a Spark DataFrame or ``"spark:<table>"``), grouped by
+    the ethnic category *as recorded* and the strata, missing values kept as strata of their own,
+    so that the region selection, the harmonised group and the recording status are then added
+    to the small result exactly as :func:`add_ethnic_group` adds them to records. ``weight`` is
+    the column with the number of records of each row; ``events`` maps output names to the flag
+    columns summed. Rows the engine had to exclude (a missing event flag, an age out of range)
+    are in ``attrs[ENGINE_EXCLUSIONS]``.
+    """
+    from rhoresearch import aggregate, config
+
+    if isinstance(source, str | Path) and not str(source).startswith("spark:"):
+        source = config.resolve_path(source)
+    strata = list(dict.fromkeys([ethnicity_column, "region_name", "region_code", *strata]))
+    keep_missing = list(strata)
+    options = {}
+    if age_column is not None:
+        options = {"age_column": age_column, "age_bands": "esp2013"}
+        keep_missing.append("age_band")
+    counts, excluded = aggregate.stratified_counts(
+        source,
+        connection=connection,
+        strata=strata,
+        events=events,
+        ethnicity_column=None,
+        keep_missing=keep_missing,
+        dtypes=dtypes,
+        **options,
+    )
+    counts = counts.rename(columns={"n_rows": weight})
+    for col in counts.columns:
+        if col in (weight, *events):
+            continue
+        if col in (dtypes or {}):
+            counts[col] = pd.to_numeric(counts[col]).astype("Int64")
+        elif col != "age_band":
+            counts[col] = counts[col].astype("str")
+    selected = select_region(counts, region=region, func=func)
+    out = add_ethnic_group(
+        selected, ethnicity_column=ethnicity_column, unknown=unknown, chinese=chinese, func=func
+    ).reset_index(drop=True)
+    lost = [(r, int(n)) for r, n in zip(excluded["reason"], excluded["n_rows"], strict=True) if n]
+    if lost:
+        logger.warning("%s: rows excluded while counting: %s", func, lost)
+    out.attrs[ENGINE_EXCLUSIONS] = lost
+    return out
+
+
+#: Memory DuckDB may use for a record-level file before it spills to disk (its own default is
+#: 80% of the machine's memory, which it then keeps as cache).
+DUCKDB_MEMORY_LIMIT = "3GB"
+
+
+def engine(source, connection):
+    """The connection to count ``source`` with: ``connection``, else for a file or a pandas frame a
+    DuckDB connection capped at :data:`DUCKDB_MEMORY_LIMIT` (None for Spark and Ibis sources)."""
+    if connection is not None:
+        return connection
+    is_file = isinstance(source, str | Path) and not str(source).startswith("spark:")
+    if is_file or isinstance(source, pd.DataFrame):
+        from rhoresearch import aggregate
+
+        return aggregate.duckdb_connection(memory_limit=DUCKDB_MEMORY_LIMIT)
+    return None
+
+
+def engine_steps(records: pd.DataFrame) -> list[tuple[str, str, int, str]]:
+    """Exclusion steps for the rows the engine excluded while counting (usually none)."""
+    return [
+        ("records", f"{reason} (not counted)", n, "every analysis")
+        for reason, n in records.attrs.get(ENGINE_EXCLUSIONS, [])
+    ]
+
+
+def completeness(
+    records: pd.DataFrame, *, code: str, by, weight: str | None, confidence: float
+) -> pd.DataFrame:
+    """:func:`rhoresearch.data_quality.completeness` of records or of counted records.
+
+    With ``weight``, each row stands for ``records[weight]`` records (:func:`counted_records`);
+    the result is the same as on the records themselves.
+    """
+    from rhoresearch import _frames, data_quality
+
+    if weight is None:
+        return data_quality.completeness(records, code=code, by=by, confidence=confidence)
+    by = _frames.as_list(by)
+    require(records, [code, weight, *by], "completeness")
+    status = data_quality.classify_codes(
+        records[code].astype(object).where(records[code].notna(), None)
+    )
+    counts = (
+        pd.crosstab(
+            [records[c] for c in by],
+            status.to_numpy(),
+            values=records[weight].to_numpy(),
+            aggfunc="sum",
+            dropna=False,
+            colnames=["status"],
+        )
+        .fillna(0)
+        .reindex(columns=list(data_quality.STATUSES), fill_value=0)
+        .stack()
+        .rename("_n")
+        .reset_index()
+    )
+    counts["_n"] = counts["_n"].astype("int64")
+    counts["status"] = counts["status"].astype(str)
+    counts["_total"] = counts.groupby(by, sort=False)["_n"].transform("sum")
+    counts = counts[counts["_total"] > 0]
+    res = _frames.percentages(
+        counts, numerator="_n", denominator="_total", by=[*by, "status"], confidence=confidence
+    )
+    res.insert(len(by) + 1, "status_label", res["status"].map(data_quality.STATUS_LABELS))
+    order = {s: i for i, s in enumerate(data_quality.STATUSES)}
+    res = res.sort_values(
+        [*by, "status"], key=lambda s: s.map(order) if s.name == "status" else s, kind="stable"
+    )
+    return res.reset_index(drop=True)

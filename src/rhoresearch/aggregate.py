@@ -474,6 +474,11 @@ class _Spec:
     dtypes: dict[str, str]
     recode: dict[str, dict[str, str]]
     filters: list
+    keep_missing: list[str] = field(default_factory=list)  # strata whose nulls are a stratum
+
+    @property
+    def null_flags(self) -> list[str]:
+        return [_null_flag(s) for s in self.keep_missing]
 
     def source_columns(self) -> list[str]:
         cols = [*self.raw_strata, *self.event_columns.values(), *self.dtypes]
@@ -484,6 +489,10 @@ class _Spec:
             if isinstance(f, tuple):
                 cols.append(f[0])
         return list(dict.fromkeys(cols))
+
+
+def _null_flag(stratum: str) -> str:
+    return f"_rho_isnull_{stratum}"
 
 
 def _as_list(value, name: str) -> list[str]:
@@ -518,6 +527,7 @@ def _make_spec(
     age_bands,
     dtypes,
     recode,
+    keep_missing=None,
 ) -> _Spec:
     strata = _as_list(strata, "strata")
     if len(set(strata)) != len(strata):
@@ -609,7 +619,15 @@ def _make_spec(
             "a function (or list of functions) taking the table and returning a condition; "
             f"got {type(filters).__name__}"
         )
+    keep_missing = _as_list(keep_missing, "keep_missing")
+    bad = [s for s in keep_missing if s not in strata or s == _ETH_OUT or s in recode]
+    if bad:
+        raise InputError(
+            f"stratified_counts: keep_missing {bad} must name strata (not ethnic_group, nor a "
+            f"recoded stratum); strata are {strata}"
+        )
     return _Spec(
+        keep_missing=keep_missing,
         strata=strata,
         raw_strata=raw_strata,
         event_columns=event_columns,
@@ -772,12 +790,23 @@ def _expression(t: ir.Table, spec: _Spec, mapping: pd.DataFrame | str | None):
         band = ibis.cases(*band_cases, else_=labels[-1])
         missing = f"{spec.age_column} missing"
         out_of_range = f"{spec.age_column} out of range (below 0 or above {_MAX_AGE})"
-        cases.append((age.isnull() | age.isnan(), missing))
+        no_age = age.isnull() | age.isnan()
+        if _AGE_OUT in spec.keep_missing:  # a missing age is its own (null) band
+            band = ibis.ifelse(no_age, ibis.null("string"), band)
+            t = t.mutate(**{_null_flag(_AGE_OUT): no_age.fill_null(True)})
+        else:
+            cases.append((no_age, missing))
+            reasons.append(missing)
         cases.append(((age < 0) | (age > _MAX_AGE), out_of_range))
-        reasons += [missing, out_of_range]
+        reasons.append(out_of_range)
         t = t.mutate(**{_AGE_OUT: band})
     recoded = {}
     for s in spec.raw_strata:
+        if s in spec.keep_missing:
+            # nulls kept as a stratum, told apart by a flag (a backend may return a null text
+            # value as the string "NaN")
+            t = t.mutate(**{_null_flag(s): t[s].isnull()})
+            continue
         cases.append((t[s].isnull(), f"{s} missing"))
         reasons.append(f"{s} missing")
         if s in spec.recode:
@@ -806,7 +835,7 @@ def _expression(t: ir.Table, spec: _Spec, mapping: pd.DataFrame | str | None):
         metrics[name] = t[column].sum()
     if spec.person is not None:
         metrics["n_people"] = t[spec.person].nunique()
-    expr = t.group_by([*group_keys, _REASON]).aggregate(**metrics)
+    expr = t.group_by([*group_keys, *spec.null_flags, _REASON]).aggregate(**metrics)
     return expr, reasons, invalid
 
 
@@ -943,6 +972,7 @@ def stratified_counts(
     age_bands: Sequence[int] | str | None = None,
     dtypes: Mapping[str, str] | None = None,
     recode: Mapping[str, Mapping[Any, str]] | None = None,
+    keep_missing: str | Sequence[str] | None = None,
     connection=None,
 ) -> StratifiedCounts:
     """Count records, events and people by stratum from record-level data, inside an engine.
@@ -998,6 +1028,11 @@ def stratified_counts(
         ``{stratum: {code: label}}`` to label the codes of a stratum column in the engine, e.g.
         ``{"sex": {"1": "Male", "2": "Female"}}`` (codes compared as trimmed lower-case text);
         rows with any other code are excluded as ``"<stratum> not a listed code (...)"``.
+    keep_missing : str or list of str, optional
+        Strata (including ``"age_band"`` made from ``age_column``) whose missing values form a
+        stratum of their own (a missing value in ``counts``) instead of being excluded, e.g. to
+        count records by recording status before deciding what an analysis excludes. Not
+        ``ethnic_group`` (see ``unknown_ethnicity``) nor a recoded stratum.
     connection : ibis backend, optional
         The engine to use for a path or DataFrame (default: a new DuckDB connection, see
         :func:`duckdb_connection` to set threads and memory limit), or for a Spark DataFrame an
@@ -1083,6 +1118,7 @@ def stratified_counts(
         age_bands=age_bands,
         dtypes=dtypes,
         recode=recode,
+        keep_missing=keep_missing,
     )
     checked = [*spec.event_columns.values(), *spec.dtypes]
     if spec.age_column:
@@ -1209,7 +1245,7 @@ def _run_raw(src: _Source, spec: _Spec, file_label: str | None) -> StratifiedCou
     metrics = ["n_rows", *spec.event_columns]
     frame[metrics] = frame[metrics].fillna(0)
     result = (
-        frame.groupby([*spec.strata, _REASON], dropna=False, sort=False)[metrics]
+        frame.groupby([*spec.strata, *spec.null_flags, _REASON], dropna=False, sort=False)[metrics]
         .sum()
         .reset_index()
     )
@@ -1249,6 +1285,10 @@ def _tidy(result: pd.DataFrame, spec: _Spec, reasons: list[str]) -> StratifiedCo
     counts = included[[*spec.strata, *value_columns]].copy()
     for c in value_columns:
         counts[c] = counts[c].fillna(0).astype("int64")
+    for s in spec.keep_missing:
+        is_null = included[_null_flag(s)].fillna(True).astype(bool).to_numpy()
+        if is_null.any():
+            counts[s] = counts[s].astype(object).where(~is_null, None)
     if _ETH_OUT in spec.strata:
         order = _group_order(spec, counts[_ETH_OUT])
         counts[_ETH_OUT] = pd.Categorical(

@@ -8,6 +8,8 @@ maternity and birth extracts for them:
   maternity, one row per baby), for :func:`rhoresearch.data.load`;
 - :func:`prepare`: harmonised ethnic group and recording status added to each record, an optional
   region selection, nothing dropped;
+- :func:`counts_from_source`: the same, counted inside a database engine from a file of any size
+  or a Spark table (one row per stratum instead of per record; every function below accepts it);
 - :func:`exclusions`: rows excluded from each analysis and why (data-quality section);
 - :func:`maternal_counts`, :func:`perinatal_counts`: stratified events and denominators;
 - :func:`rolling_periods`, :func:`rolling_period_counts`: MBRRACE-UK rolling three-year periods;
@@ -45,6 +47,8 @@ __all__ = [
     "MATERNITIES",
     "BIRTHS",
     "prepare",
+    "counts_from_source",
+    "ethnicity_completeness",
     "exclusions",
     "maternal_counts",
     "perinatal_counts",
@@ -167,6 +171,162 @@ def prepare(
     )
 
 
+_SOURCES = {
+    "maternities": ({"maternal_deaths": "maternal_death"}, "maternities"),
+    "births": ({"stillbirths": "stillbirth", "neonatal_deaths": "neonatal_death"}, "births"),
+}
+_STRATA = ["year", "age_band", "imd_quintile"]
+
+
+def counts_from_source(
+    source,
+    *,
+    dataset: str = "maternities",
+    region: str = "England",
+    ethnicity: str = "ethnic_category",
+    unknown: str = "exclude",
+    chinese: str = "other",
+    connection=None,
+) -> pd.DataFrame:
+    """Maternities or births counted by stratum inside a database engine, ready for the analyses.
+
+    The record-level step of :func:`prepare` for extracts too large for pandas: the records are
+    counted where they are, by :func:`rhoresearch.aggregate.stratified_counts` (DuckDB reads a
+    Parquet or CSV file without loading it; a Spark DataFrame or ``"spark:<db.table>"`` is
+    counted by Spark), and only one row per stratum comes back.
+
+    Parameters
+    ----------
+    source : path, ``"spark:<db.table>"``, DataFrame, Ibis table or Spark DataFrame
+        Records with the columns of :data:`MATERNITIES` or :data:`BIRTHS` (paths relative to the
+        project root are resolved). Not modified.
+    dataset : {"maternities", "births"}, default "maternities"
+        Which records these are.
+    region, ethnicity, unknown, chinese
+        As for :func:`prepare`.
+    connection : ibis backend, optional
+        The engine, as for :func:`rhoresearch.aggregate.stratified_counts` (default: a new
+        DuckDB connection for a file or frame, its memory capped at 3 GB, spilling to disk
+        beyond; give ``aggregate.duckdb_connection(...)`` to change the limits).
+
+    Returns
+    -------
+    DataFrame
+        One row per combination of recorded ethnic category, ``region_name``, ``region_code``,
+        ``year`` (Int64), ``age_band`` (str, missing kept), ``imd_quintile`` (Int64, missing
+        kept) in ``region``, with ``ethnic_group`` and ``ethnicity_status`` as :func:`prepare`
+        adds them, and the counts: ``maternities`` and ``maternal_deaths``, or ``births``,
+        ``stillbirths`` and ``neonatal_deaths``. :func:`maternal_counts`,
+        :func:`perinatal_counts`, :func:`records_in_period`, :func:`exclusions` and
+        :func:`ethnicity_completeness` give the same results on it as on :func:`prepare`'s
+        output.
+
+    Raises
+    ------
+    InputError
+        For an option not allowed, no record in ``region``, or a birth that is both a stillbirth
+        and a neonatal death.
+    SchemaError
+        A column is missing or a value is not of its type (names the file, column, row).
+
+    Notes
+    -----
+    Missing event flags: :func:`prepare`'s path counts them as no event; here such rows are not
+    counted, and :func:`exclusions` reports them (the schemas do not allow missing flags).
+
+    References
+    ----------
+    As :func:`prepare`; DuckDB, https://duckdb.org; Apache Spark, https://spark.apache.org.
+    """
+    func = "maternity.counts_from_source"
+    if dataset not in _SOURCES:
+        raise InputError(f"{func}: dataset must be 'maternities' or 'births', got {dataset!r}")
+    events, weight = _SOURCES[dataset]
+    connection = _records.engine(source, connection)
+    out = _records.counted_records(
+        source,
+        strata=_STRATA,
+        events=events,
+        weight=weight,
+        ethnicity_column=ethnicity,
+        region=region,
+        unknown=unknown,
+        chinese=chinese,
+        func=func,
+        dtypes={"year": "int64", "imd_quintile": "int64"},
+        connection=connection,
+    )
+    if dataset == "births":
+        _check_still_and_neonatal(source, func, connection)
+    return out
+
+
+def _check_still_and_neonatal(source, func: str, connection) -> None:
+    """Raise if a birth is both a stillbirth and a neonatal death (counted in the engine)."""
+    from rhoresearch import aggregate, config
+
+    if isinstance(source, str) and not source.startswith("spark:"):
+        source = config.resolve_path(source)
+    counts, _ = aggregate.stratified_counts(
+        source,
+        connection=connection,
+        ethnicity_column=None,
+        # both flags are converted to 0/1 counts before the filter is applied
+        events={"still": "stillbirth", "neonatal": "neonatal_death"},
+        filters=lambda t: (t.stillbirth + t.neonatal_death) == 2,
+    )
+    both = int(counts["n_rows"].sum()) if len(counts) else 0
+    if both:
+        raise InputError(
+            f"{func}: {both} record(s) are both a stillbirth and a neonatal death; a neonatal "
+            "death must be a live birth"
+        )
+
+
+def _weight(records: pd.DataFrame) -> pd.Series | None:
+    """Records per row of counted records (:func:`counts_from_source`), else None."""
+    for col in ("maternities", "births"):
+        if col in records.columns:
+            return records[col].astype("int64")
+    return None
+
+
+def ethnicity_completeness(
+    records: pd.DataFrame, *, by="year", confidence: float = 0.95
+) -> pd.DataFrame:
+    """Ethnic category recording status by ``by`` (records or :func:`counts_from_source` rows).
+
+    Parameters
+    ----------
+    records : DataFrame
+        Output of :func:`prepare` or :func:`counts_from_source`. Not modified.
+    by : str or list of str, default "year"
+        Grouping columns.
+    confidence : float, default 0.95
+        Level of the Wilson intervals.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`rhoresearch.data_quality.completeness` (``by``, ``status``, ``status_label``,
+        ``numerator``, ``denominator``, ``value``, ``lower_ci``, ``upper_ci``, ``confidence``,
+        ``statistic``, ``method``, ``note``), the same for records and for counted records.
+
+    References
+    ----------
+    Scobie S, Spencer J, Raleigh V (2021). Ethnicity coding in English health service datasets.
+    Nuffield Trust.
+    """
+    weight = _weight(records)
+    return _records.completeness(
+        records,
+        code="ethnic_category",
+        by=by,
+        weight=None if weight is None else weight.name,
+        confidence=confidence,
+    )
+
+
 def exclusions(
     records: pd.DataFrame,
     *,
@@ -178,7 +338,7 @@ def exclusions(
     Parameters
     ----------
     records : DataFrame
-        Output of :func:`prepare`. Not modified.
+        Output of :func:`prepare` or :func:`counts_from_source`. Not modified.
     covariates : sequence of str, default ("age_band", "imd_quintile")
         Covariates of the adjusted model: records missing any are excluded from the model only.
     unknown : {"exclude", "reference"}, default "exclude"
@@ -199,27 +359,26 @@ def exclusions(
     """
     func = "maternity.exclusions"
     _records.require(records, ["ethnic_group", "ethnicity_status", *covariates], func)
-    total = len(records)
+    weight = _weight(records)
+    w = np.ones(len(records), dtype="int64") if weight is None else weight.to_numpy()
+    engine = _records.engine_steps(records)
+    total = int(w.sum()) + sum(n for _, _, n, _ in engine)
     steps = [("records", "records in the extract (after region selection)", total, "")]
-    steps += _records.ethnicity_steps(records, unknown=unknown)
-    usable = records["ethnic_group"].notna()
-    any_missing = np.zeros(total, dtype=bool)
+    steps += engine
+    steps += _records.ethnicity_steps(records, unknown=unknown, weight=weight)
+    usable = records["ethnic_group"].notna().to_numpy()
+    any_missing = np.zeros(len(records), dtype=bool)
     for cov in covariates:
         miss = records[cov].isna().to_numpy()
         any_missing |= miss
         steps.append(
-            (
-                "covariates",
-                f"{cov} missing",
-                int((miss & usable.to_numpy()).sum()),
-                "adjusted model",
-            )
+            ("covariates", f"{cov} missing", int(w[miss & usable].sum()), "adjusted model")
         )
     steps.append(
         (
             "covariates",
             "records with a usable ethnic group missing any model covariate",
-            int((any_missing & usable.to_numpy()).sum()),
+            int(w[any_missing & usable].sum()),
             "adjusted model",
         )
     )
@@ -254,7 +413,8 @@ def maternal_counts(maternities: pd.DataFrame, *, by=("ethnic_group", "year")) -
     Parameters
     ----------
     maternities : DataFrame
-        Output of :func:`prepare` on :data:`MATERNITIES`. Not modified.
+        Output of :func:`prepare` on :data:`MATERNITIES`, or of :func:`counts_from_source`
+        (its ``maternities`` and ``maternal_deaths`` counts are summed). Not modified.
     by : str or sequence of str, default ("ethnic_group", "year")
         Strata, e.g. ``["ethnic_group", "year", "age_band", "imd_quintile"]`` for a model.
 
@@ -275,6 +435,12 @@ def maternal_counts(maternities: pd.DataFrame, *, by=("ethnic_group", "year")) -
     """
     func = "maternity.maternal_counts"
     by = _check_by(maternities, by, func)
+    if "maternities" in maternities.columns:  # counted records (counts_from_source)
+        _records.require(maternities, ["maternal_deaths"], func)
+        ones, deaths = maternities["maternities"], maternities["maternal_deaths"]
+        return _grouped_sums(
+            maternities, by, {"maternities": ones, "maternal_deaths": deaths}, func
+        )
     _records.require(maternities, ["maternal_death"], func)
     ones = pd.Series(1, index=maternities.index)
     deaths = maternities["maternal_death"].fillna(False).astype("int64")
@@ -287,7 +453,8 @@ def perinatal_counts(births: pd.DataFrame, *, by=("ethnic_group", "year")) -> pd
     Parameters
     ----------
     births : DataFrame
-        Output of :func:`prepare` on :data:`BIRTHS`. Not modified.
+        Output of :func:`prepare` on :data:`BIRTHS`, or of :func:`counts_from_source` (its
+        ``births``, ``stillbirths`` and ``neonatal_deaths`` counts are summed). Not modified.
     by : str or sequence of str, default ("ethnic_group", "year")
         Strata.
 
@@ -314,6 +481,13 @@ def perinatal_counts(births: pd.DataFrame, *, by=("ethnic_group", "year")) -> pd
     """
     func = "maternity.perinatal_counts"
     by = _check_by(births, by, func)
+    if "births" in births.columns:  # counted records (counts_from_source)
+        _records.require(births, ["stillbirths", "neonatal_deaths"], func)
+        n, still = births["births"], births["stillbirths"]
+        sums = {"births": n, "stillbirths": still, "live_births": n - still}
+        return _grouped_sums(
+            births, by, {**sums, "neonatal_deaths": births["neonatal_deaths"]}, func
+        )
     _records.require(births, ["stillbirth", "neonatal_death"], func)
     still = births["stillbirth"].fillna(False).astype("int64")
     neo = births["neonatal_death"].fillna(False).astype("int64")

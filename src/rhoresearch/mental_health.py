@@ -7,6 +7,8 @@ ratios, funnel limits, adjusted models) come from :mod:`rhoresearch.indicators` 
 - :data:`DETENTIONS`, :data:`CTOS`, :data:`POPULATION`, :data:`PROVIDERS`: schemas of the inputs;
 - :func:`prepare`: harmonised ethnic group, recording status, five-year age band (the 19 bands of
   the 2013 European Standard Population) and sex label added to each record; nothing dropped;
+- :func:`counts_from_source`: the same, counted inside a database engine from a file of any size
+  or a Spark table (one row per stratum; :func:`exclusions`, :func:`event_counts` accept it);
 - :func:`exclusions`: rows excluded from the rates and why;
 - :func:`event_counts`: events (detentions or CTOs) and distinct people by stratum;
 - :func:`population_by`: population denominators summed to the strata wanted;
@@ -48,6 +50,8 @@ __all__ = [
     "choose_year",
     "standard_population",
     "prepare",
+    "counts_from_source",
+    "ethnicity_completeness",
     "exclusions",
     "event_counts",
     "population_by",
@@ -300,6 +304,174 @@ def prepare(
     return out.assign(age_band=age_band(out["age"]).set_axis(out.index), sex_group=sex)
 
 
+#: Key of ``DataFrame.attrs`` of :func:`counts_from_source` output with the people counts.
+PEOPLE = "people_counts"
+_PEOPLE_KEYS = ("financial_year", "ethnic_group", "age_band", "sex_group")
+
+
+def counts_from_source(
+    source,
+    *,
+    count: str = "detentions",
+    region: str = "England",
+    ethnicity: str = "ethnic_category",
+    chinese: str = "other",
+    person: str | None = "person_id",
+    people: str = "people",
+    connection=None,
+) -> pd.DataFrame:
+    """Detentions or CTOs counted by stratum inside a database engine, ready for the analyses.
+
+    The record-level step of :func:`prepare` for extracts too large for pandas: the records are
+    counted where they are, by :func:`rhoresearch.aggregate.stratified_counts` (DuckDB reads a
+    Parquet or CSV file without loading it; a Spark DataFrame or ``"spark:<db.table>"`` is
+    counted by Spark), and only one row per stratum comes back.
+
+    Parameters
+    ----------
+    source : path, ``"spark:<db.table>"``, DataFrame, Ibis table or Spark DataFrame
+        Records with the columns of :data:`DETENTIONS` or :data:`CTOS` (paths relative to the
+        project root are resolved). Not modified.
+    count : str, default "detentions"
+        Name of the column of record counts (e.g. ``"ctos"``).
+    region, ethnicity, chinese
+        As for :func:`prepare`.
+    person : str or None, default "person_id"
+        Person identifier: distinct people are counted too (a second pass). None: not counted.
+    people : str, default "people"
+        Name of the people column.
+    connection : ibis backend, optional
+        The engine, as for :func:`rhoresearch.aggregate.stratified_counts` (default: a new
+        DuckDB connection for a file or frame, its memory capped at 3 GB, spilling to disk
+        beyond; give ``aggregate.duckdb_connection(...)`` to change the limits).
+
+    Returns
+    -------
+    DataFrame
+        One row per combination of recorded ethnic category, ``region_name``, ``region_code``,
+        ``provider_code``, ``financial_year``, ``sex`` (as recorded) and ``age_band`` (missing
+        kept) in ``region``, with ``ethnic_group``, ``ethnicity_status`` and ``sex_group`` as
+        :func:`prepare` adds them, and ``count`` (records). With ``person``,
+        ``attrs["people_counts"]`` holds distinct people by ``financial_year``,
+        ``ethnic_group``, ``age_band``, ``sex_group`` for :func:`event_counts`.
+
+    Notes
+    -----
+    :func:`event_counts` on this output gives the same events as on :func:`prepare`'s. People
+    are counted distinct within each stratum here (a person whose age band changed within a
+    year counts in both bands), where :func:`event_counts` on records counts a person in the
+    stratum of their first record only: the counts can differ by those few people, always
+    upwards. Ages below 0 or above 130 are not counted (:func:`exclusions` reports them);
+    :func:`prepare` gives them no age band.
+
+    References
+    ----------
+    As :func:`prepare`; DuckDB, https://duckdb.org; Apache Spark, https://spark.apache.org.
+    """
+    from rhoresearch import aggregate, config
+
+    func = "mental_health.counts_from_source"
+    connection = _records.engine(source, connection)
+    out = _records.counted_records(
+        source,
+        strata=["provider_code", "financial_year", "sex"],
+        events={},
+        weight=count,
+        ethnicity_column=ethnicity,
+        region=region,
+        unknown="exclude",
+        chinese=chinese,
+        func=func,
+        age_column="age",
+        connection=connection,
+    )
+    sex = out["sex"].str.strip().str.lower().map(_SEX_CODES)
+    out["sex_group"] = pd.Categorical(sex, categories=list(SEXES))
+    out["age_band"] = pd.Categorical(
+        out["age_band"].astype("str").where(out["age_band"].notna()),
+        categories=list(AGE_BANDS),
+        ordered=True,
+    )
+    if person is None:
+        return out
+    if isinstance(source, str) and not source.startswith("spark:"):
+        source = config.resolve_path(source)
+    filters = None
+    if not (region is None or str(region).strip().lower() == "england"):
+        # the same selection as select_region: a region name or code that matches
+        want = _records._slug(region)
+        names = sorted(v for v in out["region_name"].dropna().unique() if _records._slug(v) == want)
+        codes = sorted(v for v in out["region_code"].dropna().unique() if _records._slug(v) == want)
+
+        def filters(t):
+            return t.region_name.isin(names) | t.region_code.isin(codes)
+
+    counted, _ = aggregate.stratified_counts(
+        source,
+        connection=connection,
+        strata=["financial_year", "sex"],
+        person=person,
+        filters=filters,
+        ethnicity_column=ethnicity,
+        errors="not_known",
+        harmonise_options={"chinese": chinese},
+        age_column="age",
+        age_bands="esp2013",
+        recode={"sex": _SEX_CODES},
+    )
+    counted = counted.rename(columns={"sex": "sex_group", "n_people": people})
+    counted["financial_year"] = counted["financial_year"].astype("str")
+    counted["sex_group"] = pd.Categorical(counted["sex_group"], categories=list(SEXES))
+    counted["ethnic_group"] = counted["ethnic_group"].cat.set_categories(GROUPS, ordered=True)
+    out.attrs[PEOPLE] = counted[[*_PEOPLE_KEYS, people]]
+    return out
+
+
+def ethnicity_completeness(
+    records: pd.DataFrame, *, by="financial_year", count=None, confidence: float = 0.95
+) -> pd.DataFrame:
+    """Ethnic category recording status by ``by`` (records or :func:`counts_from_source` rows).
+
+    Parameters
+    ----------
+    records : DataFrame
+        Output of :func:`prepare` or :func:`counts_from_source`. Not modified.
+    by : str or list of str, default "financial_year"
+        Grouping columns.
+    count : str, optional
+        The column of record counts of :func:`counts_from_source` output (default: found).
+    confidence : float, default 0.95
+        Level of the Wilson intervals.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`rhoresearch.data_quality.completeness`, the same for records and for counted
+        records.
+
+    References
+    ----------
+    Scobie S, Spencer J, Raleigh V (2021). Ethnicity coding in English health service datasets.
+    Nuffield Trust.
+    """
+    weight = _weight(records, count)
+    return _records.completeness(
+        records,
+        code="ethnic_category",
+        by=by,
+        weight=None if weight is None else weight.name,
+        confidence=confidence,
+    )
+
+
+def _weight(records: pd.DataFrame, count=None) -> pd.Series | None:
+    """Records per row of counted records (:func:`counts_from_source`), else None."""
+    for col in [count] if count else ("detentions", "ctos"):
+        if col in records.columns and pd.api.types.is_integer_dtype(records[col]):
+            return records[col].astype("int64")
+    return None
+
+
 def exclusions(records: pd.DataFrame) -> pd.DataFrame:
     """Rows excluded from the rates by ethnic group, and why (data-quality section).
 
@@ -323,17 +495,21 @@ def exclusions(records: pd.DataFrame) -> pd.DataFrame:
     """
     func = "mental_health.exclusions"
     _records.require(records, ["ethnic_group", "ethnicity_status", "age_band", "sex_group"], func)
-    total = len(records)
+    weight = _weight(records)
+    w = np.ones(len(records), dtype="int64") if weight is None else weight.to_numpy()
+    engine = _records.engine_steps(records)
+    total = int(w.sum()) + sum(n for _, _, n, _ in engine)
     steps = [("records", "records in the extract (after region selection)", total, "")]
-    steps += _records.ethnicity_steps(records, unknown="exclude")
+    steps += engine
+    steps += _records.ethnicity_steps(records, unknown="exclude", weight=weight)
     usable = records["ethnic_group"].notna().to_numpy()
     no_age = records["age_band"].isna().to_numpy()
     no_sex = records["sex_group"].isna().to_numpy()
     applies = "rates by ethnic group"
     steps += [
-        ("age and sex", "age not known", int((usable & no_age).sum()), applies),
-        ("age and sex", "sex not male or female", int((usable & ~no_age & no_sex).sum()), applies),
-        ("used", "records used in the rates", int((usable & ~no_age & ~no_sex).sum()), ""),
+        ("age and sex", "age not known", int(w[usable & no_age].sum()), applies),
+        ("age and sex", "sex not male or female", int(w[usable & ~no_age & no_sex].sum()), applies),
+        ("used", "records used in the rates", int(w[usable & ~no_age & ~no_sex].sum()), ""),
     ]
     return _records.exclusion_table(steps, total)
 
@@ -377,6 +553,8 @@ def event_counts(
     """
     func = "mental_health.event_counts"
     by = [by] if isinstance(by, str) else list(by)
+    if count in records.columns and person not in records.columns:
+        return _counted_event_counts(records, by=by, count=count, people=people, func=func)
     _records.require(records, ["ethnic_group", "age_band", "sex_group", person, *by], func)
     keep = (
         records["ethnic_group"].notna() & records["age_band"].notna() & records["sex_group"].notna()
@@ -390,6 +568,30 @@ def event_counts(
     persons = first.groupby(by, observed=True, sort=True).size().rename(people)
     out = pd.concat([events, persons], axis=1).fillna(0).astype("int64").reset_index()
     logger.info("%s: %d of %d records counted", func, len(used), len(records))
+    return out
+
+
+def _counted_event_counts(records, *, by, count, people, func) -> pd.DataFrame:
+    """:func:`event_counts` of :func:`counts_from_source` output (people when available)."""
+    _records.require(records, ["ethnic_group", "age_band", "sex_group", count, *by], func)
+    keep = (
+        records["ethnic_group"].notna() & records["age_band"].notna() & records["sex_group"].notna()
+    )
+    for col in by:
+        keep &= records[col].notna()
+    used = records.loc[keep.to_numpy()]
+    out = used.groupby(by, observed=True, sort=True)[count].sum().astype("int64").reset_index()
+    counted = records.attrs.get(PEOPLE)
+    if counted is not None and set(by) == set(_PEOPLE_KEYS):
+        plain = _plain_keys(counted, by)[[*by, people]]
+        out = _plain_keys(out, by).merge(plain, on=by, how="left")
+        out[people] = out[people].fillna(0).astype("int64")
+        for c in by:
+            if isinstance(records[c].dtype, pd.CategoricalDtype):
+                out[c] = pd.Categorical(out[c], dtype=records[c].dtype)
+    logger.info(
+        "%s: %d of %d records counted", func, int(used[count].sum()), int(records[count].sum())
+    )
     return out
 
 
