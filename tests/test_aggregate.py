@@ -606,3 +606,12 @@ def test_mental_health_counts_match_the_workstream_step(tmp_path):
     # of the year only, so ours can only be as large or larger
     assert (mine["people"] >= theirs["people"]).all()
     assert counts["n_rows"].sum() + exclusions["n_rows"].sum() == len(records)
+
+
+def test_default_connection_caps_duckdb_memory():
+    con = aggregate.duckdb_connection()
+    limit = con.raw_sql("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit == "2.7 GiB", limit  # DuckDB reports 3 GB (10^9 bytes) in GiB
+    uncapped = aggregate.duckdb_connection(memory_limit=None)
+    other = uncapped.raw_sql("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert other != limit

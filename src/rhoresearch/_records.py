@@ -281,24 +281,6 @@ def counted_records(
     return out
 
 
-#: Memory DuckDB may use for a record-level file before it spills to disk (its own default is
-#: 80% of the machine's memory, which it then keeps as cache).
-DUCKDB_MEMORY_LIMIT = "3GB"
-
-
-def engine(source, connection):
-    """The connection to count ``source`` with: ``connection``, else for a file or a pandas frame a
-    DuckDB connection capped at :data:`DUCKDB_MEMORY_LIMIT` (None for Spark and Ibis sources)."""
-    if connection is not None:
-        return connection
-    is_file = isinstance(source, str | Path) and not str(source).startswith("spark:")
-    if is_file or isinstance(source, pd.DataFrame):
-        from rhoresearch import aggregate
-
-        return aggregate.duckdb_connection(memory_limit=DUCKDB_MEMORY_LIMIT)
-    return None
-
-
 def engine_steps(records: pd.DataFrame) -> list[tuple[str, str, int, str]]:
     """Exclusion steps for the rows the engine excluded while counting (usually none)."""
     return [

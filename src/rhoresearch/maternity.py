@@ -206,8 +206,9 @@ def counts_from_source(
         As for :func:`prepare`.
     connection : ibis backend, optional
         The engine, as for :func:`rhoresearch.aggregate.stratified_counts` (default: a new
-        DuckDB connection for a file or frame, its memory capped at 3 GB, spilling to disk
-        beyond; give ``aggregate.duckdb_connection(...)`` to change the limits).
+        DuckDB connection for a file or frame, its memory capped at
+        :data:`rhoresearch.aggregate.DEFAULT_MEMORY_LIMIT`, spilling to disk beyond; give
+        ``aggregate.duckdb_connection(...)`` to change the limits).
 
     Returns
     -------
@@ -242,7 +243,6 @@ def counts_from_source(
     if dataset not in _SOURCES:
         raise InputError(f"{func}: dataset must be 'maternities' or 'births', got {dataset!r}")
     events, weight = _SOURCES[dataset]
-    connection = _records.engine(source, connection)
     out = _records.counted_records(
         source,
         strata=_STRATA,

@@ -342,8 +342,9 @@ def counts_from_source(
         Name of the people column.
     connection : ibis backend, optional
         The engine, as for :func:`rhoresearch.aggregate.stratified_counts` (default: a new
-        DuckDB connection for a file or frame, its memory capped at 3 GB, spilling to disk
-        beyond; give ``aggregate.duckdb_connection(...)`` to change the limits).
+        DuckDB connection for a file or frame, its memory capped at
+        :data:`rhoresearch.aggregate.DEFAULT_MEMORY_LIMIT`, spilling to disk beyond; give
+        ``aggregate.duckdb_connection(...)`` to change the limits).
 
     Returns
     -------
@@ -371,7 +372,6 @@ def counts_from_source(
     from rhoresearch import aggregate, config
 
     func = "mental_health.counts_from_source"
-    connection = _records.engine(source, connection)
     out = _records.counted_records(
         source,
         strata=["provider_code", "financial_year", "sex"],
