@@ -49,7 +49,7 @@ $(STAMP): pyproject.toml requirements.lock
 data: env ## generate the demonstration data into data/demo (seeded: same seed, same bytes)
 	@$(MAKE) -q $(DEMO_STAMP) 2>/dev/null || $(MAKE) --no-print-directory $(DEMO_STAMP)
 
-$(DEMO_STAMP): $(STAMP) $(wildcard src/rhoresearch/demo*.py) $(wildcard data/reference/*)
+$(DEMO_STAMP): $(STAMP) $(shell find src/rhoresearch -name '*.py' -not -path '*/__pycache__/*') $(wildcard data/reference/*)
 	$(PY) -m rhoresearch data
 	@touch $@
 
@@ -65,7 +65,7 @@ ifneq ($(filter _reports,$(MAKECMDGOALS)),)
 -include $(BUILD_MK)
 endif
 
-$(BUILD_MK): reports.yml $(wildcard src/rhoresearch/build.py src/rhoresearch/_build_*.py)
+$(BUILD_MK): reports.yml $(wildcard src/rhoresearch/build/*.py)
 	$(PY) -m rhoresearch makefile --output $@
 
 .PHONY: _reports

@@ -1,4 +1,4 @@
-"""Benchmark: rhoresearch.indicators against PHStatsMethods on 20,000 areas x 19 age bands.
+"""Benchmark: rhoresearch.stats.indicators against PHStatsMethods on 20,000 areas x 19 age bands.
 
 Times ``rate``, ``proportion`` and ``dsr`` against the same calls of PHStatsMethods (DHSC's Python port
 of the PHE indicator methods), checks that both give the same values, lower and upper limits, and
@@ -33,8 +33,8 @@ except ImportError:
     )
     sys.exit(2)
 
-from rhoresearch import indicators as ind
-from rhoresearch.indicators import ESP2013
+from rhoresearch.stats import indicators as ind
+from rhoresearch.stats.indicators import ESP2013
 
 SEED = 20260101
 

@@ -6,9 +6,9 @@ ethnic category, age, sex, year, region, an event flag and an event count), stre
 chunks so that generating 100 million rows needs little memory. Then, in one run, it times three
 arms, each in its own process so that each has its own peak memory:
 
-(a) ``layer``: :func:`rhoresearch.aggregate.stratified_counts` on the file (DuckDB, 2 threads,
+(a) ``layer``: :func:`rhoresearch.data.aggregate.stratified_counts` on the file (DuckDB, 2 threads,
     3 GB memory limit), plus the indicators on its result (crude rates by ethnic group and year,
-    directly standardised rates, when :mod:`rhoresearch.indicators` provides them);
+    directly standardised rates, when :mod:`rhoresearch.stats.indicators` provides them);
 (b) ``sql``: one hand-written DuckDB SQL query producing the same counts and exclusions (same
     engine settings): the comparator;
 (c) ``pandas``: pyarrow reads the needed columns into pandas, which harmonises and groups; skipped
@@ -178,10 +178,10 @@ def generate(rows: int, seed: int) -> Path:
 
 
 def arm_layer(path: Path, out: Path, people: bool) -> dict:
-    from rhoresearch import aggregate
+    from rhoresearch.data import aggregate
 
     try:  # imported before the clock starts, like duckdb in the SQL arm
-        from rhoresearch import indicators
+        from rhoresearch.stats import indicators
     except ImportError:
         indicators = None
     started = time.perf_counter()
@@ -205,7 +205,7 @@ def arm_layer(path: Path, out: Path, people: bool) -> dict:
 def _indicators(indicators, counts) -> str:
     """Crude rates and DSRs by ethnic group and year, if the indicators module is there."""
     if indicators is None:
-        return "rhoresearch.indicators not available: skipped"
+        return "rhoresearch.stats.indicators not available: skipped"
     done = []
     if hasattr(indicators, "rate"):
         indicators.rate(counts, count="event", population="n_rows", by=["ethnic_group", "year"])

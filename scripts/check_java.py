@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from rhoresearch.aggregate import JAVA_HINT, java_runtime
+from rhoresearch.data.aggregate import JAVA_HINT, java_runtime
 
 
 def main(argv: list[str] | None = None) -> int:

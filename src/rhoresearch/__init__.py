@@ -1,8 +1,8 @@
 """rhoresearch: reproducible evidence on ethnic inequalities in health care.
 
 Importing the package is cheap and changes nothing (no logging set-up, no plotting theme); import the
-modules you need: ``rhoresearch.indicators``, ``rhoresearch.ethnicity``, ``rhoresearch.disclosure``,
-``rhoresearch.models``, ``rhoresearch.plotting``, ``rhoresearch.data``, ``rhoresearch.build``.
+modules you need: ``rhoresearch.stats.indicators``, ``rhoresearch.ethnicity``, ``rhoresearch.disclosure``,
+``rhoresearch.stats.models``, ``rhoresearch.report.plotting``, ``rhoresearch.data``, ``rhoresearch.build``.
 """
 
 import logging

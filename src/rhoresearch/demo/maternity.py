@@ -1,0 +1,508 @@
+"""Demonstration data for workstream 5: maternal and neonatal outcomes (record level).
+
+Writes two Parquet files shaped like a national maternity extract (one row per maternity, one row
+per baby), England, calendar years 2016 to 2022, about 600,000 maternities a year as in reality:
+
+``maternities.parquet``
+    ``maternity_id`` (int64), ``year`` (int16, year of delivery), ``ethnic_category`` (the
+    mother's ethnic category as it arrives: NHS Data Dictionary codes mostly, with lower-case,
+    padded and description variants, ``Z``, ``99``, blanks, nulls and a few invalid codes),
+    ``age_band`` (``<20``, ``20-24`` ... ``40+``; null when not recorded), ``imd_quintile``
+    (int8, 1 = most deprived ... 5 = least deprived; null when the postcode was not valid),
+    ``region_code``, ``region_name`` (NHS England region), ``number_of_babies`` (int8),
+    ``maternal_death`` (bool: died during pregnancy or within 42 days of its end, direct or
+    indirect causes).
+``births.parquet``
+    ``birth_id`` (int64), ``maternity_id``, ``birth_order`` (int8), the mother's ``year``,
+    ``ethnic_category``, ``age_band``, ``imd_quintile``, ``region_code``, ``region_name`` copied
+    from the maternity, ``stillbirth`` (bool: born from 24+0 weeks with no signs of life) and
+    ``neonatal_death`` (bool: live born, died before 28 completed days; False for stillbirths).
+
+Planted effects (``truth.json``): outcome probabilities are multiplicative in the mother's
+high-level ethnic group, age band, deprivation quintile and year (and, for babies, plurality).
+Ethnic minority mothers are planted younger and more deprived than White mothers, so crude and
+adjusted comparisons differ. The ethnic effects are solved so that the *crude* rates match the
+published ones: maternal mortality about 9.2 per 100,000 maternities for White women with crude
+ratios Black 3.7, Asian 1.75, Mixed 1.3, Other 0.9 (MBRRACE-UK 2018-20 via ONS SDG 3.1.1);
+stillbirth about 3.2 per 1,000 total births for White mothers with Black 2.2 and Asian 1.55 times
+(MBRRACE-UK perinatal surveillance); neonatal mortality about 1.35 per 1,000 live births for White
+mothers with Black 1.9 and Asian 1.45 times (ONS SDG 3.2.2 orders of magnitude). ``truth.json``
+records the planted conditional (adjusted) rate ratios, the expected crude rates and ratios, the
+covariate effects, the volumes, the rates of messy and missing codes and the seed. Every value is
+demonstration data, not real.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from rhoresearch.demo._ethnicity import CENSUS2021_ENGLAND
+from rhoresearch.ethnicity import NHS_CODES as _NHS_DESCRIPTIONS
+
+__all__ = [
+    "YEARS",
+    "MATERNITIES_PER_YEAR",
+    "AGE_BANDS",
+    "IMD_QUINTILES",
+    "REGIONS",
+    "OUTCOMES",
+    "generate",
+]
+
+logger = logging.getLogger(__name__)
+
+#: High-level groups as NHS Digital and MBRRACE-UK publish them (Chinese under Other).
+HIGH_LEVEL = ["White", "Mixed", "Asian", "Black", "Other"]
+#: The 16 national NHS ethnic category codes: code -> (description, high-level group).
+NHS_CODES: dict[str, tuple[str, str]] = {
+    code: (_NHS_DESCRIPTIONS[code], group)
+    for group, codes in (
+        ("White", "ABC"),
+        ("Mixed", "DEFG"),
+        ("Asian", "HJKL"),
+        ("Black", "MNP"),
+        ("Other", "RS"),
+    )
+    for code in codes
+}
+
+
+def codes_of(group: str) -> list[str]:
+    """NHS codes of one high-level group (Chinese under Other), in code order."""
+    return [code for code, (_, g) in NHS_CODES.items() if g == group]
+
+
+YEARS = (2016, 2017, 2018, 2019, 2020, 2021, 2022)
+#: Maternities in England by year of delivery (rounded, of the order of the published volumes).
+MATERNITIES_PER_YEAR = (648_000, 636_000, 619_000, 605_000, 584_000, 597_000, 578_000)
+AGE_BANDS = ("<20", "20-24", "25-29", "30-34", "35-39", "40+")
+IMD_QUINTILES = (1, 2, 3, 4, 5)
+#: NHS England regions: (ODS code, name).
+REGIONS = (
+    ("Y56", "London"),
+    ("Y59", "South East"),
+    ("Y58", "South West"),
+    ("Y61", "East of England"),
+    ("Y60", "Midlands"),
+    ("Y63", "North East and Yorkshire"),
+    ("Y62", "North West"),
+)
+OUTCOMES = ("maternal_death", "stillbirth", "neonatal_death")
+
+# Share of maternities by the mother's high-level group (order of HIGH_LEVEL).
+_GROUP_SHARES = np.array([0.735, 0.030, 0.130, 0.060, 0.045])
+# P(age band | group): ethnic minority mothers planted younger.
+_AGE_DIST = np.array(
+    [
+        [0.030, 0.120, 0.255, 0.330, 0.210, 0.055],  # White
+        [0.070, 0.210, 0.280, 0.250, 0.150, 0.040],  # Mixed
+        [0.025, 0.170, 0.340, 0.290, 0.140, 0.035],  # Asian
+        [0.040, 0.170, 0.280, 0.280, 0.180, 0.050],  # Black
+        [0.020, 0.150, 0.320, 0.310, 0.160, 0.040],  # Other
+    ]
+)
+# P(IMD quintile | group), quintile 1 = most deprived: ethnic minority mothers planted more deprived.
+_IMD_DIST = np.array(
+    [
+        [0.180, 0.190, 0.200, 0.210, 0.220],
+        [0.300, 0.250, 0.190, 0.140, 0.120],
+        [0.350, 0.260, 0.180, 0.120, 0.090],
+        [0.400, 0.280, 0.160, 0.100, 0.060],
+        [0.300, 0.250, 0.200, 0.140, 0.110],
+    ]
+)
+# P(region | group), region order of REGIONS.
+_REGION_DIST = np.array(
+    [
+        [0.09, 0.18, 0.11, 0.12, 0.19, 0.16, 0.15],
+        [0.30, 0.15, 0.06, 0.10, 0.16, 0.10, 0.13],
+        [0.28, 0.11, 0.02, 0.07, 0.24, 0.13, 0.15],
+        [0.53, 0.09, 0.03, 0.08, 0.14, 0.05, 0.08],
+        [0.38, 0.13, 0.05, 0.09, 0.14, 0.10, 0.11],
+    ]
+)
+_TWIN_SHARE = 0.016  # maternities with two babies
+
+# Planted calibration: White crude rate and crude ratios vs White by group (order HIGH_LEVEL).
+_CALIBRATION = {
+    "maternal_death": {
+        "per": 100_000,
+        "white_crude_rate": 9.2,
+        "crude_ratio": [1.0, 1.3, 1.75, 3.7, 0.9],
+        "age_rr": [1.3, 1.0, 1.0, 1.15, 1.6, 2.8],
+        "imd_rr": [2.3, 1.75, 1.4, 1.15, 1.0],
+        "year_factor": [0.95, 0.9, 0.95, 1.0, 1.1, 1.2, 1.0],
+        "twin_rr": 1.0,
+        "source": "ONS SDG 3.1.1 (MBRRACE-UK), England 2018-20: White (inc. not known) 9.23, "
+        "Black 33.99, Asian 16.12, Mixed 12.2, Chinese or other 8.22 per 100,000 maternities",
+    },
+    "stillbirth": {
+        "per": 1_000,
+        "white_crude_rate": 3.2,
+        "crude_ratio": [1.0, 1.2, 1.55, 2.2, 1.3],
+        "age_rr": [1.2, 1.05, 1.0, 1.0, 1.2, 1.6],
+        "imd_rr": [1.7, 1.45, 1.25, 1.1, 1.0],
+        "year_factor": [1.08, 1.05, 1.02, 0.99, 0.95, 0.96, 0.95],
+        "twin_rr": 2.5,
+        "source": "MBRRACE-UK perinatal mortality surveillance: about 3.3-3.9 stillbirths per "
+        "1,000 total births in 2016-22, Black babies about twice and Asian about 1.5 times White",
+    },
+    "neonatal_death": {
+        "per": 1_000,
+        "white_crude_rate": 1.35,
+        "crude_ratio": [1.0, 1.05, 1.45, 1.9, 1.15],
+        "age_rr": [1.4, 1.1, 1.0, 1.0, 1.1, 1.4],
+        "imd_rr": [1.6, 1.4, 1.2, 1.1, 1.0],
+        "year_factor": [1.05, 1.04, 1.02, 0.99, 0.96, 0.97, 0.97],
+        "twin_rr": 4.0,
+        "source": "ONS SDG 3.2.2 (neonatal deaths per 1,000 live births by baby's ethnicity, "
+        "England and Wales 2018-20: White British 2.1-2.3, Black African 4.0-4.7, Pakistani "
+        "3.2-4.8) and MBRRACE-UK (about 1.5-1.7 overall)",
+    },
+}
+
+# Ethnic category recording (shares of all maternities; what is not recorded is masked).
+_NOT_KNOWN_FORMS = {"Z": 0.015, "99": 0.015, "": 0.006, None: 0.004}
+_INVALID_CODES = ("0", "T", "Q", "W")
+_INVALID_RATE = 0.002
+# Forms of a recorded code: bare, lower case, padded, description.
+_RECORDED_FORMS = np.array([0.88, 0.04, 0.03, 0.05])
+_MISSING_AGE_RATE = 0.003
+_MISSING_IMD_RATE = 0.006
+
+
+def _cat_draw(rng: np.random.Generator, dist: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Draw one category per row from ``dist[rows]`` (rows of probabilities), vectorised."""
+    cdf = np.cumsum(dist, axis=1)
+    cdf[:, -1] = 1.0
+    u = rng.random(rows.size)
+    return (u[:, None] >= cdf[rows]).sum(axis=1).astype(np.int8)
+
+
+def _solve(outcome: str, volumes: np.ndarray) -> dict:
+    """Planted baseline and conditional ethnic rate ratios that give the calibrated crude rates."""
+    cal = _CALIBRATION[outcome]
+    age_rr = np.array(cal["age_rr"])
+    imd_rr = np.array(cal["imd_rr"])
+    year = np.array(cal["year_factor"])
+    year_mean = float((year * volumes).sum() / volumes.sum())
+    # mean plurality factor per baby (births) or per maternity
+    if outcome == "maternal_death":
+        twin_mean = 1.0
+    else:
+        twin_mean = ((1 - _TWIN_SHARE) + 2 * _TWIN_SHARE * cal["twin_rr"]) / (1 + _TWIN_SHARE)
+    mix = (_AGE_DIST @ age_rr) * (_IMD_DIST @ imd_rr)  # E[age rr] E[imd rr] per group
+    white = HIGH_LEVEL.index("White")
+    base = cal["white_crude_rate"] / cal["per"] / (mix[white] * year_mean * twin_mean)
+    crude_ratio = np.array(cal["crude_ratio"])
+    adjusted = crude_ratio * mix[white] / mix
+    crude_rate = base * adjusted * mix * year_mean * twin_mean * cal["per"]
+    return {
+        "base": base,
+        "adjusted_rr": adjusted,
+        "crude_rate": crude_rate,
+        "crude_ratio": crude_ratio,
+        "age_rr": age_rr,
+        "imd_rr": imd_rr,
+        "year_factor": year,
+    }
+
+
+def _ethnic_strings(
+    rng: np.random.Generator,
+    codes: np.ndarray,
+    *,
+    not_known_forms: dict | None = None,
+    invalid_rate: float = _INVALID_RATE,
+) -> tuple[pa.Array, dict]:
+    """Write code indices (into the 16 NHS codes) as a messy extract column; return counts.
+
+    ``not_known_forms`` maps each not-known form (``"Z"``, ``"99"``, ``""``, ``None`` for null)
+    to its share of all rows; ``invalid_rate`` is the share of recorded codes replaced by an
+    invalid code. Recorded codes appear bare, lower case, padded or as the description.
+    """
+    not_known_forms = _NOT_KNOWN_FORMS if not_known_forms is None else not_known_forms
+    nhs = list(NHS_CODES)
+    n = codes.size
+    vocab: list[str | None] = []
+    for code in nhs:
+        vocab += [code, code.lower(), f" {code} ", NHS_CODES[code][0]]
+    base_len = len(vocab)
+    not_known = list(not_known_forms)
+    vocab += [v for v in not_known if v is not None]
+    vocab += list(_INVALID_CODES)
+    form = _cat_draw(rng, _RECORDED_FORMS[None, :], np.zeros(n, dtype=np.int8))
+    index = codes.astype(np.int32) * 4 + form
+    u = rng.random(n)
+    cuts = np.cumsum(list(not_known_forms.values()))
+    kind = np.searchsorted(cuts, u, side="right")  # 0..3 masked as not known, 4 recorded
+    masked = kind < len(not_known)
+    null = np.zeros(n, dtype=bool)
+    counts = {}
+    for k, value in enumerate(not_known):
+        sel = kind == k
+        counts[{"Z": "Z", "99": "99", "": "blank", None: "null"}[value]] = int(sel.sum())
+        if value is None:
+            null |= sel
+        else:
+            index[sel] = base_len + [v for v in not_known if v is not None].index(value)
+    invalid = (~masked) & (rng.random(n) < invalid_rate)
+    which = rng.integers(0, len(_INVALID_CODES), size=n)
+    index[invalid] = base_len + len([v for v in not_known if v is not None]) + which[invalid]
+    recorded = ~masked & ~invalid
+    counts["invalid_code"] = int(invalid.sum())
+    counts["recorded"] = int(recorded.sum())
+    for f, name in enumerate(("bare_code", "lower_case", "padded", "description")):
+        counts[name] = int((recorded & (form == f)).sum())
+    dictionary = pa.array([v if v is not None else "" for v in vocab], type=pa.string())
+    indices = pa.array(index, mask=null, type=pa.int32())
+    return dictionary.take(indices), counts
+
+
+def _mask(rng: np.random.Generator, values: np.ndarray, rate: float) -> np.ndarray:
+    """Boolean mask of values to blank out at ``rate``."""
+    return rng.random(values.size) < rate
+
+
+def _write(table: pa.Table, path: Path) -> None:
+    pq.write_table(table, path, compression="zstd", use_dictionary=True, write_statistics=True)
+
+
+def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
+    """Generate the maternity demonstration data into ``out_dir`` and return the truth.
+
+    Parameters
+    ----------
+    out_dir : path
+        Folder to write ``maternities.parquet``, ``births.parquet`` and ``truth.json`` into.
+    seed : int
+        Seed of the random generator; the same seed (and scale) gives the same bytes.
+    scale : float, default 1.0
+        Multiplier of the yearly volumes (tests use a small value).
+
+    Returns
+    -------
+    dict
+        The content of ``truth.json``: planted effects, expected crude rates, volumes, rates of
+        messy codes and the seed.
+
+    Notes
+    -----
+    For each maternity the mother's high-level ethnic group is drawn with fixed shares, then the
+    detailed NHS code (Census 2021 shares within the group), age band, deprivation quintile and
+    region given the group; the maternal death probability is
+    ``base * rr_group * rr_age * rr_imd * year_factor``; each baby's stillbirth and neonatal death
+    probabilities multiply in a plurality factor too. Not-known and invalid ethnicity codes,
+    missing age bands and deprivation quintiles are masked afterwards, at random.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    volumes = np.array([max(1, round(v * scale)) for v in MATERNITIES_PER_YEAR])
+    n = int(volumes.sum())
+    year_idx = np.repeat(np.arange(len(YEARS), dtype=np.int8), volumes)
+    group = _cat_draw(rng, _GROUP_SHARES[None, :], np.zeros(n, dtype=np.int8))
+    # detailed NHS code within group, in Census 2021 shares
+    nhs = list(NHS_CODES)
+    within = np.zeros((len(HIGH_LEVEL), 4))
+    code_of = np.zeros((len(HIGH_LEVEL), 4), dtype=np.int32)
+    for g, name in enumerate(HIGH_LEVEL):
+        cs = codes_of(name)
+        counts = np.array([CENSUS2021_ENGLAND[c] for c in cs], dtype=float)
+        within[g, : len(cs)] = counts / counts.sum()
+        code_of[g, : len(cs)] = [nhs.index(c) for c in cs]
+    sub = _cat_draw(rng, within, group)
+    code = code_of[group, sub]
+    age = _cat_draw(rng, _AGE_DIST, group)
+    imd = _cat_draw(rng, _IMD_DIST, group)
+    region = _cat_draw(rng, _REGION_DIST, group)
+    twins = rng.random(n) < _TWIN_SHARE
+
+    solved = {o: _solve(o, volumes) for o in OUTCOMES}
+
+    def prob(outcome: str, g, a, q, y, twin=None):
+        s = solved[outcome]
+        p = s["base"] * s["adjusted_rr"][g] * s["age_rr"][a] * s["imd_rr"][q] * s["year_factor"][y]
+        if twin is not None:
+            p = p * np.where(twin, _CALIBRATION[outcome]["twin_rr"], 1.0)
+        return p
+
+    maternal_death = rng.random(n) < prob("maternal_death", group, age, imd, year_idx)
+
+    # babies
+    n_babies = 1 + twins.astype(np.int8)
+    mat_of_birth = np.repeat(np.arange(n), n_babies)
+    nb = mat_of_birth.size
+    birth_order = np.ones(nb, dtype=np.int8)
+    birth_order[1:][mat_of_birth[1:] == mat_of_birth[:-1]] = 2
+    bg, ba, bq, by = (
+        group[mat_of_birth],
+        age[mat_of_birth],
+        imd[mat_of_birth],
+        year_idx[mat_of_birth],
+    )
+    btwin = twins[mat_of_birth]
+    stillbirth = rng.random(nb) < prob("stillbirth", bg, ba, bq, by, btwin)
+    neonatal_death = ~stillbirth & (rng.random(nb) < prob("neonatal_death", bg, ba, bq, by, btwin))
+
+    # recording as in a real extract
+    ethnic, ethnic_counts = _ethnic_strings(rng, code)
+    age_missing = _mask(rng, age, _MISSING_AGE_RATE)
+    imd_missing = _mask(rng, imd, _MISSING_IMD_RATE)
+    age_arr = pa.array(np.array(AGE_BANDS)[age]).cast(pa.string())
+    age_arr = pc.if_else(pa.array(age_missing), pa.scalar(None, pa.string()), age_arr)
+    imd_arr = pa.array((imd + 1).astype(np.int8), mask=imd_missing, type=pa.int8())
+    region_codes = pa.array([c for c, _ in REGIONS], type=pa.string()).take(pa.array(region))
+    region_names = pa.array([r for _, r in REGIONS], type=pa.string()).take(pa.array(region))
+    years = np.array(YEARS, dtype=np.int16)[year_idx]
+
+    maternities = pa.table(
+        {
+            "maternity_id": pa.array(np.arange(1, n + 1, dtype=np.int64)),
+            "year": pa.array(years),
+            "ethnic_category": ethnic,
+            "age_band": age_arr,
+            "imd_quintile": imd_arr,
+            "region_code": region_codes,
+            "region_name": region_names,
+            "number_of_babies": pa.array(n_babies),
+            "maternal_death": pa.array(maternal_death),
+        }
+    )
+    take = pa.array(mat_of_birth)
+    births = pa.table(
+        {
+            "birth_id": pa.array(np.arange(1, nb + 1, dtype=np.int64)),
+            "maternity_id": maternities["maternity_id"].take(take),
+            "birth_order": pa.array(birth_order),
+            "year": maternities["year"].take(take),
+            "ethnic_category": maternities["ethnic_category"].take(take),
+            "age_band": maternities["age_band"].take(take),
+            "imd_quintile": maternities["imd_quintile"].take(take),
+            "region_code": maternities["region_code"].take(take),
+            "region_name": maternities["region_name"].take(take),
+            "stillbirth": pa.array(stillbirth),
+            "neonatal_death": pa.array(neonatal_death),
+        }
+    )
+    _write(maternities, out_dir / "maternities.parquet")
+    _write(births, out_dir / "births.parquet")
+
+    truth = _truth(
+        seed=seed,
+        scale=scale,
+        volumes=volumes,
+        n_births=nb,
+        solved=solved,
+        ethnic_counts=ethnic_counts,
+        n=n,
+        observed={
+            "maternal_deaths": int(maternal_death.sum()),
+            "stillbirths": int(stillbirth.sum()),
+            "neonatal_deaths": int(neonatal_death.sum()),
+            "twin_maternities": int(twins.sum()),
+            "missing_age_band": int(age_missing.sum()),
+            "missing_imd_quintile": int(imd_missing.sum()),
+        },
+    )
+    (out_dir / "truth.json").write_text(
+        json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    logger.info(
+        "maternity demo: %d maternities, %d births, %d maternal deaths written to %s",
+        n,
+        nb,
+        truth["observed"]["maternal_deaths"],
+        out_dir,
+    )
+    return truth
+
+
+def _r(x: float) -> float:
+    return float(f"{float(x):.6g}")
+
+
+def _truth(*, seed, scale, volumes, n_births, solved, ethnic_counts, n, observed) -> dict:
+    white = HIGH_LEVEL.index("White")
+    outcomes = {}
+    for outcome, s in solved.items():
+        cal = _CALIBRATION[outcome]
+        outcomes[outcome] = {
+            "rate_per": cal["per"],
+            "denominator": {
+                "maternal_death": "maternities",
+                "stillbirth": "total births (live and still)",
+                "neonatal_death": "live births",
+            }[outcome],
+            "reference_group": "White",
+            "adjusted_rate_ratio": {
+                g: _r(s["adjusted_rr"][i] / s["adjusted_rr"][white])
+                for i, g in enumerate(HIGH_LEVEL)
+            },
+            "expected_crude_rate": {g: _r(s["crude_rate"][i]) for i, g in enumerate(HIGH_LEVEL)},
+            "expected_crude_rate_ratio": {
+                g: _r(s["crude_ratio"][i]) for i, g in enumerate(HIGH_LEVEL)
+            },
+            "age_band_rate_ratio": {a: _r(v) for a, v in zip(AGE_BANDS, s["age_rr"], strict=True)},
+            "age_band_reference": "25-29",
+            "imd_quintile_rate_ratio": {
+                str(q): _r(v) for q, v in zip(IMD_QUINTILES, s["imd_rr"], strict=True)
+            },
+            "imd_quintile_reference": "5",
+            "year_factor": {str(y): _r(v) for y, v in zip(YEARS, s["year_factor"], strict=True)},
+            "plurality_rate_ratio_twins": _r(cal["twin_rr"]),
+            "baseline_probability": _r(s["base"]),
+            "calibration_source": cal["source"],
+        }
+    return {
+        "workstream": "maternal and neonatal outcomes",
+        "demonstration_data": True,
+        "seed": int(seed),
+        "scale": _r(scale),
+        "files": ["maternities.parquet", "births.parquet"],
+        "years": list(YEARS),
+        "volumes": {
+            "maternities": n,
+            "births": int(n_births),
+            "maternities_by_year": {str(y): int(v) for y, v in zip(YEARS, volumes, strict=True)},
+        },
+        "group_shares": {g: _r(v) for g, v in zip(HIGH_LEVEL, _GROUP_SHARES, strict=True)},
+        "age_band_distribution": {
+            g: dict(zip(AGE_BANDS, map(_r, _AGE_DIST[i]), strict=True))
+            for i, g in enumerate(HIGH_LEVEL)
+        },
+        "imd_quintile_distribution": {
+            g: dict(zip(map(str, IMD_QUINTILES), map(_r, _IMD_DIST[i]), strict=True))
+            for i, g in enumerate(HIGH_LEVEL)
+        },
+        "outcomes": outcomes,
+        "ethnic_category_recording": {
+            "counts": ethnic_counts,
+            "planted_rates": {
+                "Z": _NOT_KNOWN_FORMS["Z"],
+                "99": _NOT_KNOWN_FORMS["99"],
+                "blank": _NOT_KNOWN_FORMS[""],
+                "null": _NOT_KNOWN_FORMS[None],
+                "invalid_code": _INVALID_RATE,
+                "invalid_codes": list(_INVALID_CODES),
+                "recorded_forms": dict(
+                    zip(
+                        ("bare_code", "lower_case", "padded", "description"),
+                        map(_r, _RECORDED_FORMS),
+                        strict=True,
+                    )
+                ),
+            },
+            "note": "masking is at random (independent of outcomes), so excluding not-known "
+            "ethnicity does not bias the rates",
+        },
+        "missing_rates": {"age_band": _MISSING_AGE_RATE, "imd_quintile": _MISSING_IMD_RATE},
+        "observed": observed,
+    }

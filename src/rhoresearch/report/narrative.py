@@ -1,0 +1,442 @@
+"""Sentences for a report's key findings, written from result rows.
+
+A report opens with a short summary of key findings in words, each number with its interval. These
+functions turn one row of an indicator table (the tidy frames of ``rhoresearch.stats.indicators`` and
+``rhoresearch.stats.models``: a group column, ``value``, ``lower_ci``, ``upper_ci``, ``confidence`` and,
+for ratios, ``reference``) into such a sentence, so every report words its findings the same way:
+
+- numbers: ``3.7 (95% CI 2.9 to 4.7)`` -- "to", never a hyphen, between the limits (ONS style, and
+  unambiguous with negative numbers); thousands separated by commas;
+- ratios: always "*x* times as likely as", also below 1 ("0.6 times as likely", never "40% less
+  likely": one scale for every group, as WRES relative likelihoods are reported); a ratio that rounds
+  to 1 reads "about as likely as"; an interval that includes 1 is said to;
+- suppressed values (``[c]``) are said to be suppressed, missing ones not available: a sentence is
+  always returned, never a number that did not pass disclosure control.
+
+The rows are expected to have been through :func:`rhoresearch.disclosure.suppress`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from rhoresearch.disclosure import SUPPRESSED
+from rhoresearch.exceptions import InputError
+
+__all__ = [
+    "format_number",
+    "format_ci",
+    "confidence_label",
+    "ratio_sentence",
+    "rate_sentence",
+    "percentage_sentence",
+]
+
+_SUPPRESSED_TEXT = f"suppressed to protect confidentiality ({SUPPRESSED})"
+
+
+def _state(value) -> tuple[str, float]:
+    """Classify a cell: ("number", x), ("suppressed", nan) or ("missing", nan)."""
+    if isinstance(value, str):
+        s = value.strip()
+        if s == SUPPRESSED:
+            return "suppressed", math.nan
+        if s == "" or s.startswith("["):
+            return "missing", math.nan
+        try:
+            return "number", float(s.replace(",", ""))
+        except ValueError as exc:
+            raise InputError(f"expected a number or {SUPPRESSED!r}; got {value!r}") from exc
+    if value is None or value is pd.NA:
+        return "missing", math.nan
+    if isinstance(value, (bool, np.bool_)):
+        raise InputError(f"expected a number or {SUPPRESSED!r}; got {value!r}")
+    try:
+        x = float(value)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"expected a number or {SUPPRESSED!r}; got {value!r}") from exc
+    if math.isnan(x):
+        return "missing", math.nan
+    return "number", x
+
+
+def format_number(value, *, digits: int = 1) -> str:
+    """Format one number for a report: fixed decimals, thousands separated by commas.
+
+    Parameters
+    ----------
+    value : float, int, str
+        The number; ``"[c]"`` (suppressed) gives ``"[c]"``, NaN/None gives ``"[x]"`` (not
+        available, GSS symbol).
+    digits : int, default 1
+        Decimal places.
+
+    Returns
+    -------
+    str
+        E.g. ``format_number(12345.678)`` is ``"12,345.7"``; ``-0.04`` with one digit is ``"0.0"``
+        (no negative zero).
+    """
+    state, x = _state(value)
+    if state == "suppressed":
+        return SUPPRESSED
+    if state == "missing":
+        return "[x]"
+    text = f"{x:,.{digits}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]
+    return text
+
+
+def confidence_label(confidence: float = 0.95) -> str:
+    """``0.95`` -> ``"95% CI"``, ``0.998`` -> ``"99.8% CI"``.
+
+    Raises
+    ------
+    InputError
+        ``confidence`` is not a fraction strictly between 0 and 1.
+    """
+    state, c = _state(confidence)
+    if state != "number" or not 0 < c < 1:
+        raise InputError(
+            f"confidence must be a fraction between 0 and 1 (e.g. 0.95); got {confidence!r}"
+        )
+    return f"{round(c * 100, 6):g}% CI"
+
+
+def format_ci(
+    value, lower, upper, *, digits: int = 1, confidence: float = 0.95, unit: str = ""
+) -> str:
+    """A value with its confidence interval: ``"3.7 (95% CI 2.9 to 4.7)"``.
+
+    Parameters
+    ----------
+    value, lower, upper : float or str
+        The estimate and its limits (numbers, ``"[c]"`` or NaN).
+    digits : int, default 1
+        Decimal places for all three.
+    confidence : float, default 0.95
+        The interval's confidence level, as a fraction.
+    unit : str, default ""
+        A unit starting with ``%`` is appended to all three numbers (``"42.1% (95% CI 38.0% to
+        46.3%)"``); any other unit follows the value only (``"34.3 per 100,000 maternities (95% CI
+        24.0 to 47.5)"``).
+
+    Returns
+    -------
+    str
+        ``"[c] (suppressed)"`` when the value is suppressed, ``"not available"`` when it is
+        missing, the value alone when either limit is missing, else value and interval.
+    """
+    vs, _ = _state(value)
+    if vs == "suppressed":
+        return f"{SUPPRESSED} (suppressed)"
+    if vs == "missing":
+        return "not available"
+    label = confidence_label(confidence)
+    if unit.startswith("%"):
+
+        def lim(x):
+            return format_number(x, digits=digits) + unit
+
+        head = lim(value)
+    else:
+
+        def lim(x):
+            return format_number(x, digits=digits)
+
+        head = lim(value) + (f" {unit}" if unit else "")
+    ls, _ = _state(lower)
+    us, _ = _state(upper)
+    if ls != "number" or us != "number":
+        return head
+    return f"{head} ({label} {lim(lower)} to {lim(upper)})"
+
+
+def _get(row, key: str, what: str):
+    if isinstance(row, pd.Series):
+        if key not in row.index:
+            raise InputError(f"row has no {what} column {key!r}; it has {list(row.index)}")
+        return row[key]
+    if isinstance(row, Mapping):
+        if key not in row:
+            raise InputError(f"row has no {what} column {key!r}; it has {list(row)}")
+        return row[key]
+    raise InputError(f"row must be a pandas Series or a mapping; got {type(row).__name__}")
+
+
+def _confidence(row, confidence) -> float:
+    if confidence is not None:
+        return confidence
+    if isinstance(row, (pd.Series, Mapping)) and "confidence" in row:
+        state, c = _state(row["confidence"])
+        if state == "number":
+            return c
+    return 0.95
+
+
+def _who(group, noun: str) -> str:
+    group = str(group).strip()
+    return f"{group} {noun}".strip() if noun else group
+
+
+def _to(outcome: str) -> str:
+    outcome = outcome.strip()
+    return outcome if outcome.startswith("to ") else f"to {outcome}"
+
+
+def ratio_sentence(
+    row,
+    *,
+    group_col: str,
+    outcome: str,
+    comparator: str | None = None,
+    noun: str = "people",
+    kind: str = "likely",
+    estimate: str = "value",
+    lower: str = "lower_ci",
+    upper: str = "upper_ci",
+    confidence: float | None = None,
+    digits: int = 1,
+    qualifier: str = "",
+) -> str:
+    """One sentence for a ratio between a group and the reference group.
+
+    Parameters
+    ----------
+    row : pandas.Series or mapping
+        One row of a ratio table (``rate_ratio``, ``proportion_ratio``, model output).
+    group_col : str
+        The column naming the group (e.g. ``"ethnic_group"``).
+    outcome : str
+        What the ratio is about, as a verb phrase: ``"die"``, ``"be detained under the Mental
+        Health Act"`` (``"to "`` is added unless already there). For ``kind="odds"`` a gerund:
+        ``"reporting discrimination"``.
+    comparator : str, optional
+        The reference group's label; default the row's ``reference`` column.
+    noun : str, default "people"
+        Who the groups are: ``"women"``, ``"staff"``, ``"babies"`` (``""`` for none).
+    kind : {"likely", "odds"}, default "likely"
+        ``"likely"`` for risk and rate ratios and relative likelihoods; ``"odds"`` for odds ratios.
+    estimate, lower, upper : str
+        Column names of the ratio and its limits.
+    confidence : float, optional
+        Default: the row's ``confidence`` column, else 0.95.
+    digits : int, default 1
+        Decimal places.
+    qualifier : str, default ""
+        Appended after the outcome, before the interval: ``", after adjusting for age and
+        deprivation"``.
+
+    Returns
+    -------
+    str
+        E.g. ``"Black women were 3.7 times as likely as White women to die (95% CI 2.9 to 4.7)."``;
+        below 1: ``"... were 0.6 times as likely as ..."``; a ratio that rounds to 1:
+        ``"... were about as likely as White women to die (ratio 1.0, 95% CI 0.9 to 1.1)."``. When
+        the interval includes 1 the parenthesis adds ``"; the interval includes 1"``. Odds:
+        ``"Black people had 2.1 times the odds of White people of reporting discrimination (95% CI
+        1.6 to 2.8)."``. Suppressed: ``"The ratio for Mixed women compared with White women is
+        suppressed to protect confidentiality ([c])."``; missing: ``"... could not be
+        calculated."``; the reference group's own row (``is_reference`` true, or the group equal to
+        the comparator): ``"White women are the reference group."``
+
+    Raises
+    ------
+    InputError
+        A named column is missing, a value is not a number or ``[c]``, or ``kind`` is unknown.
+
+    Notes
+    -----
+    One style for every ratio, above or below 1 ("0.6 times as likely"), so groups read on the same
+    scale and no percentage-difference arithmetic is left to the reader (the WRES reports relative
+    likelihoods this way).
+
+    References
+    ----------
+    NHS England. *Workforce Race Equality Standard* technical guidance (relative likelihood).
+
+    Office for National Statistics. *Style guide: race and ethnicity*; *Uncertainty and how we
+    measure it* (confidence intervals written "x to y").
+    """
+    if kind not in ("likely", "odds"):
+        raise InputError(f"kind must be 'likely' or 'odds'; got {kind!r}")
+    group = _get(row, group_col, "group")
+    if comparator is None:
+        comparator = _get(row, "reference", "reference (or pass comparator=)")
+    subject, other = _who(group, noun), _who(comparator, noun)
+    is_reference = str(group).strip() == str(comparator).strip()
+    if not is_reference and "is_reference" in row:
+        flag = row["is_reference"]
+        is_reference = bool(flag) if isinstance(flag, (bool, np.bool_)) else False
+    if is_reference:
+        return f"{subject[0].upper()}{subject[1:]} are the reference group."
+    vs, v = _state(_get(row, estimate, "estimate"))
+    what = "odds ratio" if kind == "odds" else "ratio"
+    if vs == "suppressed":
+        return f"The {what} for {subject} compared with {other} is {_SUPPRESSED_TEXT}."
+    if vs == "missing":
+        return f"The {what} for {subject} compared with {other} could not be calculated."
+    conf = _confidence(row, confidence)
+    ls, lo = _state(_get(row, lower, "lower limit"))
+    us, hi = _state(_get(row, upper, "upper limit"))
+    interval = ""
+    if ls == "number" and us == "number":
+        interval = (
+            f"{confidence_label(conf)} {format_number(lo, digits=digits)} to "
+            f"{format_number(hi, digits=digits)}"
+        )
+        if lo <= 1 <= hi:
+            interval += "; the interval includes 1"
+    value_text = format_number(v, digits=digits)
+    about = float(value_text.replace(",", "")) == 1
+    if kind == "odds":
+        gerund = outcome.strip()
+        if about:
+            body = f"{subject} had about the same odds as {other} of {gerund}{qualifier}"
+            paren = f"odds ratio {value_text}" + (f", {interval}" if interval else "")
+        else:
+            body = f"{subject} had {value_text} times the odds of {other} of {gerund}{qualifier}"
+            paren = interval
+    else:
+        if about:
+            body = f"{subject} were about as likely as {other} {_to(outcome)}{qualifier}"
+            paren = f"ratio {value_text}" + (f", {interval}" if interval else "")
+        else:
+            body = (
+                f"{subject} were {value_text} times as likely as {other} {_to(outcome)}{qualifier}"
+            )
+            paren = interval
+    return f"{body[0].upper()}{body[1:]}" + (f" ({paren})." if paren else ".")
+
+
+def rate_sentence(
+    row,
+    *,
+    group_col: str,
+    measure: str,
+    unit: str,
+    noun: str = "people",
+    estimate: str = "value",
+    lower: str = "lower_ci",
+    upper: str = "upper_ci",
+    confidence: float | None = None,
+    digits: int = 1,
+) -> str:
+    """One sentence for a rate (crude or standardised) in a group.
+
+    Parameters
+    ----------
+    row : pandas.Series or mapping
+        One row of a rate table (``rate``, ``dsr``).
+    group_col : str
+        The column naming the group.
+    measure : str
+        The rate's name: ``"maternal mortality rate"``, ``"age-standardised detention rate"``.
+    unit : str
+        ``"per 100,000 maternities"``, ``"per 100,000 population"``.
+    noun : str, default "people"
+        Who the group is (``""`` for none).
+    estimate, lower, upper, confidence, digits
+        As in :func:`ratio_sentence`.
+
+    Returns
+    -------
+    str
+        E.g. ``"The maternal mortality rate for Black women was 34.3 per 100,000 maternities (95%
+        CI 24.0 to 47.5)."``; suppressed: ``"The maternal mortality rate for Mixed women is
+        suppressed to protect confidentiality ([c])."``; missing: ``"... is not available."``
+
+    References
+    ----------
+    Office for Health Improvement and Disparities. *Public health indicator methods* (rates and
+    their confidence intervals).
+    """
+    subject = _who(_get(row, group_col, "group"), noun)
+    vs, v = _state(_get(row, estimate, "estimate"))
+    head = f"The {measure.strip()} for {subject}"
+    if vs == "suppressed":
+        return f"{head} is {_SUPPRESSED_TEXT}."
+    if vs == "missing":
+        return f"{head} is not available."
+    text = format_ci(
+        v,
+        _get(row, lower, "lower limit"),
+        _get(row, upper, "upper limit"),
+        digits=digits,
+        confidence=_confidence(row, confidence),
+        unit=unit,
+    )
+    return f"{head[0].upper()}{head[1:]} was {text}."
+
+
+def percentage_sentence(
+    row,
+    *,
+    group_col: str,
+    outcome: str,
+    noun: str = "people",
+    scale: float = 100.0,
+    estimate: str = "value",
+    lower: str = "lower_ci",
+    upper: str = "upper_ci",
+    confidence: float | None = None,
+    digits: int = 1,
+) -> str:
+    """One sentence for a percentage (a proportion) in a group.
+
+    Parameters
+    ----------
+    row : pandas.Series or mapping
+        One row of a proportion table.
+    group_col : str
+        The column naming the group.
+    outcome : str
+        What the percentage is of, as a past-tense verb phrase: ``"reported discrimination at
+        work"``.
+    noun : str, default "people"
+        Who the group is: ``"staff"``, ``"respondents"``.
+    scale : float, default 100
+        Multiplier from the stored value to a percentage (100 for a fraction, 1 if the value is
+        already a percentage).
+    estimate, lower, upper, confidence, digits
+        As in :func:`ratio_sentence`.
+
+    Returns
+    -------
+    str
+        E.g. ``"42.1% of Black staff reported discrimination at work (95% CI 38.0% to 46.3%)."``;
+        suppressed: ``"The percentage of Mixed staff who reported discrimination at work is
+        suppressed to protect confidentiality ([c])."``
+
+    References
+    ----------
+    Wilson EB (1927). Probable inference, the law of succession, and statistical inference.
+    *Journal of the American Statistical Association* 22:209-212 (the score interval used for
+    proportions).
+    """
+    subject = _who(_get(row, group_col, "group"), noun)
+    vs, v = _state(_get(row, estimate, "estimate"))
+    if vs == "suppressed":
+        return f"The percentage of {subject} who {outcome.strip()} is {_SUPPRESSED_TEXT}."
+    if vs == "missing":
+        return f"The percentage of {subject} who {outcome.strip()} is not available."
+
+    def scaled(x):
+        s, y = _state(x)
+        return y * scale if s == "number" else x
+
+    text = format_ci(
+        v * scale,
+        scaled(_get(row, lower, "lower limit")),
+        scaled(_get(row, upper, "upper limit")),
+        digits=digits,
+        confidence=_confidence(row, confidence),
+        unit="%",
+    )
+    number, _, rest = text.partition(" ")
+    return f"{number} of {subject} {outcome.strip()}" + (f" {rest}." if rest else ".")

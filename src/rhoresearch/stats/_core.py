@@ -1,0 +1,501 @@
+"""Private numerical core of :mod:`rhoresearch.stats.indicators`: input checks, grouping, interval formulas.
+
+Everything here works on whole numpy arrays (one element per group), so that an indicator over
+20,000 areas costs one ``groupby`` and a handful of array operations, never a Python loop per group.
+The public functions, their documentation and their references live in :mod:`rhoresearch.stats.indicators`.
+"""
+
+from __future__ import annotations
+
+import logging
+import numbers
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from rhoresearch.exceptions import InputError
+
+logger = logging.getLogger(__name__)
+
+#: Minimum total count for Byar's method (below it the exact Poisson limits are used) and the
+#: minimum total count for a directly standardised rate to be reported (PHE convention).
+SMALL_COUNT = 10
+
+#: The 2013 European Standard Population, 19 five-year age bands (0-4 ... 85-89, 90+), per 100,000.
+#: Source: Eurostat (2013), "Revision of the European Standard Population: report of Eurostat's task
+#: force", Publications Office of the European Union, doi:10.2785/11470, table 5.1 (the 90+ band is the
+#: sum of 90-94 and 95+); the same 19 bands are used by ONS and by the PHEindicatormethods package.
+ESP2013 = pd.Series(
+    [5000, 5500, 5500, 5500, 6000, 6000, 6500, 7000, 7000, 7000]
+    + [7000, 6500, 6000, 5500, 5000, 4000, 2500, 1500, 1000],
+    index=pd.Index(
+        ["0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49"]
+        + ["50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85-89", "90+"],
+        name="age_band",
+    ),
+    name="population",
+    dtype="float64",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# argument and input checks
+# ---------------------------------------------------------------------------------------------
+
+
+def fmt_rows(index: pd.Index, limit: int = 5) -> str:
+    """Name the first few offending row labels, and how many more there are."""
+    labels = [repr(x) if isinstance(x, str) else str(x) for x in list(index[:limit])]
+    more = len(index) - limit
+    return ", ".join(labels) + (f" and {more} more" if more > 0 else "")
+
+
+def check_frame(data, func: str) -> None:
+    if not isinstance(data, pd.DataFrame):
+        raise InputError(f"{func}: data must be a pandas DataFrame, got {type(data).__name__}")
+
+
+def as_columns(by, func: str, what: str = "by") -> list[str]:
+    """Normalise ``by`` (None, a column name or a list of names) to a list."""
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    if isinstance(by, Iterable):
+        cols = list(by)
+        if not all(isinstance(c, str) for c in cols):
+            raise InputError(f"{func}: {what} must be a column name or a list of names, got {by!r}")
+        return cols
+    raise InputError(f"{func}: {what} must be a column name or a list of names, got {by!r}")
+
+
+def require_columns(data: pd.DataFrame, columns: Sequence[str], func: str) -> None:
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise InputError(
+            f"{func}: column(s) {missing} not found in data; available columns: {list(data.columns)}"
+        )
+    dup = sorted({c for c in columns if list(columns).count(c) > 1})
+    if dup:
+        raise InputError(f"{func}: column(s) {dup} given for more than one argument")
+
+
+def levels(confidence, func: str) -> tuple[float, ...]:
+    """Check ``confidence`` (a fraction or a list/tuple of fractions) and return a tuple of floats."""
+    if isinstance(confidence, (list, tuple, np.ndarray, pd.Series)):
+        values = list(confidence)
+        if not values:
+            raise InputError(
+                f"{func}: confidence is an empty list; give e.g. 0.95 or (0.95, 0.998)"
+            )
+    else:
+        values = [confidence]
+    out = []
+    for c in values:
+        if isinstance(c, bool) or not isinstance(c, numbers.Real) or not np.isfinite(c):
+            raise InputError(f"{func}: confidence must be a number such as 0.95, got {c!r}")
+        if not 0.9 <= c < 1:
+            hint = f" (did you mean {c / 100:g}?)" if 90 <= c < 100 else ""
+            raise InputError(
+                f"{func}: confidence must be a fraction in [0.9, 1), e.g. 0.95 or 0.998; "
+                f"got {c!r}{hint}"
+            )
+        out.append(float(c))
+    if len(set(out)) != len(out):
+        raise InputError(f"{func}: confidence levels repeat: {values!r}")
+    return tuple(out)
+
+
+def numeric(
+    data: pd.DataFrame,
+    column: str,
+    func: str,
+    *,
+    negative_ok: bool = False,
+) -> np.ndarray:
+    """Return ``data[column]`` as float64, missing values as NaN.
+
+    Raises InputError naming the column and the rows for non-numeric, infinite or negative values.
+    """
+    s = data[column]
+    if pd.api.types.is_bool_dtype(s.dtype):
+        values = s.astype("float64").to_numpy()
+    elif pd.api.types.is_numeric_dtype(s.dtype):
+        values = s.to_numpy(dtype="float64", na_value=np.nan)
+    else:
+        conv = pd.to_numeric(s, errors="coerce")
+        bad = conv.isna().to_numpy() & s.notna().to_numpy()
+        if bad.any():
+            raise InputError(
+                f"{func}: column {column!r} has non-numeric values in rows "
+                f"{fmt_rows(data.index[bad])} (values {list(s[bad].head(5))}); expected numbers"
+            )
+        values = conv.to_numpy(dtype="float64", na_value=np.nan)
+    inf = np.isinf(values)
+    if inf.any():
+        raise InputError(
+            f"{func}: column {column!r} has infinite values in rows {fmt_rows(data.index[inf])}"
+        )
+    if not negative_ok:
+        neg = values < 0
+        if neg.any():
+            raise InputError(
+                f"{func}: column {column!r} has negative values in rows "
+                f"{fmt_rows(data.index[neg])} (values {list(values[neg][:5])}); "
+                "counts and populations must be >= 0"
+            )
+    return values
+
+
+def check_not_above(
+    data: pd.DataFrame,
+    num: np.ndarray,
+    den: np.ndarray,
+    numerator: str,
+    denominator: str,
+    func: str,
+) -> None:
+    bad = num > den
+    if bad.any():
+        raise InputError(
+            f"{func}: numerator {numerator!r} is above denominator {denominator!r} in rows "
+            f"{fmt_rows(data.index[bad])} (numerator {list(num[bad][:5])}, denominator "
+            f"{list(den[bad][:5])}); a proportion needs numerator <= denominator"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# grouping
+# ---------------------------------------------------------------------------------------------
+
+
+def _sorted_factorize(values: pd.Series) -> tuple[np.ndarray, object]:
+    """Codes and uniques with the uniques sorted (categories in category order), missing last.
+
+    Factorises in first-seen order, then sorts the (few) uniques: cheaper than sorting during the
+    factorisation. Values of mixed types that cannot be ordered keep first-seen order.
+    """
+    codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=False)
+    try:
+        order = pd.array(uniques).argsort(na_position="last")
+    except TypeError:
+        return codes.astype("int64"), uniques
+    rank = np.empty(len(order), dtype="int64")
+    rank[order] = np.arange(len(order))
+    return rank[codes], uniques.take(order)
+
+
+def group_index(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Integer group code per row, and the group keys (one row per code, in code order).
+
+    Groups are sorted (a categorical column keeps its category order; only present values appear);
+    a missing key value is a group of its own, placed last. One factorisation per key column, then
+    integer arithmetic: much cheaper than repeated ``groupby`` on string keys.
+    """
+    if not by:
+        return np.zeros(len(data), dtype="int64"), pd.DataFrame(index=[0])
+    codes_list, uniques_list = [], []
+    for col in by:
+        codes, uniques = _sorted_factorize(data[col])
+        codes_list.append(codes)
+        uniques_list.append(uniques)
+    if len(by) == 1:
+        return codes_list[0], pd.DataFrame({by[0]: uniques_list[0]})
+    combined = np.zeros(len(data), dtype="int64")
+    for codes, uniques in zip(codes_list, uniques_list, strict=True):
+        combined = combined * len(uniques) + codes
+    unique_combined, inverse = np.unique(combined, return_inverse=True)
+    keys = {}
+    rest = unique_combined
+    parts = []
+    for uniques in reversed(uniques_list):
+        parts.append(rest % len(uniques))
+        rest = rest // len(uniques)
+    for col, uniques, part in zip(by, uniques_list, reversed(parts), strict=True):
+        keys[col] = uniques.take(part) if hasattr(uniques, "take") else np.asarray(uniques)[part]
+    return inverse.astype("int64"), pd.DataFrame(keys).reset_index(drop=True)
+
+
+def bincount(codes: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
+    """Sum of ``weights`` per code (NaN if any weight in the group is NaN); counts when None."""
+    if weights is None:
+        return np.bincount(codes, minlength=n).astype("float64")
+    return np.bincount(codes, weights=weights, minlength=n)
+
+
+def group_sums(
+    data: pd.DataFrame,
+    by: list[str],
+    values: dict[str, np.ndarray],
+    *,
+    skipna: dict[str, bool] | None = None,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Sum arrays by the ``by`` columns of ``data``.
+
+    Returns the group keys (see :func:`group_index`), the sums, and the number of missing values per
+    group for each array. With ``skipna[name]`` False (the default) a group with any missing value
+    sums to NaN.
+    """
+    skipna = skipna or {}
+    codes, keys = group_index(data, by)
+    n = len(keys)
+    sums, nmiss = {}, {}
+    for k, v in values.items():
+        nan = np.isnan(v)
+        if nan.any():
+            nmiss[k] = np.bincount(codes, weights=nan, minlength=n).astype("int64")
+            total = np.bincount(codes, weights=np.where(nan, 0.0, v), minlength=n)
+            sums[k] = total if skipna.get(k, False) else np.where(nmiss[k] > 0, np.nan, total)
+        else:
+            nmiss[k] = np.zeros(n, dtype="int64")
+            sums[k] = np.bincount(codes, weights=v, minlength=n)
+    return keys, sums, nmiss
+
+
+def expand(
+    keys: pd.DataFrame, columns: dict[str, np.ndarray], n_levels: int
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Repeat each group row once per confidence level (group-major order)."""
+    if n_levels == 1:
+        return keys.reset_index(drop=True), columns
+    idx = np.repeat(np.arange(len(keys)), n_levels)
+    out_keys = keys.iloc[idx].reset_index(drop=True)
+    return out_keys, {k: np.repeat(v, n_levels) for k, v in columns.items()}
+
+
+def by_level(conf: tuple[float, ...], func: Callable[[float], tuple[np.ndarray, ...]]):
+    """Evaluate ``func(level)`` for each level and interleave the results group-major."""
+    results = [func(c) for c in conf]
+    n_out = len(results[0])
+    outs = []
+    for j in range(n_out):
+        outs.append(np.column_stack([r[j] for r in results]).ravel())
+    return outs
+
+
+def notes_array(n: int) -> np.ndarray:
+    return np.full(n, "", dtype=object)
+
+
+def add_note(notes: np.ndarray, mask: np.ndarray, text, values: np.ndarray | None = None) -> None:
+    """Append ``text`` to the notes of the rows in ``mask`` (in place, on our own array).
+
+    ``text`` is a string, or a function of the row's entry in ``values`` (called for masked rows only).
+    """
+    if not np.any(mask):
+        return
+    current = notes[mask]
+    if callable(text):
+        addition = np.array([text(v) for v in values[mask]], dtype=object)
+    else:
+        addition = np.full(current.shape, text, object)
+    notes[mask] = np.where(current == "", addition, current + "; " + addition)
+
+
+def note_series(notes: np.ndarray) -> pd.Series:
+    out = pd.Series(notes, dtype="object")
+    return out.where(out != "", None).astype("str")
+
+
+def finish(
+    keys: pd.DataFrame,
+    columns: dict[str, np.ndarray | Sequence],
+) -> pd.DataFrame:
+    """Assemble the output frame: group key columns first, then ``columns`` in order."""
+    frame = keys.reset_index(drop=True).copy()
+    for name, values in columns.items():
+        frame[name] = values
+    return frame
+
+
+def multiplier_label(multiplier) -> str:
+    if float(multiplier).is_integer():
+        return str(int(multiplier))
+    return f"{multiplier:g}"
+
+
+def check_multiplier(multiplier, func: str) -> float:
+    if isinstance(multiplier, bool) or not isinstance(multiplier, numbers.Real):
+        raise InputError(f"{func}: multiplier must be a positive number, got {multiplier!r}")
+    if not np.isfinite(multiplier) or multiplier <= 0:
+        raise InputError(f"{func}: multiplier must be a positive number, got {multiplier!r}")
+    return float(multiplier)
+
+
+# ---------------------------------------------------------------------------------------------
+# interval formulas (vectorised; NaN in, NaN out; no warnings)
+# ---------------------------------------------------------------------------------------------
+
+
+def z_value(confidence: float) -> float:
+    """Two-sided standard normal quantile: z such that P(|Z| < z) = confidence."""
+    return float(stats.norm.ppf(0.5 + confidence / 2))
+
+
+def wilson(x: np.ndarray, n: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score limits for the proportion x / n (Wilson 1927)."""
+    z = z_value(confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        root = z * np.sqrt(z**2 + 4 * x * (1 - x / n))
+        lower = (2 * x + z**2 - root) / 2 / (n + z**2)
+        upper = (2 * x + z**2 + root) / 2 / (n + z**2)
+    bad = ~(n > 0)
+    lower = np.where(bad, np.nan, lower)
+    upper = np.where(bad, np.nan, upper)
+    return lower, upper
+
+
+def byar_lower(x: np.ndarray, confidence: float) -> np.ndarray:
+    """Byar's approximation to the lower exact Poisson limit; negative results are NaN."""
+    z = z_value(confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
+    return np.where(out < 0, np.nan, out)
+
+
+def byar_upper(x: np.ndarray, confidence: float) -> np.ndarray:
+    """Byar's approximation to the upper exact Poisson limit."""
+    z = z_value(confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3
+
+
+def exact_lower(x: np.ndarray, confidence: float) -> np.ndarray:
+    """Exact (chi-squared) lower Poisson limit; 0 when x is 0."""
+    with np.errstate(invalid="ignore"):
+        out = stats.chi2.ppf((1 - confidence) / 2, 2 * x) / 2
+    return np.where(x == 0, 0.0, out)
+
+
+def exact_upper(x: np.ndarray, confidence: float) -> np.ndarray:
+    """Exact (chi-squared) upper Poisson limit."""
+    with np.errstate(invalid="ignore"):
+        return stats.chi2.ppf((1 + confidence) / 2, 2 * x + 2) / 2
+
+
+def poisson_limits(x: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Limits for a Poisson count: exact below 10, Byar's method from 10 (PHE convention)."""
+    small = x < SMALL_COUNT
+    xs = np.where(small, x, np.nan)
+    xb = np.where(small, np.nan, x)
+    lower = np.where(small, exact_lower(xs, confidence), byar_lower(xb, confidence))
+    upper = np.where(small, exact_upper(xs, confidence), byar_upper(xb, confidence))
+    nan = np.isnan(x)
+    return np.where(nan, np.nan, lower), np.where(nan, np.nan, upper)
+
+
+def poisson_method(x: np.ndarray) -> np.ndarray:
+    out = np.where(x < SMALL_COUNT, "Exact", "Byars").astype(object)
+    out[np.isnan(x)] = None
+    return out
+
+
+def safe_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = a / b
+    return np.where(b == 0, np.nan, out)
+
+
+# ---------------------------------------------------------------------------------------------
+# age bands
+# ---------------------------------------------------------------------------------------------
+
+_RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|—|to)\s*(\d+)\s*(?:years?)?\s*$")
+_OPEN = re.compile(r"^\s*(\d+)\s*(?:\+|and over|and older|or over|or older|plus)\s*$")
+_START = re.compile(r"^\s*(\d+)\s*$")
+_UNDER = re.compile(r"^\s*(?:<|under|less than)\s*(\d+)\s*$")
+
+
+def band_key(label) -> tuple:
+    """Normalise an age band label: '0-4', '00-04', '0 to 4' -> ('band', 0, 4); '90+' -> ('band', 90,
+    None); a number or '5' -> ('from', 5) (matched on the band's lower bound); else ('label', text)."""
+    if isinstance(label, (numbers.Real, np.number)) and not isinstance(label, bool):
+        if np.isfinite(label) and float(label).is_integer():
+            return ("from", int(label))
+        return ("label", str(label))
+    text = str(label).strip().lower()
+    if m := _RANGE.match(text):
+        return ("band", int(m.group(1)), int(m.group(2)))
+    if m := _OPEN.match(text):
+        return ("band", int(m.group(1)), None)
+    if m := _UNDER.match(text):
+        return ("band", 0, int(m.group(1)) - 1)
+    if m := _START.match(text):
+        return ("from", int(m.group(1)))
+    return ("label", text)
+
+
+def standard_table(standard, func: str) -> pd.Series:
+    """Return a standard population as a float Series indexed by age band label."""
+    if isinstance(standard, str):
+        if standard.strip().lower() == "esp2013":
+            return ESP2013.copy()
+        raise InputError(f"{func}: unknown standard {standard!r}; give 'esp2013' or a table")
+    if isinstance(standard, pd.DataFrame):
+        if standard.shape[1] != 2:
+            raise InputError(
+                f"{func}: a standard population DataFrame needs two columns (age band, population); "
+                f"got columns {list(standard.columns)}"
+            )
+        series = pd.Series(standard.iloc[:, 1].to_numpy(), index=standard.iloc[:, 0].to_numpy())
+    elif isinstance(standard, pd.Series):
+        series = standard.copy()
+    elif isinstance(standard, dict):
+        series = pd.Series(standard)
+    else:
+        raise InputError(
+            f"{func}: standard must be 'esp2013', a column name, a Series or a two-column DataFrame "
+            f"(age band, population); got {type(standard).__name__}"
+        )
+    values = pd.to_numeric(series, errors="coerce")
+    bad = values.isna() | (values < 0)
+    if bad.any():
+        raise InputError(
+            f"{func}: the standard population has missing, non-numeric or negative values for "
+            f"age bands {list(series.index[bad.to_numpy()][:5])}"
+        )
+    keys = [band_key(x) for x in series.index]
+    if len(set(keys)) != len(keys):
+        raise InputError(f"{func}: the standard population repeats age bands: {list(series.index)}")
+    return pd.Series(values.to_numpy(dtype="float64"), index=series.index, name="population")
+
+
+def match_bands(
+    data: pd.DataFrame, age: str, standard: pd.Series, func: str
+) -> tuple[np.ndarray, list[str]]:
+    """Map each row's age band to a position in ``standard``; InputError for bands not in it."""
+    std_keys = [band_key(x) for x in standard.index]
+    exact = {k: i for i, k in enumerate(std_keys)}
+    by_start: dict[int, int] = {}
+    for i, k in enumerate(std_keys):
+        if k[0] == "band":
+            by_start.setdefault(k[1], i)
+        elif k[0] == "from":
+            by_start.setdefault(k[1], i)
+    codes, uniques = pd.factorize(data[age], use_na_sentinel=True)
+    lookup = np.empty(len(uniques), dtype="int64")
+    unmatched = []
+    for j, label in enumerate(uniques):
+        k = band_key(label)
+        if k in exact:
+            lookup[j] = exact[k]
+        elif k[0] == "from" and k[1] in by_start:
+            lookup[j] = by_start[k[1]]
+        else:
+            lookup[j] = -1
+            unmatched.append(label)
+    position = np.where(codes >= 0, lookup[np.maximum(codes, 0)], -2)
+    if (position == -2).any():
+        rows = data.index[position == -2]
+        raise InputError(f"{func}: column {age!r} has missing age bands in rows {fmt_rows(rows)}")
+    if unmatched:
+        bad = position == -1
+        raise InputError(
+            f"{func}: age bands {unmatched[:10]} in column {age!r} (rows "
+            f"{fmt_rows(data.index[bad])}) do not match the standard population's bands "
+            f"{[str(x) for x in standard.index]}"
+        )
+    return position, [str(x) for x in standard.index]

@@ -1,0 +1,463 @@
+"""Adjusted comparisons between groups: statsmodels regressions returning tidy tables.
+
+:func:`poisson_model` fits a rate model (Poisson, or negative binomial when the counts are
+overdispersed) with a log-population offset; :func:`logistic_model` fits a logistic model for a binary
+outcome, optionally weighted and with cluster-robust standard errors. Both take a tidy frame and column
+names, never modify the frame, and return one row per group with the adjusted rate ratio or odds ratio
+against the declared reference group (and, on request, the covariates' own rows).
+
+Returned columns (both functions)
+---------------------------------
+``term`` (the column the row is about: the group column, or a covariate), ``group`` (the level; for a
+numeric covariate, the covariate's name), ``estimate`` (exp(coefficient): rate ratio or odds ratio; 1
+for the reference group), ``lower_ci``, ``upper_ci`` (Wald limits, exponentiated; missing for the
+reference), ``p_value`` (Wald test of ratio = 1), ``confidence``, ``is_reference``, ``model``
+(``"poisson"``, ``"negative_binomial"`` or ``"logistic"``), ``n_used`` (rows in the fit),
+``n_excluded`` (rows left out), ``excluded`` (why, e.g. ``"missing age_band: 3; population <= 0: 1"``;
+missing when none), ``dispersion`` (Pearson chi-squared / residual df of the fitted model).
+
+The same exclusions are in ``result.attrs["excluded"]`` as a dict ``{reason: rows}``; a row missing
+several model columns is counted under each, and once in ``n_excluded``. Exclusions are logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from rhoresearch.exceptions import InputError
+from rhoresearch.stats import _core as S
+
+__all__ = ["poisson_model", "logistic_model"]
+
+logger = logging.getLogger(__name__)
+
+_FAMILIES = ("auto", "poisson", "negbin")
+
+
+def _levels_of(series: pd.Series) -> list:
+    """Observed levels in display order: category order for categoricals, else sorted."""
+    present = series.dropna()
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        seen = set(present.unique())
+        return [c for c in series.cat.categories if c in seen]
+    values = pd.unique(present)
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=str)
+
+
+def _match(levels: list, reference):
+    for level in levels:
+        if level == reference or str(level) == str(reference):
+            return level
+    return None
+
+
+def _prepare(data, func, *, needed, group, reference, covariates, categorical, positive=None):
+    """Validate, drop incomplete rows (counted), and return the model frame and exclusion info."""
+    S.check_frame(data, func)
+    covariates = S.as_columns(covariates or None, func, "covariates")
+    categorical = set(S.as_columns(categorical or None, func, "categorical"))
+    if group in covariates:
+        raise InputError(f"{func}: group column {group!r} is also a covariate")
+    unknown_cat = categorical - set(covariates)
+    if unknown_cat:
+        raise InputError(f"{func}: categorical names {sorted(unknown_cat)} are not covariates")
+    columns = [*needed, group, *covariates]
+    S.require_columns(data, columns, func)
+    all_levels = _levels_of(data[group])
+    if _match(all_levels, reference) is None:
+        raise InputError(
+            f"{func}: reference group {reference!r} is not in column {group!r}; groups present: "
+            f"{[str(x) for x in all_levels[:20]]}"
+        )
+    reasons: dict[str, int] = {}
+    drop = np.zeros(len(data), dtype=bool)
+    for col in columns:
+        miss = data[col].isna().to_numpy()
+        if miss.any():
+            reasons[f"missing {col}"] = int(miss.sum())
+            drop |= miss
+    if positive is not None:
+        values = pd.to_numeric(data[positive], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+        bad = ~np.isnan(values) & (values <= 0)
+        if bad.any():
+            reasons[f"{positive} <= 0"] = int(bad.sum())
+            drop |= bad
+    frame = data.loc[~drop, columns]
+    if drop.any():
+        logger.info("%s: %d of %d rows excluded (%s)", func, drop.sum(), len(data), reasons)
+    ref_level = _match(_levels_of(frame[group]), reference)
+    if ref_level is None:
+        raise InputError(
+            f"{func}: no complete rows left for the reference group {reference!r} "
+            f"(exclusions: {reasons})"
+        )
+    return frame, covariates, categorical, ref_level, reasons, int(drop.sum())
+
+
+def _design(frame, func, group, ref_level, covariates, categorical):
+    """Design matrix: intercept, group dummies (reference left out), covariates."""
+    parts = [pd.Series(1.0, index=frame.index, name="__intercept")]
+    index = []  # (term, level) per column after the intercept
+    levels = _levels_of(frame[group])
+    for level in levels:
+        if level == ref_level:
+            continue
+        parts.append((frame[group] == level).astype(float).rename(f"__g{len(index)}"))
+        index.append((group, level))
+    for cov in covariates:
+        s = frame[cov]
+        numeric = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
+        if numeric and cov not in categorical:
+            parts.append(s.astype(float).rename(f"__c{len(index)}"))
+            index.append((cov, cov))
+        else:
+            cov_levels = _levels_of(s)
+            for level in cov_levels[1:]:
+                parts.append((s == level).astype(float).rename(f"__c{len(index)}"))
+                index.append((cov, level))
+    X = pd.concat(parts, axis=1)
+    if np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
+        raise InputError(
+            f"{func}: the model cannot be fitted: the group and covariate columns are collinear "
+            f"(e.g. a covariate that is constant within groups, or a level with no rows)"
+        )
+    return X, index, levels
+
+
+def _coef_row(term, level, j, params, ci, pvalues, c):
+    """Row ``(term, group, estimate, lower_ci, upper_ci, p_value, confidence, False)`` of ``j``."""
+    return (
+        term,
+        level,
+        np.exp(params[j]),
+        np.exp(ci[j, 0]),
+        np.exp(ci[j, 1]),
+        pvalues[j],
+        c,
+        False,
+    )
+
+
+def _tidy(
+    result,
+    index,
+    levels,
+    group,
+    ref_level,
+    conf,
+    model_name,
+    n_used,
+    n_excluded,
+    reasons,
+    dispersion,
+    include_covariates,
+):
+    params = np.asarray(result.params)[: len(index) + 1]
+    pvalues = np.asarray(result.pvalues)[: len(index) + 1]
+    rows = []
+    for c in conf:
+        ci = np.asarray(result.conf_int(alpha=1 - c))[: len(index) + 1]
+        for level in levels:
+            if level == ref_level:
+                rows.append((group, level, 1.0, np.nan, np.nan, np.nan, c, True))
+                continue
+            j = 1 + index.index((group, level))
+            rows.append(_coef_row(group, level, j, params, ci, pvalues, c))
+        if include_covariates:
+            for j, (term, level) in enumerate(index, start=1):
+                if term == group:
+                    continue
+                rows.append(_coef_row(term, level, j, params, ci, pvalues, c))
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "term",
+            "group",
+            "estimate",
+            "lower_ci",
+            "upper_ci",
+            "p_value",
+            "confidence",
+            "is_reference",
+        ],
+    )
+    if len(conf) > 1:
+        # group-major: each term/level's rows for every level together
+        order = {
+            key: i for i, key in enumerate(dict.fromkeys(zip(out.term, out.group, strict=True)))
+        }
+        out["__k"] = [order[k] for k in zip(out.term, out.group, strict=True)]
+        out = out.sort_values(["__k", "confidence"], kind="stable").drop(columns="__k")
+        out = out.reset_index(drop=True)
+    out["model"] = model_name
+    out["n_used"] = n_used
+    out["n_excluded"] = n_excluded
+    text = "; ".join(f"{k}: {v}" for k, v in reasons.items())
+    out["excluded"] = pd.Series([text or None] * len(out), dtype="str")
+    out["dispersion"] = dispersion
+    out.attrs["excluded"] = dict(reasons)
+    return out
+
+
+def _pearson_dispersion(y, mu, variance, df_resid):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        chi2 = float(np.sum((y - mu) ** 2 / variance))
+    return chi2 / df_resid if df_resid > 0 else np.nan
+
+
+def poisson_model(
+    data,
+    *,
+    count,
+    population,
+    group,
+    reference,
+    covariates=(),
+    categorical=(),
+    family="auto",
+    confidence=0.95,
+    dispersion_threshold=1.5,
+    include_covariates=False,
+):
+    """Adjusted rate ratios of every group against a reference group (Poisson or negative binomial).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Tidy table, one row per cell (e.g. group x age band x sex x area) with events and population.
+    count : str
+        Column with the number of events.
+    population : str
+        Column with the population or person-time; enters as a log offset.
+    group : str
+        Column with the groups to compare (e.g. ethnic group).
+    reference : scalar
+        The reference group (a value of ``group``).
+    covariates : sequence of str, optional
+        Adjustment columns by name. Non-numeric (and categorical, boolean) columns enter as
+        categorical with their first level (category order, else sorted) as baseline; numeric columns
+        enter as linear terms unless named in ``categorical``.
+    categorical : sequence of str, optional
+        Numeric covariates to treat as categorical (e.g. a deprivation quintile coded 1-5).
+    family : {"auto", "poisson", "negbin"}, default "auto"
+        ``"auto"`` fits a Poisson model and switches to a negative binomial (NB2, dispersion by
+        maximum likelihood) when the Pearson chi-squared / residual df exceeds
+        ``dispersion_threshold``.
+    confidence : float or sequence of float, default 0.95
+        Level(s) in [0.9, 1); several give one row per group per level.
+    dispersion_threshold : float, default 1.5
+        Overdispersion cut-off for ``family="auto"``.
+    include_covariates : bool, default False
+        Also return the covariates' own rate ratios.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (per level), groups in the column's display order (category order, else
+        sorted), the reference group with estimate 1:
+        ``term``, ``group``, ``estimate`` (adjusted rate ratio), ``lower_ci``, ``upper_ci``,
+        ``p_value``, ``confidence``, ``is_reference``, ``model`` (``"poisson"`` or
+        ``"negative_binomial"``), ``n_used``, ``n_excluded``, ``excluded``, ``dispersion`` (Pearson
+        chi-squared / residual df of the Poisson fit). ``attrs["excluded"]``: ``{reason: rows}``.
+
+    Notes
+    -----
+    log E[count] = log(population) + b0 + b_group + covariate terms; the estimates are exp(b) with
+    Wald limits. Rows with a missing value in any model column, or a population <= 0, are excluded
+    and counted (``n_excluded``, ``excluded``), never silently dropped. Negative or non-numeric counts
+    raise :class:`InputError`, as do a reference group not in the data and collinear designs.
+
+    References
+    ----------
+    McCullagh P, Nelder JA. Generalized linear models, 2nd edn. London: Chapman & Hall; 1989.
+    Cameron AC, Trivedi PK. Regression analysis of count data, 2nd edn. Cambridge University Press;
+    2013 (overdispersion, negative binomial NB2).
+    Breslow NE, Day NE. Statistical methods in cancer research, volume II. Lyon: IARC; 1987
+    (Poisson regression of rates with a log-person-time offset).
+    Seabold S, Perktold J. statsmodels: econometric and statistical modeling with Python. Proc 9th
+    Python in Science Conference; 2010.
+    """
+    func = "poisson_model"
+    if family not in _FAMILIES:
+        raise InputError(f"{func}: family must be one of {_FAMILIES}, got {family!r}")
+    conf = S.levels(confidence, func)
+    S.check_frame(data, func)
+    S.require_columns(data, [count, population], func)
+    S.numeric(data, count, func)
+    S.numeric(data, population, func)
+    frame, covariates, categorical, ref_level, reasons, n_excl = _prepare(
+        data,
+        func,
+        needed=[count, population],
+        group=group,
+        reference=reference,
+        covariates=covariates,
+        categorical=categorical,
+        positive=population,
+    )
+    X, index, levels = _design(frame, func, group, ref_level, covariates, categorical)
+    y = pd.to_numeric(frame[count]).astype(float).to_numpy()
+    offset = np.log(pd.to_numeric(frame[population]).astype(float).to_numpy())
+    Xa = X.to_numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=RuntimeWarning)
+        pois = sm.GLM(y, Xa, family=sm.families.Poisson(), offset=offset).fit()
+    dispersion = _pearson_dispersion(y, pois.mu, pois.mu, pois.df_resid)
+    use_nb = family == "negbin" or (family == "auto" and dispersion > dispersion_threshold)
+    if use_nb:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = sm.NegativeBinomial(y, Xa, loglike_method="nb2", offset=offset).fit(
+                start_params=np.append(pois.params, 0.1), disp=0, maxiter=200
+            )
+        model_name = "negative_binomial"
+        logger.info("%s: Pearson dispersion %.2f: negative binomial fitted", func, dispersion)
+    else:
+        result = pois
+        model_name = "poisson"
+    return _tidy(
+        result,
+        index,
+        levels,
+        group,
+        ref_level,
+        conf,
+        model_name,
+        len(frame),
+        n_excl,
+        reasons,
+        dispersion,
+        include_covariates,
+    )
+
+
+def logistic_model(
+    data,
+    *,
+    outcome,
+    group,
+    reference,
+    covariates=(),
+    categorical=(),
+    weights=None,
+    weight_type="freq",
+    cluster=None,
+    confidence=0.95,
+    include_covariates=False,
+):
+    """Adjusted odds ratios of every group against a reference group (logistic regression).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Tidy table, one row per person (or reading).
+    outcome : str
+        Binary outcome column: 0/1 or boolean.
+    group : str
+        Column with the groups to compare.
+    reference : scalar
+        The reference group (a value of ``group``).
+    covariates : sequence of str, optional
+        Adjustment columns by name; non-numeric columns are categorical (first level as baseline),
+        numeric ones linear unless named in ``categorical``.
+    categorical : sequence of str, optional
+        Numeric covariates to treat as categorical.
+    weights : str, optional
+        Column of non-negative weights.
+    weight_type : {"freq", "var"}, default "freq"
+        ``"freq"``: frequency weights (a row stands for that many identical rows); ``"var"``: variance
+        (analytic) weights.
+    cluster : str, optional
+        Column identifying clusters (e.g. patient, for repeated readings per patient): standard errors
+        are then cluster-robust (sandwich, grouped by this column).
+    confidence : float or sequence of float, default 0.95
+        Level(s) in [0.9, 1).
+    include_covariates : bool, default False
+        Also return the covariates' own odds ratios.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (per level): ``term``, ``group``, ``estimate`` (adjusted odds ratio; 1 for
+        the reference), ``lower_ci``, ``upper_ci``, ``p_value``, ``confidence``, ``is_reference``,
+        ``model`` (``"logistic"``), ``n_used``, ``n_excluded``, ``excluded``, ``dispersion`` (Pearson
+        chi-squared / residual df). ``attrs["excluded"]``: ``{reason: rows}``.
+
+    Notes
+    -----
+    logit P(outcome) = b0 + b_group + covariate terms, fitted by maximum likelihood (statsmodels GLM,
+    binomial family); estimates exp(b) with Wald limits, using the cluster-robust covariance when
+    ``cluster`` is given. Rows with a missing value in any model column (outcome, group, covariates,
+    weights, cluster) are excluded and counted. Outcome values other than 0/1, negative weights and a
+    reference group not in the data raise :class:`InputError`.
+
+    References
+    ----------
+    Hosmer DW, Lemeshow S, Sturdivant RX. Applied logistic regression, 3rd edn. Wiley; 2013.
+    Liang KY, Zeger SL. Longitudinal data analysis using generalized linear models. Biometrika
+    1986;73:13-22 (cluster-robust standard errors).
+    Seabold S, Perktold J. statsmodels: econometric and statistical modeling with Python. Proc 9th
+    Python in Science Conference; 2010.
+    """
+    func = "logistic_model"
+    if weight_type not in ("freq", "var"):
+        raise InputError(f"{func}: weight_type must be 'freq' or 'var', got {weight_type!r}")
+    conf = S.levels(confidence, func)
+    S.check_frame(data, func)
+    extra = [c for c in (weights, cluster) if c is not None]
+    S.require_columns(data, [outcome, *extra], func)
+    y_all = S.numeric(data, outcome, func, negative_ok=True)
+    bad = ~np.isnan(y_all) & ~np.isin(y_all, (0.0, 1.0))
+    if bad.any():
+        raise InputError(
+            f"{func}: outcome {outcome!r} must be 0/1 or boolean; rows {S.fmt_rows(data.index[bad])} "
+            f"have values {sorted(set(y_all[bad].tolist()))[:5]}"
+        )
+    if weights is not None:
+        S.numeric(data, weights, func)
+    frame, covariates, categorical, ref_level, reasons, n_excl = _prepare(
+        data,
+        func,
+        needed=[outcome, *extra],
+        group=group,
+        reference=reference,
+        covariates=covariates,
+        categorical=categorical,
+    )
+    X, index, levels = _design(frame, func, group, ref_level, covariates, categorical)
+    y = pd.to_numeric(frame[outcome].astype("float64")).to_numpy()
+    kwargs = {}
+    if weights is not None:
+        w = pd.to_numeric(frame[weights]).astype(float).to_numpy()
+        kwargs["freq_weights" if weight_type == "freq" else "var_weights"] = w
+    fit_kw = {}
+    if cluster is not None:
+        codes = pd.factorize(frame[cluster])[0]
+        fit_kw = {"cov_type": "cluster", "cov_kwds": {"groups": codes}}
+    model = sm.GLM(y, X.to_numpy(), family=sm.families.Binomial(), **kwargs)
+    result = model.fit(**fit_kw)
+    dispersion = float(result.pearson_chi2 / result.df_resid) if result.df_resid > 0 else np.nan
+    return _tidy(
+        result,
+        index,
+        levels,
+        group,
+        ref_level,
+        conf,
+        "logistic",
+        len(frame),
+        n_excl,
+        reasons,
+        dispersion,
+        include_covariates,
+    )

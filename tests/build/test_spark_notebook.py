@@ -1,0 +1,82 @@
+"""The maternity notebook runs unchanged against Spark tables and gives the same results as on files.
+
+This mimics a secure data environment (Databricks): the kernel already has a Spark session in which the
+extracts are tables; the notebook's data parameters name them as ``"spark:<table>"``. The demo Parquet
+files are registered as Spark views by an IPython start-up file, and the results tables of the run are
+compared byte for byte with a run of the same notebook on the files (DuckDB).
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+from pathlib import Path
+
+import papermill
+import pytest
+
+from rhoresearch import config
+from rhoresearch.data import aggregate
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOK = config.notebooks_dir() / "05-maternal-neonatal.ipynb"
+DEMO = config.demo_dir() / "maternity"
+
+STARTUP = """
+from pyspark.sql import SparkSession
+spark = (SparkSession.builder.master("local[1]").appName("rhoresearch-test")
+         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+         .getOrCreate())
+spark.read.parquet({maternities!r}).createOrReplaceTempView("maternities")
+spark.read.parquet({births!r}).createOrReplaceTempView("births")
+"""
+
+
+def _run(tmp: Path, name: str, parameters: dict, env: dict) -> Path:
+    run_dir = tmp / name
+    run_dir.mkdir()
+    old = dict(os.environ)
+    os.environ.update(env, RHORESEARCH_RUN_DIR=str(run_dir))
+    try:
+        papermill.execute_notebook(
+            str(NOTEBOOK),
+            str(run_dir / "executed.ipynb"),
+            parameters=parameters,
+            kernel_name="rhoresearch",
+            progress_bar=False,
+            cwd=str(config.notebooks_dir()),
+        )
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    return run_dir / "results"
+
+
+def test_notebook_05_on_spark_tables_matches_the_file_run(tmp_path):
+    if aggregate.java_runtime() is None:
+        pytest.skip(aggregate.JAVA_HINT)
+    pytest.importorskip("pyspark")
+    if not (DEMO / "maternities.parquet").exists():
+        pytest.skip("no demo data: run `make data`")
+    startup = tmp_path / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-spark.py").write_text(
+        STARTUP.format(
+            maternities=str(DEMO / "maternities.parquet"), births=str(DEMO / "births.parquet")
+        )
+    )
+    on_files = _run(tmp_path, "files", {}, {})
+    on_spark = _run(
+        tmp_path,
+        "spark",
+        {"maternities_path": "spark:maternities", "births_path": "spark:births"},
+        {"IPYTHONDIR": str(tmp_path / "ipython")},
+    )
+    tables = sorted(p.name for p in on_files.glob("*.csv"))
+    assert tables, "the notebook saved no results tables"
+    assert sorted(p.name for p in on_spark.glob("*.csv")) == tables
+    match, mismatch, errors = filecmp.cmpfiles(on_files, on_spark, tables, shallow=False)
+    assert not mismatch and not errors, (
+        f"results differ between DuckDB and Spark: {mismatch + errors}"
+    )

@@ -1,0 +1,418 @@
+"""Tests of rhoresearch.workstreams.workforce (WRES indicators) and rhoresearch.demo.workforce."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from rhoresearch import data
+from rhoresearch.demo import workforce as demo_workforce
+from rhoresearch.exceptions import InputError, SchemaError
+from rhoresearch.workstreams import workforce
+
+W, M, U = workforce.WHITE, workforce.MINORITY, workforce.NOT_KNOWN
+
+
+def _returns(rows):
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "year",
+            "org_code",
+            "ethnic_group",
+            "staff_headcount",
+            "shortlisted",
+            "appointed",
+            "entered_disciplinary",
+            "accessed_training",
+        ],
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# published worked examples (methods-facts section 1)
+# --------------------------------------------------------------------------------------------------
+
+
+def test_indicator2_published_example_christie():
+    # The Christie WRES action plan 2022-23: 46.99% of White vs 14.65% of BAME shortlisted applicants
+    # appointed -> "3.2 times". Hand computation: 0.4699 / 0.1465 = 3.2075.
+    ret = _returns(
+        [
+            (2022, "X", W, 100, 10_000, 4_699, 0, 0),
+            (2022, "X", M, 100, 10_000, 1_465, 0, 0),
+        ]
+    )
+    res = workforce.appointment_likelihood(ret)
+    assert len(res) == 1
+    assert res["ethnic_group"].iloc[0] == W and res["reference"].iloc[0] == M
+    assert res["value"].iloc[0] == pytest.approx(0.4699 / 0.1465, rel=1e-12)
+    assert round(res["value"].iloc[0], 1) == 3.2
+    # Katz log interval by hand: se = sqrt(1/4699 - 1/10000 + 1/1465 - 1/10000)
+    se = math.sqrt(1 / 4699 - 1 / 10_000 + 1 / 1465 - 1 / 10_000)
+    z = 1.959963984540054
+    assert res["lower_ci"].iloc[0] == pytest.approx(0.4699 / 0.1465 * math.exp(-z * se), rel=1e-9)
+    assert res["upper_ci"].iloc[0] == pytest.approx(0.4699 / 0.1465 * math.exp(z * se), rel=1e-9)
+    assert res["flag"].iloc[0] == "above 1.25"
+    assert bool(res["significant"].iloc[0])
+
+
+def test_indicator3_published_example_kmpt():
+    # KMPT WRES indicator 3: 1.2% of BAME vs 0.7% of White staff entered the formal disciplinary
+    # process -> 1.7. Hand computation: 0.012 / 0.007 = 1.714.
+    ret = _returns(
+        [
+            (2021, "X", W, 10_000, 0, 0, 70, 0),
+            (2021, "X", M, 5_000, 0, 0, 60, 0),
+            (2021, "X", U, 300, 0, 0, 2, 0),
+        ]
+    )
+    res = workforce.disciplinary_likelihood(ret)
+    assert res["ethnic_group"].iloc[0] == M and res["reference"].iloc[0] == W
+    assert res["value"].iloc[0] == pytest.approx(0.012 / 0.007, rel=1e-12)
+    assert round(res["value"].iloc[0], 1) == 1.7
+    # unknown ethnicity is not in the ratio
+    assert res["numerator"].iloc[0] == 60 and res["reference_numerator"].iloc[0] == 70
+
+
+def test_indicator4_below_one_reads_white_less_likely():
+    ret = _returns(
+        [
+            (2022, "X", W, 1000, 0, 0, 0, 400),
+            (2022, "X", M, 1000, 0, 0, 0, 500),
+        ]
+    )
+    res = workforce.training_likelihood(ret)
+    assert res["value"].iloc[0] == pytest.approx(0.8)
+    assert res["flag"].iloc[0] == "within 0.80 to 1.25"
+
+
+def test_flag_boundaries():
+    s = pd.Series([0.79, 0.80, 1.0, 1.25, 1.26, np.nan])
+    got = workforce._flag(s).tolist()
+    assert got == [
+        "below 0.80",
+        "within 0.80 to 1.25",
+        "within 0.80 to 1.25",
+        "within 0.80 to 1.25",
+        "above 1.25",
+        "not calculable",
+    ]
+
+
+def test_relative_likelihood_by_year_and_missing_group_error():
+    ret = _returns(
+        [
+            (2022, "X", W, 0, 100, 30, 0, 0),
+            (2022, "X", M, 0, 100, 20, 0, 0),
+            (2023, "X", W, 0, 200, 40, 0, 0),
+            (2023, "X", M, 0, 100, 20, 0, 0),
+        ]
+    )
+    res = workforce.appointment_likelihood(ret, by="year")
+    assert res["year"].tolist() == [2022, 2023]
+    np.testing.assert_allclose(res["value"], [1.5, 1.0])
+    with pytest.raises(InputError, match="not found in column"):
+        workforce.relative_likelihood(
+            ret, numerator="appointed", denominator="shortlisted", focus=W, reference="BME"
+        )
+
+
+def test_representation_by_band_hand_example():
+    staff = pd.DataFrame(
+        {
+            "pay_band": ["Band 5", "Band 5", "Band 5", "VSM", "VSM"],
+            "ethnic_group": [W, M, U, W, M],
+            "headcount": [60, 40, 10, 9, 1],
+        }
+    )
+    res = workforce.representation_by_band(staff)
+    got = res[["pay_band", "numerator", "denominator", "value", "not_known"]]
+    expected = pd.DataFrame(
+        {
+            "pay_band": ["Band 5", "VSM", "All staff"],
+            "numerator": [40.0, 1.0, 41.0],
+            "denominator": [100.0, 10.0, 110.0],
+            "value": [40.0, 10.0, 41 / 110 * 100],
+            "not_known": [10, 0, 10],
+        }
+    )
+    assert_frame_equal(got, expected, check_dtype=False)
+    np.testing.assert_allclose(res["difference"], [40 - 4100 / 110, 10 - 4100 / 110, 0.0])
+    assert (res["method"] == "Wilson").all()
+
+
+def test_survey_percentages_and_gap():
+    survey = pd.DataFrame(
+        {
+            "measure": ["discrimination_from_manager"] * 2 + ["equal_opportunities"] * 2,
+            "ethnic_group": [W, M, W, M],
+            "respondents": [1000, 500, 1000, 500],
+            "count": [60, 80, 600, 220],
+        }
+    )
+    res = workforce.survey_percentages(survey)
+    assert res["indicator"].tolist() == ["7", "7", "8", "8"]
+    row = res[(res["measure"] == "discrimination_from_manager") & (res["ethnic_group"] == M)]
+    assert row["value"].iloc[0] == pytest.approx(16.0)
+    assert row["gap"].iloc[0] == pytest.approx(10.0)
+    eq = res[res["measure"] == "equal_opportunities"]
+    np.testing.assert_allclose(eq["gap"], [-16.0, -16.0])
+
+
+def test_board_representation_difference():
+    board = pd.DataFrame({"ethnic_group": [W, M, U], "voting_members": [9, 1, 2]})
+    staff = pd.DataFrame({"ethnic_group": [W, M, U], "headcount": [700, 300, 50]})
+    res = workforce.board_representation(board, staff)
+    vals = res.set_index("body")["value"]
+    assert vals["Board (voting)"] == pytest.approx(10.0)
+    assert vals["Workforce"] == pytest.approx(30.0)
+    np.testing.assert_allclose(res["difference"], [-20.0, np.nan])
+
+
+def test_change_since_previous():
+    t = pd.DataFrame(
+        {"indicator": ["2", "2", "3"], "year": [2023, 2022, 2022], "value": [1.6, 1.5, 1.2]}
+    )
+    res = workforce.change_since_previous(t, keys="indicator")
+    assert res["previous_value"].iloc[0] == pytest.approx(1.5)
+    assert res["change"].iloc[0] == pytest.approx(0.1)
+    assert res["previous_value"].iloc[1:].isna().all()
+    assert list(t.columns) == ["indicator", "year", "value"]  # input untouched
+
+
+def test_select_by_code_region_and_errors():
+    ret = _returns(
+        [
+            (2022, "RA1", W, 1, 1, 1, 0, 0),
+            (2022, "RB2", W, 1, 1, 1, 0, 0),
+            (2023, "RB2", W, 1, 1, 1, 0, 0),
+        ]
+    )
+    orgs = pd.DataFrame(
+        {"org_code": ["RA1", "RB2"], "org_name": ["a", "b"], "region": ["London", "Midlands"]}
+    )
+    assert workforce.select(ret, organisation="RB2")["org_code"].unique().tolist() == ["RB2"]
+    assert len(workforce.select(ret, organisation="Midlands", organisations=orgs, year=2023)) == 1
+    assert len(workforce.select(ret)) == 3
+    with pytest.raises(InputError, match="neither an org_code"):
+        workforce.select(ret, organisation="Nowhere", organisations=orgs)
+    with pytest.raises(InputError, match="year 2030"):
+        workforce.select(ret, year=2030)
+
+
+def test_harmonise_groups_reads_wres_labels():
+    t = pd.DataFrame({"ethnic_group": ["White", "BME", "Unknown", "BAME"], "n": [1, 2, 3, 4]})
+    res = workforce.harmonise_groups(t)
+    assert res["ethnic_group"].astype(str).tolist() == [W, M, U, M]
+    assert t["ethnic_group"].tolist() == ["White", "BME", "Unknown", "BAME"]
+
+
+def test_unknown_summary_counts_the_excluded():
+    ret = _returns(
+        [
+            (2022, "X", W, 90, 50, 5, 0, 0),
+            (2022, "X", M, 0, 40, 4, 0, 0),
+            (2022, "X", U, 10, 10, 1, 0, 0),
+        ]
+    )
+    res = workforce.unknown_summary(ret, counts=["staff_headcount", "shortlisted"])
+    got = res.set_index("measure")[["numerator", "denominator", "value"]]
+    assert got.loc["staff_headcount"].tolist() == [10.0, 100.0, 10.0]
+    assert got.loc["shortlisted"].tolist() == [10.0, 100.0, 10.0]
+
+
+# --------------------------------------------------------------------------------------------------
+# demonstration data: determinism, schema, planted effects recovered
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("workforce")
+    truth = demo_workforce.generate(out, seed=11)
+    tables = {
+        stem: data.load(out / f"{stem}.csv", schema=schema)
+        for stem, schema in workforce.SCHEMAS.items()
+    }
+    return out, truth, tables
+
+
+def test_demo_same_seed_same_bytes(demo, tmp_path):
+    out, _truth, _tables = demo
+    demo_workforce.generate(tmp_path, seed=11)
+    for f in sorted(out.iterdir()):
+        assert (tmp_path / f.name).read_bytes() == f.read_bytes(), f.name
+    other = tmp_path / "other"
+    demo_workforce.generate(other, seed=12)
+    assert (other / "workforce_returns.csv").read_bytes() != (
+        out / "workforce_returns.csv"
+    ).read_bytes()
+
+
+def test_demo_truth_file_matches_return(demo):
+    out, truth, _tables = demo
+    assert json.loads((out / "truth.json").read_text()) == truth
+    assert truth["n_organisations"] == 200
+    assert len(truth["years"]) == 3
+
+
+def test_demo_shape(demo):
+    _out, _truth, t = demo
+    assert t["organisations"]["region"].nunique() == 7
+    assert set(t["staff_in_post"]["pay_band"]) == set(workforce.PAY_BANDS)
+    assert set(t["workforce_returns"]["ethnic_group"]) == {W, M, U}
+
+
+@pytest.mark.parametrize("year", demo_workforce.YEARS)
+def test_demo_planted_national_ratios_recovered(demo, year):
+    _out, truth, t = demo
+    ret = t["workforce_returns"][t["workforce_returns"]["year"] == year]
+    planted = truth["by_year"][str(year)]
+    for func, key in (
+        (workforce.appointment_likelihood, "national_rl_appointed_white_vs_minority"),
+        (workforce.disciplinary_likelihood, "national_rl_disciplinary_minority_vs_white"),
+        (workforce.training_likelihood, "national_rl_training_white_vs_minority"),
+    ):
+        r = func(ret, confidence=0.998).iloc[0]
+        assert r["lower_ci"] <= planted[key] <= r["upper_ci"], (key, r["value"], planted[key])
+    # national indicator 2 near the published figure
+    r2 = workforce.appointment_likelihood(ret).iloc[0]
+    assert abs(r2["value"] - planted["national_rl_appointed_target"]) < 0.05
+
+
+def test_demo_planted_survey_and_outliers(demo):
+    _out, truth, t = demo
+    survey = workforce.survey_percentages(t["staff_survey"], by="year", confidence=0.998)
+    for r in survey.itertuples(index=False):
+        planted = truth["by_year"][str(r.year)]["survey_percent"][r.measure][r.ethnic_group]
+        assert r.lower_ci <= planted <= r.upper_ci, (r.year, r.measure, r.ethnic_group)
+    orgs = workforce.likelihood_by_organisation(t["workforce_returns"], indicator="2", year=2024)
+    high = orgs[orgs["org_code"].isin(truth["planted_outliers"]["high_rl_appointed"])]
+    assert (high["value"] > high["national_value"]).all()
+    assert high["differs_from_national"].sum() >= 3
+
+
+def test_demo_snowy_white_peaks(demo):
+    _out, _truth, t = demo
+    rep = workforce.representation_by_band(t["staff_in_post"], by="year")
+    r24 = rep[rep["year"] == 2024].set_index("pay_band")["value"]
+    assert r24["Band 5"] > r24["All staff"] > r24["Band 8a"] > r24["Band 9"]
+    board = workforce.board_representation(t["board"], t["staff_in_post"], by="year")
+    assert (board["difference"].dropna() < 0).all()
+
+
+def test_schema_rejects_bad_returns(tmp_path):
+    bad = _returns([(2022, "X", W, 10, 5, 9, 0, 0)])
+    path = tmp_path / "bad.csv"
+    bad.to_csv(path, index=False)
+    with pytest.raises(SchemaError, match="appointed"):
+        data.load(path, schema=workforce.RETURNS_SCHEMA)
+
+
+# --------------------------------------------------------------------------------------------------
+# build configuration and report level (slow)
+# --------------------------------------------------------------------------------------------------
+
+
+def test_reports_yml_grid_selects_existing_organisations(tmp_path):
+    from rhoresearch import build, demo
+
+    demo.generate_all(tmp_path, only=["workforce"])
+    returns = data.load(
+        tmp_path / "workforce" / "workforce_returns.csv", schema=workforce.RETURNS_SCHEMA
+    )
+    orgs = data.load(
+        tmp_path / "workforce" / "organisations.csv", schema=workforce.ORGANISATIONS_SCHEMA
+    )
+    specs = [s for s in build.load() if s.notebook.name == "02-workforce-race-equality.ipynb"]
+    assert len(specs) >= 3
+    for spec in specs:
+        organisation = spec.parameters.get("organisation", "all")
+        selected = workforce.select(returns, organisation=organisation, organisations=orgs)
+        assert len(selected) > 0, spec.id
+
+
+def _demo_ready(name: str) -> None:
+    from rhoresearch import config, demo
+
+    if not (config.demo_dir() / name / "truth.json").exists():
+        demo.generate_all(only=[name])
+
+
+@pytest.mark.slow
+def test_default_report_builds_passes_disclosure_and_recovers_truth(tmp_path):
+    from rhoresearch import build, config, disclosure
+
+    _demo_ready("workforce")
+    spec = {s.id: s for s in build.load()}["workforce"]
+    manifest = build.build_report(spec, reports_dir=tmp_path, force=True, update_index=False)
+    assert manifest["status"] == "success"
+    folder = tmp_path / "workforce"
+    assert (folder / "report.html").exists()
+    unsafe = disclosure.scan(folder)
+    assert unsafe.empty, unsafe
+    truth = json.loads((config.demo_dir() / "workforce" / "truth.json").read_text())
+    ratios = pd.read_csv(folder / "results" / "indicators2to4_relative_likelihoods.csv")
+    keys = {
+        2: "national_rl_appointed_white_vs_minority",
+        3: "national_rl_disciplinary_minority_vs_white",
+        4: "national_rl_training_white_vs_minority",
+    }
+    covered = []
+    for row in ratios.itertuples(index=False):
+        planted = truth["by_year"][str(row.year)][keys[int(row.indicator)]]
+        covered.append(float(row.lower_ci) <= planted <= float(row.upper_ci))
+    # nine 95% intervals: each may miss by chance, so at least eight must cover the planted value
+    assert len(covered) == 9 and sum(covered) >= 8, covered
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "emonstration data" in html
+    assert html.count("<img") >= 6 and 'alt=""' not in html
+
+
+def test_demo_calibration_matches_published_wres_figures():
+    # the generator's regional and national indicator-2 targets are the published WRES figures
+    # (data/reference/wres_indicator2_relative_likelihood_appointed_from_shortlisting.csv)
+    ref = data.load_reference("wres_indicator2")
+    ref = ref.assign(
+        geography=ref["geography"].str.replace("&", "and", regex=False),
+        year=ref["year"].astype(str),
+    ).set_index(["geography", "year"])["published_relative_likelihood_white_vs_bme"]
+    for region, values in demo_workforce._REGIONAL_RL2.items():
+        for year, value in zip(demo_workforce.YEARS, values, strict=True):
+            assert ref[(region, str(year))] == pytest.approx(value, abs=1e-9), (region, year)
+    assert demo_workforce._NATIONAL_RL2[0] == pytest.approx(ref[("England", "2022")])
+    assert demo_workforce._NATIONAL_RL2[1] == pytest.approx(ref[("England", "2023")])
+
+
+def test_band_shares_carries_suppression():
+    table = pd.DataFrame({"pay_band": ["Band 5", "VSM", "All staff"], "value": [40.0, "[c]", 37.0]})
+    res = workforce.band_shares(table)
+    assert res["pay_band"].tolist() == ["Band 5", "Band 5", "VSM", "VSM"]
+    assert res["ethnic_group"].tolist() == [M, W, M, W]
+    assert res["share"].tolist() == [40.0, 60.0, "[c]", "[c]"]
+
+
+def test_appointment_funnel_hand_example():
+    ret = _returns(
+        [
+            (2024, "A", W, 0, 100, 20, 0, 0),
+            (2024, "A", M, 0, 100, 10, 0, 0),
+            (2024, "B", W, 0, 100, 30, 0, 0),
+            (2024, "B", M, 0, 50, 15, 0, 0),
+        ]
+    )
+    points, limits = workforce.appointment_funnel(ret, year=2024)
+    # national relative likelihood (50/200) / (25/150) = 1.5; expected = minority shortlisted x
+    # the organisation's White rate / 1.5
+    np.testing.assert_allclose(points["national_value"], 1.5)
+    np.testing.assert_allclose(points["expected"], [100 * 0.2 / 1.5, 50 * 0.3 / 1.5])
+    np.testing.assert_allclose(points["value"], [10 / (20 / 1.5) * 100, 150.0])
+    np.testing.assert_allclose(points["relative_likelihood"], [2.0, 1.0])
+    assert "significance" in points and (limits["baseline"] == 100).all()
+    assert limits["observed_events"].min() >= 5
