@@ -12,7 +12,7 @@ DEMO_STAMP := data/demo/.generated
 PYTEST_ARGS ?= -n 2 --dist loadfile
 LAB_PORT ?= 8888
 # A cheap check that .venv still works: finds (without importing) the packages the project runs on.
-export ENV_PROBE := import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in ("rhoresearch", "pandas", "papermill", "statsmodels", "seaborn", "nbval", "ipykernel", "nbconvert", "pandera")))
+export ENV_PROBE := import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in ("rhoresearch", "pandas", "papermill", "statsmodels", "seaborn", "nbval", "ipykernel", "nbconvert", "pandera", "mypy", "importlinter")))
 
 .PHONY: help env data reports test verify lab lint format hooks lock clean check-python bench
 
@@ -49,8 +49,14 @@ $(STAMP): pyproject.toml requirements.lock
 data: env ## generate the demonstration data into data/demo (seeded: same seed, same bytes)
 	@$(MAKE) -q $(DEMO_STAMP) 2>/dev/null || $(MAKE) --no-print-directory $(DEMO_STAMP)
 
-$(DEMO_STAMP): $(STAMP) $(shell find src/rhoresearch -name '*.py' -not -path '*/__pycache__/*') $(wildcard data/reference/*)
-	$(PY) -m rhoresearch data
+# The demo data depends on the generators and every module they import (listed, by path, in
+# data/demo/.sources.mk at each generation; before the first one, on every module of the package).
+DEMO_SOURCES_MK := data/demo/.sources.mk
+-include $(DEMO_SOURCES_MK)
+DEMO_SOURCES ?= $(shell find src/rhoresearch -name '*.py' -not -path '*/__pycache__/*')
+
+$(DEMO_STAMP): $(STAMP) $(DEMO_SOURCES) $(wildcard data/reference/*)
+	$(PY) -m rhoresearch data --sources-mk $(DEMO_SOURCES_MK)
 	@touch $@
 
 reports: env data ## build every report listed in reports.yml (incremental; make -j2 reports runs two at once)
@@ -59,7 +65,7 @@ reports: env data ## build every report listed in reports.yml (incremental; make
 # The report targets come from a fragment generated from reports.yml (regenerated, and every
 # report's parameters revalidated, when reports.yml or a notebook changes). Each report is the file
 # target reports/<id>/manifest.json, depending on its notebook, its own entry of reports.yml
-# (reports/.config/<id>.json), src/rhoresearch/*.py and its inputs. Read only for `_reports`.
+# (reports/.config/<id>.json), every .py below src/rhoresearch and its inputs. Read only for `_reports`.
 BUILD_MK := reports/.build.mk
 ifneq ($(filter _reports,$(MAKECMDGOALS)),)
 -include $(BUILD_MK)
@@ -77,9 +83,16 @@ reports/index.html: $(REPORT_MANIFESTS)
 verify: env data ## rerun every built report into a temporary folder and check it reproduces (REPORT=id for one)
 	$(PY) -m rhoresearch verify $(if $(REPORT),$(REPORT),)
 
-test: env data spark-check ## run the linter, the unit and backtests, and the notebook tests (nbval)
-	$(VENV)/bin/ruff check src tests benchmarks notebooks scripts
+test: env data spark-check ## run the linters (style, import layers, types), the unit and backtests, and the notebook tests (nbval)
+	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory pytest
+
+.PHONY: check
+check: # the static checks of `make test`: style, notebook format, import layers, types
+	$(VENV)/bin/ruff check src tests benchmarks notebooks scripts
+	$(VENV)/bin/ruff format --check notebooks
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 .PHONY: spark-check bench-scale
 spark-check: env ## check for the Java runtime Spark needs (the Spark tests skip without it)
@@ -97,14 +110,16 @@ lab: env data ## start JupyterLab on the project kernel with the notebooks folde
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --port=$(LAB_PORT) --MappingKernelManager.default_kernel_name=rhoresearch \
 		$(if $(filter 0,$(shell id -u)),--allow-root,)
 
-lint: env ## check code style (ruff) and that notebooks carry no outputs
+lint: env ## check code style (ruff), notebook format and outputs, import layers (import-linter), types (mypy)
 	$(VENV)/bin/ruff check src tests benchmarks notebooks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks notebooks
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(VENV)/bin/nbstripout --verify notebooks/*.ipynb
 
 format: env ## format the code (ruff) and strip notebook outputs
-	$(VENV)/bin/ruff check --fix src tests benchmarks
-	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/ruff check --fix src tests benchmarks notebooks
+	$(VENV)/bin/ruff format src tests benchmarks notebooks
 	$(VENV)/bin/nbstripout notebooks/*.ipynb
 
 hooks: env ## install the offline pre-commit hooks (ruff, nbstripout, large-file guard)

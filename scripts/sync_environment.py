@@ -68,7 +68,9 @@ def render(root: Path = ROOT) -> str:
     conda, pip = [], []
     for name in direct_dependencies(root):
         if name not in pins:
-            raise SystemExit(f"{name} is in pyproject.toml but not in requirements.lock: run `make lock`")
+            raise SystemExit(
+                f"{name} is in pyproject.toml but not in requirements.lock: run `make lock`"
+            )
         if name in CONDA_NAMES:
             conda.append(f"  - {CONDA_NAMES[name]}=={pins[name]}")
         else:
@@ -92,13 +94,17 @@ def render(root: Path = ROOT) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if environment.yml is out of date")
+    parser.add_argument(
+        "--check", action="store_true", help="fail if environment.yml is out of date"
+    )
     args = parser.parse_args(argv)
     target = ROOT / "environment.yml"
     text = render()
     if args.check:
         if not target.exists() or target.read_text() != text:
-            sys.stderr.write("environment.yml is out of date: run `python scripts/sync_environment.py`\n")
+            sys.stderr.write(
+                "environment.yml is out of date: run `python scripts/sync_environment.py`\n"
+            )
             return 1
         return 0
     target.write_text(text)

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from rhoresearch import config
 
@@ -53,13 +54,14 @@ def record_input(path: str | os.PathLike) -> dict:
     ``sha256``. Called by every loader in :mod:`rhoresearch.data`; a file read twice is recorded once.
     """
     p = Path(path).resolve()
-    record = {
+    record: dict[str, Any] = {
         "path": config.relative_to_root(p),
         "bytes": p.stat().st_size,
         "sha256": file_sha256(p),
     }
-    if _session_inputs.get(record["path"]) != record:
-        _session_inputs[record["path"]] = record
+    key = str(record["path"])
+    if _session_inputs.get(key) != record:
+        _session_inputs[key] = record
         if os.environ.get(RUN_DIR_ENV):
             with (run_dir() / _INPUTS_LEDGER).open("a", encoding="utf-8") as fh:
                 fh.write(json.dumps(record, sort_keys=True) + "\n")

@@ -88,7 +88,7 @@ def exclusions_table(
             raise InputError(f"exclusions_table: rows must be a whole number >= 0, got {n!r}")
         records.append((row[0], row[1], int(n), *row[3:]))
     out = pd.DataFrame.from_records(records, columns=columns)
-    return out.astype({"step": "object", "reason": "object", "rows": "int64"})
+    return out.astype({"rows": "int64"})
 
 
 def combine_exclusions(*frames: pd.DataFrame) -> pd.DataFrame:

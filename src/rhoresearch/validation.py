@@ -23,6 +23,7 @@ The rules
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -149,18 +150,19 @@ def confidence_levels(confidence: Any, *, func: str | None = None) -> tuple[floa
             )
     else:
         values = [confidence]
-    out = []
+    out: list[float] = []
     lo, hi = CONFIDENCE_RANGE
     for c in values:
-        if isinstance(c, bool) or not isinstance(c, numbers.Real) or not np.isfinite(c):
+        if isinstance(c, bool) or not isinstance(c, numbers.Real) or not math.isfinite(float(c)):
             raise InputError(f"{_where(func)}confidence must be a number such as 0.95, got {c!r}")
-        if not lo <= c < hi:
-            hint = f" (did you mean {c / 100:g}?)" if 90 <= c < 100 else ""
+        x = float(c)
+        if not lo <= x < hi:
+            hint = f" (did you mean {x / 100:g}?)" if 90 <= x < 100 else ""
             raise InputError(
                 f"{_where(func)}confidence must be a fraction in [{lo:g}, {hi:g}), e.g. 0.95 or "
                 f"0.998; got {c!r}{hint}"
             )
-        out.append(float(c))
+        out.append(x)
     if len(set(out)) != len(out):
         raise InputError(f"{_where(func)}confidence levels repeat: {values!r}")
     return tuple(out)

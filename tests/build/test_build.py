@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import shutil
 import signal
@@ -29,7 +30,7 @@ from rhoresearch.exceptions import (
     NotebookExecutionError,
     ParameterError,
 )
-from rhoresearch.report.runtime import file_sha256
+from rhoresearch.provenance import file_sha256
 
 PY = sys.executable
 
@@ -116,7 +117,9 @@ def test_type_mismatch_is_one_line(params, expected):
 
 
 def test_int_is_accepted_for_a_float_default():
-    validate_parameters(_spec("sleepy", seconds=2))  # default 1.0
+    assert validate_parameters(_spec("sleepy", seconds=2)) is None  # default 1.0: accepted
+    with pytest.raises(ParameterError, match="parameter 'seconds'"):
+        validate_parameters(_spec("sleepy", seconds="2"))  # a string is not
 
 
 def test_build_validates_every_report_before_running_any(tmp_path):
@@ -399,10 +402,10 @@ def test_build_killed_part_way_leaves_no_complete_looking_report(tmp_path):
     assert not list(reports.glob(".tmp-sleepy-*"))
 
 
-def test_build_error_pickles():
-    import pickle
-
+def test_build_errors_pickle_with_their_evidence():
     error = NotebookExecutionError("m", report_id="r", notebook="n", cell_index=3, ename="E")
     again = pickle.loads(pickle.dumps(error))
-    assert (again.report_id, again.cell_index, again.ename) == ("r", 3, "E")
-    assert isinstance(BuildError("x"), Exception)
+    assert (again.report_id, again.cell_index, again.ename, str(again)) == ("r", 3, "E", "m")
+    assert isinstance(again, BuildError)
+    plain = pickle.loads(pickle.dumps(BuildError("2 reports failed: a, b")))
+    assert type(plain) is BuildError and str(plain) == "2 reports failed: a, b"

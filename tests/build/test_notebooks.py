@@ -73,3 +73,35 @@ def test_thin_no_definitions_and_no_stray_echo(notebook):
                 f"{path.name}: code cell {i} ends with save_table(...), whose return value would be "
                 "echoed into the report: end it with ';'"
             )
+
+
+def test_no_formatting_exemptions_side_channels_or_symbols(notebook):
+    """Cells are formatted by ruff (no ``# fmt: skip``), read no ``DataFrame.attrs`` and never
+    test or write the ``[c]`` symbol themselves (the disclosure layer does)."""
+    path, nb = notebook
+    for i, cell in enumerate(_code_cells(nb)):
+        assert "fmt: skip" not in cell.source, f"{path.name}: code cell {i} has '# fmt: skip'"
+        tree = ast.parse(cell.source)
+        for node in ast.walk(tree):
+            assert not (isinstance(node, ast.Attribute) and node.attr == "attrs"), (
+                f"{path.name}: code cell {i} reads DataFrame.attrs"
+            )
+            assert not (isinstance(node, ast.Constant) and node.value == "[c]"), (
+                f"{path.name}: code cell {i} holds the literal '[c]'"
+            )
+
+
+def test_the_threshold_parameter_is_handed_to_the_runtime(notebook):
+    """The runtime does not read the notebook's variables: each notebook passes its threshold."""
+    path, nb = notebook
+    calls = [
+        node
+        for cell in _code_cells(nb)
+        for node in ast.walk(ast.parse(cell.source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "set_threshold"
+    ]
+    assert len(calls) == 1, f"{path.name}: expected one runtime.set_threshold(...) call"
+    arg = calls[0].args[0] if calls[0].args else None
+    assert isinstance(arg, ast.Name) and arg.id == "suppression_threshold", path.name

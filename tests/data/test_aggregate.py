@@ -6,14 +6,18 @@ import pickle
 import re
 
 import duckdb
+import ibis
 import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from rhoresearch import ethnicity
+from rhoresearch import data, ethnicity, stats
 from rhoresearch.data import aggregate
+from rhoresearch.demo import maternity as demo_maternity
+from rhoresearch.demo import mental_health as demo_mental_health
 from rhoresearch.exceptions import InputError, SchemaError, UnknownCodeError
+from rhoresearch.workstreams import maternity, mental_health
 
 ETHNIC_VALUES = [
     "A",
@@ -41,7 +45,8 @@ ETHNIC_VALUES = [
     "",
     None,
 ]
-AGE_LABELS = aggregate._age_labels(aggregate.ESP2013_AGE_BANDS)
+# the 19 bands of the 2013 European Standard Population
+AGE_LABELS = [f"{lo}-{lo + 4}" for lo in range(0, 90, 5)] + ["90+"]
 GROUPS = ethnicity.labels("high_level")
 KW = dict(
     strata=["sex", "year", "region"],
@@ -200,8 +205,6 @@ def test_duckdb_csv_equals_pandas(files, expected):
 
 
 def test_dataframe_and_ibis_table_sources_equal_pandas(records, expected):
-    import ibis
-
     from_frame = aggregate.stratified_counts(records, **KW)
     assert_frame_equal(from_frame.counts, expected[0])
     assert_frame_equal(from_frame.exclusions, expected[1])
@@ -502,7 +505,7 @@ def spark():
     pytest.importorskip("pyspark", reason="PySpark is the optional extra rhoresearch[spark]")
     if aggregate.java_runtime() is None:
         pytest.skip(aggregate.JAVA_HINT)
-    from pyspark.sql import SparkSession
+    from pyspark.sql import SparkSession  # the optional extra: imported once it is known present
 
     session = (
         SparkSession.builder.master("local[1]")
@@ -556,9 +559,6 @@ def test_spark_unknown_code_error(spark, tmp_path):
     ("unknown", "unknown_ethnicity"), [("exclude", "exclude"), ("reference", "White")]
 )
 def test_maternity_counts_match_the_workstream_step(tmp_path, unknown, unknown_ethnicity):
-    from rhoresearch.demo import maternity as demo_maternity
-    from rhoresearch.workstreams import maternity
-
     demo_maternity.generate(tmp_path, seed=11, scale=0.02)
     path = tmp_path / "maternities.parquet"
     keys = ["ethnic_group", "year", "age_band"]
@@ -582,9 +582,6 @@ def test_maternity_counts_match_the_workstream_step(tmp_path, unknown, unknown_e
 
 
 def test_mental_health_counts_match_the_workstream_step(tmp_path):
-    from rhoresearch.demo import mental_health as demo_mental_health
-    from rhoresearch.workstreams import mental_health
-
     demo_mental_health.generate(tmp_path, seed=3, scale=0.05)
     path = tmp_path / "detentions.parquet"
     records = pd.read_parquet(path)
@@ -618,3 +615,32 @@ def test_default_connection_caps_duckdb_memory():
     uncapped = aggregate.duckdb_connection(memory_limit=None)
     other = uncapped.raw_sql("SELECT current_setting('memory_limit')").fetchone()[0]
     assert other != limit
+
+
+# ---------------------------------------------------------------------------------------------
+# The public names, and the one ESP2013
+# ---------------------------------------------------------------------------------------------
+
+
+def test_public_names_are_importable_from_aggregate():
+    for name in aggregate.__all__:
+        assert hasattr(aggregate, name), name
+    assert {
+        "stratified_counts",
+        "StratifiedCounts",
+        "duckdb_connection",
+        "java_runtime",
+        "JAVA_HINT",
+        "DEFAULT_MEMORY_LIMIT",
+        "ESP2013_AGE_BANDS",
+        "REASON_NOT_STATED",
+        "REASON_NOT_KNOWN",
+        "REASON_INVALID_CODE",
+    } <= set(aggregate.__all__)
+
+
+def test_esp2013_age_bands_are_the_standard_of_stats_and_the_reference_table():
+    bands = data.load_reference("esp2013")
+    bands = bands[bands["scheme"] == "19_band"]
+    assert aggregate.ESP2013_AGE_BANDS == tuple(int(lo) for lo in bands["age_lower"])
+    assert AGE_LABELS == list(stats.ESP2013.index) == bands["age_band"].tolist()

@@ -17,9 +17,8 @@ import pandera.pandas as pa
 import pytest
 from pandas.testing import assert_frame_equal
 
-from rhoresearch import config, data
+from rhoresearch import config, data, provenance
 from rhoresearch.exceptions import InputError, SchemaError, VerificationError
-from rhoresearch.report import runtime
 
 CODES = list("ABCDEFGHJKLMNPRS") + ["Z", "99"]
 
@@ -346,7 +345,7 @@ def test_nothing_passed_in_is_modified(tmp_path, schema):
 
 def test_input_is_recorded(tmp_path, schema, monkeypatch):
     recorded = []
-    monkeypatch.setattr(runtime, "record_input", lambda p: recorded.append(Path(p)))
+    monkeypatch.setattr(provenance, "record_input", lambda p: recorded.append(Path(p)))
     path = _write(tmp_path, "good.csv", GOOD)
     data.load(path, schema=schema)
     assert recorded == [path.resolve()]
@@ -444,7 +443,7 @@ def test_every_catalogue_entry_matches_its_file_and_every_file_is_catalogued():
     assert sorted(status["file"]) == files
     for entry in _catalogue()["tables"].values():
         path = config.reference_dir() / entry["file"]
-        assert runtime.file_sha256(path) == entry["sha256"]
+        assert provenance.file_sha256(path) == entry["sha256"]
         assert path.stat().st_size == entry["bytes"]
 
 
@@ -500,7 +499,7 @@ def test_every_reference_table_loads(name):
 
 def test_load_reference_by_file_name_and_records_input(monkeypatch):
     recorded = []
-    monkeypatch.setattr(runtime, "record_input", lambda p: recorded.append(Path(p).name))
+    monkeypatch.setattr(provenance, "record_input", lambda p: recorded.append(Path(p).name))
     got = data.load_reference("esp2013_european_standard_population.csv", columns=["scheme"])
     assert list(got.columns) == ["scheme"]
     assert recorded == ["esp2013_european_standard_population.csv"]

@@ -43,7 +43,9 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({c: "str" for c in ("age_band",) if c in frame.columns})
 
 
-def _same_maternity_results(old: pd.DataFrame, new: pd.DataFrame, dataset: str, unknown: str):
+def _same_maternity_results(
+    old: pd.DataFrame, new: pd.DataFrame, dataset: str, unknown: str, excluded: pd.DataFrame
+):
     counts = mat.maternal_counts if dataset == "maternities" else mat.perinatal_counts
     assert_frame_equal(
         counts(new, by=["ethnic_group", "year"]), counts(old, by=["ethnic_group", "year"])
@@ -54,7 +56,10 @@ def _same_maternity_results(old: pd.DataFrame, new: pd.DataFrame, dataset: str, 
         _plain(counts(period, by=MODEL)),
         _plain(counts(mat.records_in_period(old, "2018-20"), by=MODEL)),
     )
-    assert_frame_equal(mat.exclusions(new, unknown=unknown), mat.exclusions(old, unknown=unknown))
+    assert_frame_equal(
+        mat.exclusions(new, excluded=excluded, unknown=unknown),
+        mat.exclusions(old, unknown=unknown),
+    )
     assert_frame_equal(
         mat.ethnicity_completeness(new, by="year"),
         data_quality.completeness(old, code="ethnic_category", by="year"),
@@ -75,10 +80,11 @@ def test_maternity_counts_from_source_equal_the_pandas_step(
     schema = mat.MATERNITIES if dataset == "maternities" else mat.BIRTHS
     path = maternity_files[dataset]
     old = mat.prepare(data.load(path, schema=schema), region=region, unknown=unknown)
-    new = mat.counts_from_source(path, dataset=dataset, region=region, unknown=unknown)
+    new, excluded = mat.counts_from_source(path, dataset=dataset, region=region, unknown=unknown)
     assert len(new) < len(old)  # one row per stratum, not per record
     assert new[dataset].sum() == len(old)
-    _same_maternity_results(old, new, dataset, unknown)
+    assert excluded.empty  # the demo's flags are all recorded: the engine counts every row
+    _same_maternity_results(old, new, dataset, unknown, excluded)
 
 
 def test_maternity_counts_from_a_frame_with_every_kind_of_gap():
@@ -86,22 +92,40 @@ def test_maternity_counts_from_a_frame_with_every_kind_of_gap():
         {
             "maternity_id": range(1, 10),
             "year": pd.array([2016, 2016, 2017, 2017, 2018, 2018, 2018, 2019, 2019], dtype="Int64"),
-            "ethnic_category": ["A", " n ", "Black or Black British - African", "Z", "99", None,
-                                "Q", "h", ""],
+            "ethnic_category": [
+                "A",
+                " n ",
+                "Black or Black British - African",
+                "Z",
+                "99",
+                None,
+                "Q",
+                "h",
+                "",
+            ],
             "age_band": ["25-29", "<20", None, "30-34", "40+", "20-24", "25-29", "35-39", None],
             "imd_quintile": pd.array([1, 2, 3, None, 5, 1, 2, 3, None], dtype="Int64"),
             "region_code": ["Y56", "Y56", "Y62", "Y62", "Y56", "Y59", "Y59", "Y56", "Y56"],
-            "region_name": ["London", "London", "North West", "North West", "London",
-                            "South East", "South East", "London", "London"],
+            "region_name": [
+                "London",
+                "London",
+                "North West",
+                "North West",
+                "London",
+                "South East",
+                "South East",
+                "London",
+                "London",
+            ],
             "maternal_death": [True, False, True, False, False, True, False, False, True],
         }
-    )  # fmt: skip
+    )
     before = records.copy()
     for unknown in ("exclude", "reference"):
         old = mat.prepare(records, unknown=unknown)
-        new = mat.counts_from_source(records, unknown=unknown)
-        _same_maternity_results(old, new, "maternities", unknown)
-        excl = mat.exclusions(new, unknown=unknown).set_index("reason")["rows"]
+        new, excluded = mat.counts_from_source(records, unknown=unknown)
+        _same_maternity_results(old, new, "maternities", unknown, excluded)
+        excl = mat.exclusions(new, excluded=excluded, unknown=unknown).set_index("reason")["rows"]
         assert excl["ethnic category not a valid code"] == 1
         # among records with a usable group (with "reference" the blank one is counted as White)
         assert excl["age_band missing"] == (1 if unknown == "exclude" else 2)
@@ -131,8 +155,8 @@ def test_missing_event_flag_is_reported_not_dropped():
             "maternal_death": pd.array([True, None, False], dtype="boolean"),
         }
     )
-    new = mat.counts_from_source(records)
-    table = mat.exclusions(new)
+    new, excluded = mat.counts_from_source(records)
+    table = mat.exclusions(new, excluded=excluded)
     assert table.loc[0, "rows"] == 3  # every record of the extract is accounted for
     missing = table[table["reason"] == "maternal_deaths missing (not counted)"]
     assert missing["rows"].tolist() == [1]
@@ -144,10 +168,10 @@ def test_mental_health_counts_from_source_equal_the_pandas_step(mental_health_fi
     schema = mh.DETENTIONS if count == "detentions" else mh.CTOS
     path = mental_health_files[count]
     old = mh.prepare(data.load(path, schema=schema), region=region)
-    new = mh.counts_from_source(path, count=count, region=region)
+    new, excluded, people = mh.counts_from_source(path, count=count, region=region)
     assert new[count].sum() == len(old)
     theirs = mh.event_counts(old, by=MH_KEYS, count=count)
-    mine = mh.event_counts(new, by=MH_KEYS, count=count)
+    mine = mh.event_counts(new, by=MH_KEYS, count=count, people_counts=people)
     assert_frame_equal(mine.drop(columns="people"), theirs.drop(columns="people"))
     # people: distinct per stratum here, first stratum of the year there: never fewer
     assert (mine["people"] >= theirs["people"]).all()
@@ -161,7 +185,7 @@ def test_mental_health_counts_from_source_equal_the_pandas_step(mental_health_fi
             columns="people"
         ),
     )
-    assert_frame_equal(mh.exclusions(new), mh.exclusions(old))
+    assert_frame_equal(mh.exclusions(new, excluded=excluded), mh.exclusions(old))
     assert_frame_equal(
         mh.ethnicity_completeness(new),
         data_quality.completeness(old, code="ethnic_category", by="financial_year"),
@@ -182,15 +206,15 @@ def test_mental_health_people_counted_per_stratum():
             "sex": ["1", "1", "2", "9", "1"],
         }
     )
-    new = mh.counts_from_source(records)
+    new, excluded, people = mh.counts_from_source(records)
     old = mh.prepare(records)
-    mine = mh.event_counts(new, by=MH_KEYS)
+    mine = mh.event_counts(new, by=MH_KEYS, people_counts=people)
     theirs = mh.event_counts(old, by=MH_KEYS)
     assert mine["detentions"].tolist() == theirs["detentions"].tolist() == [1, 1, 1]
     # p1 changed age band (25-29 to 30-34) within the year: counted in both bands here
     assert mine["people"].tolist() == [1, 1, 1]
     assert theirs["people"].tolist() == [1, 0, 1]
-    assert_frame_equal(mh.exclusions(new), mh.exclusions(old))
+    assert_frame_equal(mh.exclusions(new, excluded=excluded), mh.exclusions(old))
 
 
 def test_keep_missing_counts_nulls_as_a_stratum():
@@ -232,7 +256,7 @@ def spark():
     pytest.importorskip("pyspark", reason="PySpark is the optional extra rhoresearch[spark]")
     if aggregate.java_runtime() is None:
         pytest.skip(aggregate.JAVA_HINT)
-    from pyspark.sql import SparkSession
+    from pyspark.sql import SparkSession  # the optional extra: imported once it is known present
 
     session = (
         SparkSession.builder.master("local[1]")
@@ -258,16 +282,29 @@ def test_counts_from_source_on_spark_equal_duckdb(spark, maternity_files, mental
     frame.createOrReplaceTempView("rhoresearch_births")
     by_name = mat.counts_from_source("spark:rhoresearch_births", dataset="births", region="London")
     for other in (on_spark, by_name):
-        assert_frame_equal(_plain(mat.perinatal_counts(other, by=MODEL)),
-                           _plain(mat.perinatal_counts(on_duckdb, by=MODEL)))  # fmt: skip
-        assert_frame_equal(mat.exclusions(other), mat.exclusions(on_duckdb))
-        assert_frame_equal(mat.ethnicity_completeness(other), mat.ethnicity_completeness(on_duckdb))
+        assert_frame_equal(
+            _plain(mat.perinatal_counts(other.counts, by=MODEL)),
+            _plain(mat.perinatal_counts(on_duckdb.counts, by=MODEL)),
+        )
+        assert_frame_equal(
+            mat.exclusions(other.counts, excluded=other.exclusions),
+            mat.exclusions(on_duckdb.counts, excluded=on_duckdb.exclusions),
+        )
+        assert_frame_equal(
+            mat.ethnicity_completeness(other.counts), mat.ethnicity_completeness(on_duckdb.counts)
+        )
     path = mental_health_files["detentions"]
     on_duckdb = mh.counts_from_source(path, region="London")
     spark.read.parquet(str(path)).createOrReplaceTempView("rhoresearch_detentions")
     on_spark = mh.counts_from_source("spark:rhoresearch_detentions", region="London")
     assert_frame_equal(
-        mh.event_counts(on_spark, by=MH_KEYS), mh.event_counts(on_duckdb, by=MH_KEYS)
+        mh.event_counts(on_spark.counts, by=MH_KEYS, people_counts=on_spark.people),
+        mh.event_counts(on_duckdb.counts, by=MH_KEYS, people_counts=on_duckdb.people),
     )
-    assert_frame_equal(mh.exclusions(on_spark), mh.exclusions(on_duckdb))
-    assert_frame_equal(mh.ethnicity_completeness(on_spark), mh.ethnicity_completeness(on_duckdb))
+    assert_frame_equal(
+        mh.exclusions(on_spark.counts, excluded=on_spark.exclusions),
+        mh.exclusions(on_duckdb.counts, excluded=on_duckdb.exclusions),
+    )
+    assert_frame_equal(
+        mh.ethnicity_completeness(on_spark.counts), mh.ethnicity_completeness(on_duckdb.counts)
+    )

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from rhoresearch import data, demo
+from rhoresearch import data, demo, ethnicity
+from rhoresearch.demo import _record_level
 from rhoresearch.demo import maternity as demo_maternity
 from rhoresearch.stats import indicators, models
 from rhoresearch.workstreams import maternity
@@ -197,4 +197,27 @@ def test_truth_documents_the_effects(tmp_path):
     assert maternal["expected_crude_rate"]["White"] == pytest.approx(9.2)
     assert maternal["imd_quintile_rate_ratio"]["1"] > maternal["imd_quintile_rate_ratio"]["5"]
     assert sum(truth["volumes"]["maternities_by_year"].values()) == truth["volumes"]["maternities"]
-    assert isinstance(pd.read_parquet(tmp_path / "births.parquet"), pd.DataFrame)
+    # the files hold what the truth says: one row per maternity and per baby, with the outcomes
+    maternities = data.load(tmp_path / "maternities.parquet", schema=maternity.MATERNITIES)
+    births = data.load(tmp_path / "births.parquet", schema=maternity.BIRTHS)
+    assert len(maternities) == truth["volumes"]["maternities"]
+    assert len(births) == truth["volumes"]["births"]
+    assert len(births) == maternities["number_of_babies"].sum()
+    observed = truth["observed"]
+    assert int(maternities["maternal_death"].sum()) == observed["maternal_deaths"]
+    assert int(births["stillbirth"].sum()) == observed["stillbirths"]
+    assert int(births["neonatal_death"].sum()) == observed["neonatal_deaths"]
+    assert not (births["stillbirth"] & births["neonatal_death"]).any()
+    assert int(maternities["age_band"].isna().sum()) == observed["missing_age_band"]
+
+
+def test_code_list_comes_from_the_ethnicity_module():
+    """The generators' 16 codes are the national codes of rhoresearch.ethnicity, grouped as
+    harmonise groups them with Chinese under Other (MBRRACE-UK, NHS Digital)."""
+    national = [code for code in ethnicity.NHS_CODES if code not in ("Z", "99")]
+    assert list(_record_level.NHS_CODES) == national
+    for code, (description, group) in _record_level.NHS_CODES.items():
+        assert description == ethnicity.NHS_CODES[code]
+        assert group == str(ethnicity.harmonise([code], chinese="other")[0]), code
+    assert _record_level.codes_of("Other") == ["R", "S"]
+    assert _record_level.codes_of("White") == ["A", "B", "C"]

@@ -197,3 +197,109 @@ def test_ratio_sentence_reference_row():
     assert narrative.ratio_sentence(flagged, group_col="ethnic_group", outcome="die").endswith(
         "are the reference group."
     )
+
+
+# -- suppression read from flag columns (the package's numeric representation) --------------------
+
+
+def _flagged_ratio_row(**changes):
+    """A suppressed row as suppress() returns it: missing values and ``<column>_suppressed`` flags."""
+    fields = {
+        "ethnic_group": "Mixed",
+        "value": math.nan,
+        "lower_ci": math.nan,
+        "upper_ci": math.nan,
+        "value_suppressed": "primary",
+        "lower_ci_suppressed": "derived",
+        "upper_ci_suppressed": "derived",
+    }
+    return _ratio_row(**{**fields, **changes})
+
+
+def test_ratio_sentence_flagged_row_reads_as_the_marked_row():
+    marked = _ratio_row(ethnic_group="Mixed", value="[c]", lower_ci="[c]", upper_ci="[c]")
+    for kind, outcome in (("likely", "die"), ("odds", "dying")):
+        expected = narrative.ratio_sentence(
+            marked, group_col="ethnic_group", outcome=outcome, noun="women", kind=kind
+        )
+        got = narrative.ratio_sentence(
+            _flagged_ratio_row(), group_col="ethnic_group", outcome=outcome, noun="women", kind=kind
+        )
+        assert got == expected
+    assert got == (
+        "The odds ratio for Mixed women compared with White women is suppressed to protect "
+        "confidentiality ([c])."
+    )
+
+
+def test_missing_value_without_a_flag_is_not_available_not_suppressed():
+    row = _flagged_ratio_row(
+        value_suppressed=None, lower_ci_suppressed=None, upper_ci_suppressed=math.nan
+    )
+    text = narrative.ratio_sentence(row, group_col="ethnic_group", outcome="die")
+    assert text == "The ratio for Mixed people compared with White people could not be calculated."
+    rate = narrative.rate_sentence(
+        {"ethnic_group": "Mixed", "value": math.nan, "lower_ci": 1.0, "upper_ci": 2.0},
+        group_col="ethnic_group",
+        measure="rate",
+        unit="per 1,000",
+    )
+    assert rate == "The rate for Mixed people is not available."
+
+
+def test_flag_false_reads_the_number():
+    row = _ratio_row(value_suppressed=False, lower_ci_suppressed=False, upper_ci_suppressed=False)
+    assert narrative.ratio_sentence(row, group_col="ethnic_group", outcome="die") == (
+        "Black people were 3.7 times as likely as White people to die (95% CI 2.9 to 4.7)."
+    )
+
+
+def test_flagged_limits_drop_the_interval_as_marked_limits_do():
+    flagged = _ratio_row(lower_ci=math.nan, lower_ci_suppressed="derived")
+    marked = _ratio_row(lower_ci="[c]")
+    a, b = (
+        narrative.ratio_sentence(r, group_col="ethnic_group", outcome="die")
+        for r in (flagged, marked)
+    )
+    assert a == b == "Black people were 3.7 times as likely as White people to die."
+
+
+def test_rate_and_percentage_sentences_read_flags_in_series_and_mappings():
+    flagged = {
+        "ethnic_group": "Mixed",
+        "value": math.nan,
+        "lower_ci": math.nan,
+        "upper_ci": math.nan,
+        "value_suppressed": "primary",
+    }
+    rate = "The maternal mortality rate for Mixed women is suppressed to protect confidentiality ([c])."
+    pct = (
+        "The percentage of Mixed staff who reported discrimination is suppressed to protect "
+        "confidentiality ([c])."
+    )
+    for row in (flagged, pd.Series(flagged)):
+        assert (
+            narrative.rate_sentence(
+                row,
+                group_col="ethnic_group",
+                measure="maternal mortality rate",
+                unit="per 100,000 maternities",
+                noun="women",
+            )
+            == rate
+        )
+        assert (
+            narrative.percentage_sentence(
+                row, group_col="ethnic_group", outcome="reported discrimination", noun="staff"
+            )
+            == pct
+        )
+
+
+def test_format_number_and_format_ci_take_an_explicit_suppressed_flag():
+    assert narrative.format_number(math.nan, suppressed=True) == "[c]"
+    assert narrative.format_number(math.nan) == "[x]"
+    assert narrative.format_number(3.72, suppressed=False) == "3.7"
+    assert narrative.format_ci(math.nan, math.nan, math.nan, suppressed=True) == "[c] (suppressed)"
+    assert narrative.format_ci(math.nan, math.nan, math.nan) == "not available"
+    assert narrative.format_ci(3.72, 2.91, 4.66, suppressed=False) == "3.7 (95% CI 2.9 to 4.7)"

@@ -1,14 +1,18 @@
-"""Tests of the notebook-side API: inputs recorded, tables and figures checked and written."""
+"""Tests of the notebook-side API: tables and figures checked, rendered and written; the threshold."""
 
 from __future__ import annotations
 
 import json
+import re
+import types
 
+import IPython
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -32,6 +36,39 @@ def _table():
     )
 
 
+def _published():
+    """A suppressed table as it is published: ``[c]`` in the cells (the old in-package form)."""
+    return pd.DataFrame(
+        {
+            "group": ["A", "B", "C"],
+            "count": pd.Series(["[c]", 30, "[c]"], dtype=object),
+            "population": [900, 2000, 1500],
+            "rate": pd.Series(["[c]", 15.0, "[c]"], dtype=object),
+            "lower_ci": [np.nan, 10.1, np.nan],
+        }
+    )
+
+
+def _flagged():
+    """The same table as suppress() returns it: missing values plus ``<column>_suppressed`` flags."""
+    return pd.DataFrame(
+        {
+            "group": ["A", "B", "C"],
+            "count": pd.array([pd.NA, 30, pd.NA], dtype="Int64"),
+            "count_suppressed": ["primary", None, "secondary"],
+            "population": [900, 2000, 1500],
+            "rate": [np.nan, 15.0, np.nan],
+            "rate_suppressed": ["derived", None, "derived"],
+            "lower_ci": [np.nan, 10.1, np.nan],
+        }
+    )
+
+
+PUBLISHED_CSV = (
+    b"group,count,population,rate,lower_ci\nA,[c],900,[c],\nB,30,2000,15.0,10.1\nC,[c],1500,[c],\n"
+)
+
+
 def test_save_table_writes_deterministic_csv_and_sidecar(run):
     folder, _ = run
     table = _table()
@@ -44,6 +81,47 @@ def test_save_table_writes_deterministic_csv_and_sidecar(run):
     pd.testing.assert_frame_equal(table, original)  # input not modified
     sidecar = json.loads((folder / "results" / "rates.meta.json").read_text())
     assert sidecar["counts"] == ["count"] and sidecar["threshold"] == 5
+
+
+def test_save_table_flagged_table_gives_the_bytes_of_the_published_table(run):
+    folder, _ = run
+    old = runtime.save_table(_published(), "old", counts="count")
+    flagged = _flagged()
+    before = flagged.copy()
+    new = runtime.save_table(flagged, "new", counts="count")
+    assert old.read_bytes() == PUBLISHED_CSV
+    assert new.read_bytes() == PUBLISHED_CSV  # "[c]" in the cells, no flag columns
+    pd.testing.assert_frame_equal(flagged, before)
+    old_meta = json.loads((folder / "results" / "old.meta.json").read_text())
+    new_meta = json.loads((folder / "results" / "new.meta.json").read_text())
+    assert old_meta == new_meta
+
+
+def test_boolean_flags_read_as_reasons_do(run):
+    folder, _ = run
+    flagged = _flagged()
+    for col in ("count", "rate"):
+        flagged[f"{col}_suppressed"] = flagged[f"{col}_suppressed"].notna()
+    assert runtime.save_table(flagged, "bools", counts="count").read_bytes() == PUBLISHED_CSV
+
+
+def test_show_table_flagged_table_shows_what_the_published_table_shows(run):
+    _, shown = run
+    runtime.show_table(_published(), counts="count", caption="Rates")
+    runtime.show_table(_flagged(), counts="count", caption="Rates")
+    old, new = (re.sub(r"rho-table-\d+", "rho-table-N", html) for html in shown)
+    assert new == old
+    assert "<td>[c]</td>" in new and "_suppressed" not in new
+
+
+def test_a_flagged_count_whose_rate_is_still_shown_is_refused(run):
+    folder, shown = run
+    leaky = _flagged().drop(columns="rate_suppressed").assign(rate=[0.5, 15.0, 0.7])
+    with pytest.raises(DisclosureError, match="derived from the suppressed count"):
+        runtime.save_table(leaky, "leaky", counts="count")
+    with pytest.raises(DisclosureError):
+        runtime.show_table(leaky, counts="count")
+    assert not (folder / "results" / "leaky.csv").exists() and shown == []
 
 
 def test_save_table_missing_values_are_empty_fields(run):
@@ -62,21 +140,43 @@ def test_save_table_refuses_a_small_count_and_writes_nothing(run):
 
 def test_threshold_comes_from_set_threshold_then_default(run):
     table = _table().assign(count=[8, 30])
+    assert runtime.threshold() == 5
     runtime.save_table(table, "ok", counts="count")  # default 5
     runtime.set_threshold(10)
     assert runtime.threshold() == 10
     with pytest.raises(DisclosureError):
         runtime.save_table(table, "refused", counts="count")
     runtime.save_table(table, "explicit", counts="count", threshold=5)
-    with pytest.raises(InputError):
-        runtime.set_threshold(0)
+    runtime.set_threshold(None)
+    assert runtime.threshold() == 5
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "10"])
+def test_set_threshold_refuses_what_is_not_a_whole_number_of_at_least_one(run, bad):
+    runtime.set_threshold(7)
+    with pytest.raises(InputError, match="set_threshold: threshold must be a whole number"):
+        runtime.set_threshold(bad)
+    assert runtime.threshold() == 7  # unchanged by the refused call
+
+
+def test_threshold_ignores_the_notebooks_namespace(run, monkeypatch):
+    shell = types.SimpleNamespace(user_ns={"suppression_threshold": 10})
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    assert runtime.threshold() == 5
+    runtime.save_table(_table().assign(count=[8, 30]), "ok", counts="count")  # 8 >= 5
+    runtime.set_threshold(shell.user_ns["suppression_threshold"])  # what notebooks do
+    assert runtime.threshold() == 10
 
 
 def test_bad_names_and_columns_are_refused(run):
     with pytest.raises(InputError, match="file name"):
         runtime.save_table(_table(), "../escape", counts="count")
-    with pytest.raises(InputError, match="'n' not in the table"):
+    with pytest.raises(InputError, match=r"count column\(s\) \['n'\] not found"):
         runtime.save_table(_table(), "x", counts="n")
+    with pytest.raises(InputError, match="must be a pandas DataFrame"):
+        runtime.show_table(_table().to_dict(), counts="count")
+    with pytest.raises(InputError, match="threshold must be a whole number"):
+        runtime.save_table(_table(), "x", counts="count", threshold=0)
 
 
 def test_show_table_checks_then_displays_html(run):
@@ -86,6 +186,13 @@ def test_show_table_checks_then_displays_html(run):
     with pytest.raises(DisclosureError):
         runtime.show_table(_table().assign(count=[2, 30]), counts="count")
     assert len(shown) == 1
+
+
+def test_show_table_notes_rows_left_out(run):
+    _, shown = run
+    runtime.show_table(_table(), counts="count", max_rows=1)
+    assert "1 more rows not shown." in shown[0]
+    assert "<td>B</td>" not in shown[0]
 
 
 def test_show_figure_embeds_png_with_alt_and_caption_and_closes_it(run):

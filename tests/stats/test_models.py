@@ -11,6 +11,7 @@ import statsmodels.formula.api as smf
 from pandas.testing import assert_frame_equal
 
 from rhoresearch.exceptions import InputError
+from rhoresearch.results import exclusions_table
 from rhoresearch.stats import models
 
 RR_TRUE = {"Asian": 1.5, "Black": 3.0}
@@ -116,8 +117,43 @@ def test_poisson_exclusions_are_counted():
     )
     assert got.n_excluded.iloc[0] == 5
     assert got.n_used.iloc[0] == 495
-    assert got.attrs["excluded"] == {"missing count": 2, "missing age": 3, "pop <= 0": 1}
     assert got.excluded.iloc[0] == "missing count: 2; missing age: 3; pop <= 0: 1"
+    assert got.attrs == {}  # no side channel: the breakdown comes from model_exclusions
+    table = models.model_exclusions(
+        data, count="count", population="pop", group="eth", covariates=["age"]
+    )
+    expected = exclusions_table(
+        [("missing count", 2), ("missing age", 3), ("pop <= 0", 1)], step="adjusted model"
+    )
+    assert_frame_equal(table, expected)
+
+
+def test_logistic_exclusions_table_matches_the_models_excluded_column():
+    data = binary_data(n=300).astype({"pid": "float64"})
+    data.loc[[0, 1], "sex"] = None
+    data.loc[[1, 2, 3], "pid"] = np.nan
+    data.loc[4, "y"] = np.nan
+    kw = {"outcome": "y", "group": "eth", "covariates": ["sex"], "cluster": "pid"}
+    got = models.logistic_model(data, reference="White", **kw)
+    assert got.n_excluded.iloc[0] == 5
+    assert got.excluded.iloc[0] == "missing y: 1; missing pid: 3; missing sex: 2"
+    table = models.model_exclusions(data, step="odds ratios", **kw)
+    expected = exclusions_table(
+        [("missing y", 1), ("missing pid", 3), ("missing sex", 2)], step="odds ratios"
+    )
+    assert_frame_equal(table, expected)
+
+
+def test_model_exclusions_empty_and_bad_arguments():
+    data = rate_data(n=50)
+    none = models.model_exclusions(data, count="count", population="pop", group="eth")
+    assert none.empty and none.columns.tolist() == ["step", "reason", "rows"]
+    with pytest.raises(InputError, match="count and population"):
+        models.model_exclusions(data, count="count", group="eth")
+    with pytest.raises(InputError, match="count and population"):
+        models.model_exclusions(data, count="count", population="pop", outcome="y", group="eth")
+    with pytest.raises(InputError, match=r"\['zzz'\] not found"):
+        models.model_exclusions(data, outcome="zzz", group="eth")
 
 
 def test_logistic_recovers_odds_ratios_cluster_robust_and_matches_statsmodels():

@@ -12,24 +12,14 @@ import pytest
 from pandas.testing import assert_frame_equal
 from scipy import stats
 
-from rhoresearch import demo, ethnicity
+from rhoresearch import demo, disclosure, ethnicity
 from rhoresearch.demo import community_trust as demo_survey
 from rhoresearch.exceptions import InputError
-from rhoresearch.workstreams import community_trust as survey
+from rhoresearch.workstreams import community_trust
 
 # --------------------------------------------------------------------------------------------------
-# effective sample size, binarisation, weighted percentages: tiny frames against hand computations
+# binarisation, preparation, counts: tiny frames against hand computations
 # --------------------------------------------------------------------------------------------------
-
-
-def test_effective_sample_size_by_hand():
-    assert survey.effective_sample_size([1, 1, 1, 1]) == pytest.approx(4.0)
-    # (1 + 2 + 3)^2 / (1 + 4 + 9) = 36 / 14
-    assert survey.effective_sample_size([1, 2, 3]) == pytest.approx(36 / 14)
-    assert survey.effective_sample_size([2.0, np.nan, 2.0]) == pytest.approx(2.0)
-    assert survey.effective_sample_size([]) == 0.0
-    with pytest.raises(InputError):
-        survey.effective_sample_size([1, -1])
 
 
 def test_binarise_rules_and_exclusion_counts():
@@ -40,7 +30,7 @@ def test_binarise_rules_and_exclusion_counts():
         }
     )
     before = data.copy()
-    out = survey.binarise(data)
+    out, excluded = community_trust.binarise(data)
     expected = pd.DataFrame(
         {
             "q_trust": [1.0, 1.0, 0.0, 0.0, np.nan, np.nan],
@@ -49,75 +39,118 @@ def test_binarise_rules_and_exclusion_counts():
     )
     assert_frame_equal(out, expected)
     assert_frame_equal(data, before)  # input not modified
-    excluded = out.attrs["excluded"].set_index(["question", "reason"])["n"]
-    assert excluded[("q_trust", "don't know")] == 1
-    assert excluded[("q_trust", "not answered")] == 1
-    assert excluded[("q_discrimination", "don't know")] == 1
-    assert excluded[("q_discrimination", "not answered")] == 1
-    assert excluded.sum() == 4
+    assert out.attrs == {}  # nothing travels in attrs
+    expected_excluded = pd.DataFrame(
+        {
+            "step": ["answer to q_trust"] * 3 + ["answer to q_discrimination"] * 3,
+            "reason": ["not answered", "don't know", "invalid"] * 2,
+            "rows": np.array([1, 1, 0, 1, 1, 0], dtype="int64"),
+            "applies_to": ["q_trust only"] * 3 + ["q_discrimination only"] * 3,
+        }
+    )
+    assert_frame_equal(excluded, expected_excluded, check_dtype=False)  # text: object or str
+    assert excluded["rows"].dtype == "int64"
+
+
+def test_binarise_positive_points_and_invalid_codes():
+    data = pd.DataFrame({"q_trust": [5.0, 4.0, 3.0, 7.0]})
+    out, excluded = community_trust.binarise(data, positive=[5])
+    np.testing.assert_array_equal(out["q_trust"], [1.0, 0.0, 0.0, np.nan])
+    assert excluded.set_index("reason").loc["invalid", "rows"] == 1
 
 
 def test_binarise_rejects_missing_question():
     with pytest.raises(InputError, match="q_listened"):
-        survey.binarise(pd.DataFrame({"q_trust": [1]}), questions=["q_listened"])
+        community_trust.binarise(pd.DataFrame({"q_trust": [1]}), questions=["q_listened"])
 
 
-def _wilson(x, n, z):
-    # Wilson (1927) score interval, written out independently of rhoresearch
-    centre = (x + z**2 / 2) / (n + z**2)
-    half = z * math.sqrt(x * (n - x) / n + z**2 / 4) / (n + z**2)
-    return centre - half, centre + half
-
-
-def test_weighted_percentages_by_hand():
-    data = pd.DataFrame(
+def _responses() -> pd.DataFrame:
+    return pd.DataFrame(
         {
-            "group": ["a", "a", "a", "b", "b", "b", "b"],
-            "y": [1.0, 0.0, 1.0, 1.0, 1.0, 0.0, np.nan],
-            "w": [1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 5.0],
+            "respondent_id": ["r1", "r2", "r3", "r4", "r5"],
+            "ethnic_category": ["A", "M", None, "Z", "A"],
+            "region": ["London", "North West", "North West", "North West", "North West"],
+            "weight": [1.0, 1.0, 1.0, 1.0, 1.0],
+            "q_trust": [5, 2, 9, 4, None],
         }
     )
-    out = survey.weighted_percentages(data, outcomes="y", weight="w", by="group")
-    z = stats.norm.ppf(0.975)
-    # group a: p = (1 + 1) / 4 = 0.5; n_eff = 4^2 / (1 + 4 + 1) = 16 / 6
-    n_eff_a = 16 / 6
-    lo_a, hi_a = _wilson(0.5 * n_eff_a, n_eff_a, z)
-    # group b: the row with a missing answer is excluded; p = 2 / 3; n_eff = 3
-    lo_b, hi_b = _wilson(2.0, 3.0, z)
-    assert list(out["group"]) == ["a", "b"]
-    assert list(out["n_respondents"]) == [3, 3]
-    assert list(out["n_positive"]) == [2, 2]
-    assert list(out["n_not_positive"]) == [1, 1]
-    np.testing.assert_allclose(out["weighted_n"], [4.0, 3.0])
-    np.testing.assert_allclose(out["effective_n"], [n_eff_a, 3.0])
-    np.testing.assert_allclose(out["value"], [50.0, 200 / 3])
-    np.testing.assert_allclose(out["lower_ci"], [100 * lo_a, 100 * lo_b], rtol=1e-9)
-    np.testing.assert_allclose(out["upper_ci"], [100 * hi_a, 100 * hi_b], rtol=1e-9)
-    assert set(out["question"]) == {"y"}
 
 
-def test_weighted_percentages_equal_weights_match_unweighted_wilson():
-    data = pd.DataFrame({"y": [1.0] * 30 + [0.0] * 70, "w": 2.5})
-    out = survey.weighted_percentages(data, outcomes=["y"], weight="w")
-    lo, hi = _wilson(30, 100, stats.norm.ppf(0.975))
-    assert out.loc[0, "value"] == pytest.approx(30.0)
-    assert out.loc[0, "effective_n"] == pytest.approx(100.0)
-    assert out.loc[0, "lower_ci"] == pytest.approx(100 * lo, rel=1e-9)
-    assert out.loc[0, "upper_ci"] == pytest.approx(100 * hi, rel=1e-9)
+def test_prepare_returns_data_exclusions_and_region():
+    data = _responses()
+    before = data.copy()
+    prepared = community_trust.prepare(data, region="north-west")
+    assert prepared.region == "North West"  # as the data spells it
+    assert list(prepared.data["respondent_id"]) == ["r2", "r3", "r4", "r5"]
+    assert list(prepared.data["ethnic_group"].astype(str)) == [
+        "Black",
+        "Not known",  # blank
+        "Not stated",  # NHS code Z
+        "White",
+    ]
+    np.testing.assert_array_equal(prepared.data["q_trust"], [0.0, np.nan, 1.0, np.nan])
+    assert prepared.data.attrs == {}
+    expected = pd.DataFrame(
+        {
+            "step": ["region", "ethnic group", "ethnic group"] + ["answer to q_trust"] * 3,
+            "reason": [
+                "outside North West",
+                "ethnicity not stated",
+                "ethnicity not known",
+                "not answered",
+                "don't know",
+                "invalid",
+            ],
+            "rows": np.array([1, 1, 1, 1, 1, 0], dtype="int64"),
+            "applies_to": [
+                "every table",
+                "comparisons between groups",
+                "comparisons between groups",
+                "q_trust only",
+                "q_trust only",
+                "q_trust only",
+            ],
+        }
+    )
+    assert_frame_equal(prepared.exclusions, expected, check_dtype=False)  # text: object or str
+    assert prepared.exclusions["rows"].dtype == "int64"
+    assert_frame_equal(data, before)
 
 
-def test_weighted_percentages_rejects_non_binary_outcome():
-    data = pd.DataFrame({"y": [1.0, 4.0], "w": [1.0, 1.0]})
-    with pytest.raises(InputError, match="0, 1 or missing"):
-        survey.weighted_percentages(data, outcomes="y", weight="w")
+def test_prepare_england_keeps_everyone_and_unknown_region_is_refused():
+    prepared = community_trust.prepare(_responses(), region="England")
+    assert prepared.region == "England"
+    assert len(prepared.data) == 5
+    assert "region" not in set(prepared.exclusions["step"])
+    with pytest.raises(InputError, match="Midlands"):
+        community_trust.prepare(_responses(), region="Midlands")
 
 
 def test_respondents_by_group_counts_every_category():
     groups = pd.Categorical(["x", "x", "y"], categories=["x", "y", "z"])
-    out = survey.respondents_by_group(pd.DataFrame({"g": groups}), by="g")
+    out = community_trust.respondents_by_group(pd.DataFrame({"g": groups}), by="g")
     assert list(out["g"].astype(str)) == ["x", "y", "z"]
     assert list(out["n_respondents"]) == [2, 1, 0]
     np.testing.assert_allclose(out["percentage"], [200 / 3, 100 / 3, 0.0])
+
+
+def test_question_percentages_names_and_words_the_questions():
+    data = pd.DataFrame(
+        {
+            "ethnic_group": ["a", "a", "b"],
+            "q_trust": [1.0, 0.0, 1.0],
+            "q_other": [0.0, 0.0, 1.0],
+            "weight": [1.0, 3.0, 1.0],
+        }
+    )
+    out = community_trust.question_percentages(data, questions=["q_trust", "q_other"])
+    assert list(out.columns[:3]) == ["question", "question_text", "ethnic_group"]
+    assert list(out["question"]) == ["q_trust", "q_trust", "q_other", "q_other"]
+    assert (
+        list(out["question_text"])
+        == [community_trust.QUESTION_LABELS["q_trust"]] * 2 + ["q_other"] * 2
+    )
+    np.testing.assert_allclose(out["value"], [25.0, 100.0, 0.0, 100.0])  # a: 1 of weight 4
 
 
 # --------------------------------------------------------------------------------------------------
@@ -132,12 +165,11 @@ def test_make_responses_is_deterministic_and_shaped():
     assert_frame_equal(a, b)
     assert not a.equals(c)
     assert a["respondent_id"].is_unique
-    assert set(a["age_band"]) <= set(survey.AGE_BANDS)
+    assert set(a["age_band"]) <= set(community_trust.AGE_BANDS)
     assert (a["weight"] > 0).all()
     # messy ethnicity: every value harmonises (unknowns go to Not stated / Not known)
-    harmonised = ethnicity.harmonise(a["ethnic_category"])
-    assert harmonised.attrs["unmapped"] == {}
-    assert (harmonised == "Not stated").any()
+    assert ethnicity.unmapped(a["ethnic_category"]) == {}
+    assert (ethnicity.harmonise(a["ethnic_category"]) == "Not stated").any()
 
 
 def _sha(path):
@@ -176,8 +208,8 @@ def test_truth_file_matches_returned_truth(survey_demo):
 @pytest.fixture(scope="module")
 def prepared(survey_demo):
     folder, _ = survey_demo
-    responses = survey.load_responses(folder / "responses.csv")
-    out = survey.binarise(responses)
+    responses = community_trust.load_responses(folder / "responses.csv")
+    out, _ = community_trust.binarise(responses)
     out["ethnic_group"] = ethnicity.harmonise(out["ethnic_category"])
     return out
 
@@ -186,11 +218,9 @@ def test_weighted_percentages_cover_population_values(survey_demo, prepared):
     _, truth = survey_demo
     # twelve intervals checked at once: 99.8% intervals (the PHE "3 SD" level) keep the family-wise
     # chance of a miss below 3% while still failing for any real bias in the estimator
-    res = survey.weighted_percentages(
-        prepared, outcomes=survey.QUESTIONS, weight="weight", by="ethnic_group", confidence=0.998
-    )
+    res = community_trust.question_percentages(prepared, by="ethnic_group", confidence=0.998)
     checked = 0
-    for q in survey.QUESTIONS:
+    for q in community_trust.QUESTIONS:
         for g in ("White", "Black", "Asian"):
             row = res[(res["question"] == q) & (res["ethnic_group"] == g)].iloc[0]
             target = truth["population_percent"][q][g]
@@ -203,9 +233,9 @@ def test_adjusted_odds_ratios_cover_planted(survey_demo, prepared):
     _, truth = survey_demo
     # the headline comparisons at the report's 95% level; all sixteen group-by-question odds
     # ratios at 99.8% (a Bonferroni-style level for sixteen intervals checked together)
-    res = survey.adjusted_odds_ratios(
+    res = community_trust.adjusted_odds_ratios(
         prepared,
-        outcomes=survey.QUESTIONS,
+        outcomes=community_trust.QUESTIONS,
         group="ethnic_group",
         reference="White",
         weight="weight",
@@ -213,7 +243,9 @@ def test_adjusted_odds_ratios_cover_planted(survey_demo, prepared):
     )
     groups = res["group"].astype(str)
     for q, g, level in [("q_trust", "Black", 0.95), ("q_discrimination", "Black", 0.95)] + [
-        (q, g, 0.998) for q in survey.QUESTIONS for g in ("Asian", "Black", "Mixed", "Other")
+        (q, g, 0.998)
+        for q in community_trust.QUESTIONS
+        for g in ("Asian", "Black", "Mixed", "Other")
     ]:
         row = res[(res["question"] == q) & (groups == g) & (res["confidence"] == level)].iloc[0]
         planted = truth["odds_ratios"][q][g]
@@ -233,7 +265,7 @@ def test_weighted_odds_ratio_uses_sandwich_variance():
     lin = -0.5 + 0.6 * (g == "Black") + 0.3 * (sex == "Male")
     y = (rng.random(n) < 1 / (1 + np.exp(-lin))).astype(float)
     data = pd.DataFrame({"respondent_id": np.arange(n), "g": g, "sex": sex, "w": w, "y": y})
-    res = survey.adjusted_odds_ratios(
+    res = community_trust.adjusted_odds_ratios(
         data, outcomes="y", group="g", reference="White", covariates=["sex"], weight="w"
     )
     row = res[res["group"] == "Black"].iloc[0]
@@ -252,6 +284,202 @@ def test_weighted_odds_ratio_uses_sandwich_variance():
     assert row["estimate"] == pytest.approx(math.exp(beta[1]), rel=1e-6)
     assert row["lower_ci"] == pytest.approx(math.exp(beta[1] - z * se), rel=1e-3)
     assert row["upper_ci"] == pytest.approx(math.exp(beta[1] + z * se), rel=1e-3)
+
+
+# --------------------------------------------------------------------------------------------------
+# disclosure control of the report's tables, and the findings written from them
+# --------------------------------------------------------------------------------------------------
+
+
+def _answers(n_black: int = 40) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A percentage table and an odds-ratio table for one question, White and Black."""
+    percentages = pd.DataFrame(
+        {
+            "question": ["q_listened", "q_listened"],
+            "question_text": ["Felt listened to"] * 2,
+            "ethnic_group": ["White", "Black"],
+            "n_respondents": [1000, n_black],
+            "n_positive": [818, n_black - 8],
+            "n_not_positive": [182, 8],
+            "weighted_n": [1000.0, float(n_black)],
+            "effective_n": [900.0, float(n_black)],
+            "value": [81.84, 70.0],
+            "lower_ci": [81.41, 60.0],
+            "upper_ci": [82.23, 80.0],
+            "confidence": [0.9, 0.9],
+            "statistic": ["weighted percentage"] * 2,
+            "method": ["Wilson on Kish effective sample size"] * 2,
+        }
+    )
+    odds_ratios = pd.DataFrame(
+        {
+            "question": ["q_listened", "q_listened"],
+            "question_text": ["Felt listened to"] * 2,
+            "term": ["ethnic_group"] * 2,
+            "group": ["White", "Black"],
+            "estimate": [1.0, 0.744],
+            "lower_ci": [np.nan, 0.641],
+            "upper_ci": [np.nan, 0.866],
+            "p_value": [np.nan, 0.001],
+            "confidence": [0.9, 0.9],
+            "is_reference": [True, False],
+            "n_used": [1000 + n_black] * 2,
+            "n_excluded": [0, 0],
+            "reference_group": ["White"] * 2,
+            "n_respondents": [999, 1],  # the model's own counts: replaced by the table's
+            "n_positive": [0, 0],
+            "n_not_positive": [0, 0],
+            "n_excluded_group": [3, 3],
+        }
+    )
+    return percentages, odds_ratios
+
+
+def _tables(n_black: int = 40, threshold: int = 10) -> community_trust.Tables:
+    percentages, odds_ratios = _answers(n_black)
+    respondents = pd.DataFrame({"ethnic_group": ["White", "Black"], "n_respondents": [1003, 40]})
+    weights = pd.DataFrame(
+        {
+            "ethnic_group": ["White", "Black"],
+            "n_respondents": [1003, 40],
+            "weighted_n": [1000.0, 40.0],
+            "effective_n": [900.0, 40.0],
+            "design_effect": [1.1, 1.0],
+            "weight_min": [0.5, 1.0],
+            "weight_median": [1.0, 1.0],
+            "weight_max": [2.0, 1.0],
+        }
+    )
+    exclusions = pd.DataFrame(
+        {
+            "step": ["ethnic group"],
+            "reason": ["ethnicity not known"],
+            "rows": [3],
+            "applies_to": ["comparisons between groups"],
+        }
+    )
+    return community_trust.suppress_tables(
+        respondents=respondents,
+        weights=weights,
+        percentages=percentages,
+        odds_ratios=odds_ratios,
+        exclusions=exclusions,
+        threshold=threshold,
+    )
+
+
+def test_suppress_tables_layout_and_counts_from_the_percentage_table():
+    safe = _tables(threshold=2)  # nothing to suppress
+    assert list(safe.odds_ratios.columns[:13]) == [
+        "question",
+        "question_text",
+        "group",
+        "estimate",
+        "lower_ci",
+        "upper_ci",
+        "p_value",
+        "confidence",
+        "is_reference",
+        "reference_group",
+        "n_used",
+        "n_excluded",
+        "n_excluded_group",
+    ]
+    # the counts shown beside the odds ratios are the percentage table's, not the model's
+    counts = ["n_respondents", "n_positive", "n_not_positive"]
+    shown = safe.odds_ratios.set_index("group")[counts].astype("int64")
+    assert shown.loc["Black"].tolist() == [40, 32, 8]
+    assert shown.loc["White"].tolist() == [1000, 818, 182]
+    assert list(safe.exclusions.columns[:4]) == ["step", "reason", "n", "applies_to"]
+    assert safe.exclusions["n"].tolist() == [3]
+    assert not disclosure.is_suppressed(safe.odds_ratios, "estimate").any()
+
+
+def test_suppress_tables_suppresses_an_odds_ratio_whose_counts_are_small():
+    safe = _tables(n_black=12)  # 4 "no" answers among 12 Black respondents, threshold 10
+    black_pct = safe.percentages[safe.percentages["ethnic_group"] == "Black"].iloc[0]
+    black_or = safe.odds_ratios[safe.odds_ratios["group"] == "Black"].iloc[0]
+    assert disclosure.is_suppressed(black_pct, "n_not_positive")
+    assert disclosure.is_suppressed(black_pct, "value")
+    for column in ("n_not_positive", "estimate", "lower_ci", "upper_ci"):
+        assert disclosure.is_suppressed(black_or, column), column
+    assert disclosure.is_suppressed(safe.exclusions, "n").tolist() == [True]  # 3 < 10
+    notes = community_trust.suppression_notes(safe, threshold=10)
+    assert notes[0].startswith("**What was suppressed** (respondent counts from 1 to 9,")
+    assert notes[1] == ""
+    assert [line.split(":")[0] for line in notes[2:]] == [
+        "- Respondents by group",
+        "- Weights by group",
+        "- Weighted percentages",
+        "- Odds ratios",
+        "- Exclusions",
+    ]
+
+
+def test_findings_words_numbers_and_parameters_from_the_inputs():
+    percentages, odds_ratios = _answers()
+    lines = community_trust.findings(
+        percentages,
+        odds_ratios,
+        reference="White",
+        region="London",
+        n_respondents=6543,
+        covariates=["age_band", "sex", "imd_quintile"],
+    )
+    assert lines == [
+        "**London: 6,543 respondents.** Percentages are weighted for non-response; odds ratios "
+        "compare each group with White respondents of the same age band, sex and deprivation "
+        "quintile (above 1: more likely to say yes).",
+        "",
+        "- Felt listened to: 81.8% (90% CI 81.4% to 82.2%) of White respondents (weighted). "
+        "Compared with White respondents of the same age band, sex and deprivation quintile, the "
+        "odds were lower for Black (0.74, 90% CI 0.64 to 0.87) respondents.",
+    ]
+
+
+def test_findings_follow_the_covariates_and_reference_given():
+    percentages, odds_ratios = _answers()
+    percentages["ethnic_group"] = ["Black", "White"]  # Black as the reference this time
+    odds_ratios["group"] = ["Black", "White"]
+    odds_ratios[["lower_ci", "upper_ci"]] = [[np.nan, np.nan], [0.9, 1.2]]
+    lines = community_trust.findings(
+        percentages,
+        odds_ratios,
+        reference="Black",
+        region="England",
+        n_respondents=10,
+        covariates=["age_band", "setting_type"],
+        labels={"q_listened": "Listened to"},
+    )
+    assert "with Black respondents of the same age band and setting type (above 1" in lines[0]
+    assert lines[2] == (
+        "- Listened to: 81.8% (90% CI 81.4% to 82.2%) of Black respondents (weighted). "
+        "No clear difference for White respondents."
+    )
+    unadjusted = community_trust.findings(
+        percentages,
+        odds_ratios,
+        reference="Black",
+        region="England",
+        n_respondents=10,
+        covariates=[],
+    )
+    assert "compare each group with Black respondents (above 1" in unadjusted[0]
+
+
+def test_findings_never_print_a_suppressed_value():
+    safe = _tables(n_black=12)
+    lines = community_trust.findings(
+        safe.percentages,
+        safe.odds_ratios,
+        reference="White",
+        region="North West",
+        n_respondents=1043,
+    )
+    assert lines[2].endswith(
+        "The odds ratios for Black respondents are suppressed to protect confidentiality."
+    )
+    assert "0.74" not in lines[2]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from rhoresearch import data, ethnicity
+from rhoresearch import data, disclosure, ethnicity
 from rhoresearch.demo import data_quality as demo_data_quality
 from rhoresearch.exceptions import InputError
-from rhoresearch.workstreams import data_quality
+from rhoresearch.workstreams import _completeness, data_quality
 
 WB = ethnicity.NHS_CODES["A"]
 IND = ethnicity.NHS_CODES["H"]
@@ -111,7 +111,9 @@ def test_agreement_by_group_and_flows():
     # with two groups, each group's yes/no kappa equals the overall kappa
     assert res.loc[WB, "kappa"] == pytest.approx(0.4)
     assert res.loc[ethnicity.NHS_CODES["B"], "denominator"] == 0
-    flows = data_quality.disagreement_flows(linked)
+    flows, excluded = data_quality.disagreement_flows(linked)
+    assert excluded.empty and list(excluded.columns) == ["step", "reason", "rows"]
+    assert not flows.attrs  # nothing travels in attrs
     assert flows[["group_a", "group_b", "count"]].values.tolist() == [
         [WB, WB, 20],
         [WB, IND, 5],
@@ -142,10 +144,14 @@ def test_representation_hand_example():
     assert res.loc["Black", "lower_ci"] < 0.5 < res.loc["Black", "upper_ci"]
 
 
-def test_bad_confidence_raises():
+@pytest.mark.parametrize("confidence", [95, 0.5, 0.89, 1.0, "0.95"])
+def test_bad_confidence_raises(confidence):
+    # the one rule of rhoresearch.validation: a fraction in [0.9, 1)
     linked = _linked_from_table([[2, 1], [1, 2]], ["A", "H"])
     with pytest.raises(InputError, match="confidence"):
-        data_quality.agreement(linked, confidence=95)
+        data_quality.agreement(linked, confidence=confidence)
+    with pytest.raises(InputError, match="confidence"):
+        data_quality.agreement_by_group(linked, confidence=confidence)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -239,10 +245,10 @@ def test_reports_yml_grid_selects_existing_datasets(tmp_path):
 
 @pytest.mark.slow
 def test_default_report_builds_passes_disclosure_and_recovers_truth(tmp_path):
-    from rhoresearch import build, config, demo, disclosure
+    from rhoresearch import build, config
 
     if not (config.demo_dir() / "data_quality" / "truth.json").exists():
-        demo.generate_all(only=["data_quality"])
+        pytest.skip("demonstration data for data_quality not generated (make data)")
     spec = {s.id: s for s in build.load()}["data-quality"]
     manifest = build.build_report(spec, reports_dir=tmp_path, force=True, update_index=False)
     assert manifest["status"] == "success"
@@ -272,6 +278,8 @@ def test_demo_population_matches_census_reference():
     }  # fmt: skip
     expected = [int(count[census_for_nhs[c]].sum()) for c in demo_data_quality.NHS_CODES]
     assert list(demo_data_quality._ENGLAND_COUNTS) == expected
+    # the generator's code list is the national codes of rhoresearch.ethnicity, in order
+    assert demo_data_quality.NHS_CODES == tuple("ABCDEFGHJKLMNPRS")
 
 
 def test_select_dataset_and_years():
@@ -289,3 +297,172 @@ def test_select_dataset_and_years():
         data_quality.select(rec, dataset="community")
     with pytest.raises(InputError, match="2030"):
         data_quality.select(rec, years=[2030])
+
+
+# --------------------------------------------------------------------------------------------------
+# completeness is shared; exclusions are returned; the report's tables and findings
+# --------------------------------------------------------------------------------------------------
+
+
+def test_completeness_is_the_shared_module():
+    assert data_quality.completeness is _completeness.completeness
+    assert data_quality.classify_codes is _completeness.classify_codes
+    assert data_quality.STATUSES == _completeness.STATUSES
+
+
+def test_disagreement_flows_returns_the_pairs_left_out():
+    linked = pd.DataFrame(
+        {
+            "census_code": ["A", "A", "H", "Z", "99", "A"],
+            "hes_code": ["A", "H", "H", "A", "A", "Z"],
+        }
+    )
+    res = data_quality.disagreement_flows(linked)
+    assert res.table["count"].sum() == 4  # the two unknown in census_code left out
+    expected = pd.DataFrame(
+        {
+            "step": ["disagreement flows"],
+            "reason": ["group not stated or not known in census_code"],
+            "rows": [2],
+        }
+    )
+    assert_frame_equal(res.exclusions, expected, check_dtype=False)
+    strict = data_quality.disagreement_flows(linked, include_unknown=False)
+    assert strict.exclusions["rows"].tolist() == [2, 1]
+    assert strict.exclusions["reason"].iloc[1] == "group not stated or not known in hes_code"
+
+
+def test_commonest_moves_and_reference_first():
+    flows = pd.DataFrame(
+        {
+            "group_a": ["X", "X", "X", "Y", "Y"],
+            "group_b": ["p", "q", "r", "p", "q"],
+            "count": [50.0, np.nan, 20.0, 9.0, 7.0],
+            "count_suppressed": [False, True, False, False, False],
+        }
+    )
+    moves = data_quality.commonest_moves(flows, n=2)
+    assert moves["group_b"].tolist() == ["p", "r", "p", "q"]
+    table = pd.DataFrame({"ethnic_group": ["a", "b", "c"], "value": [1, 2, 3]})
+    first = data_quality.reference_first(table, reference="b")
+    assert first["ethnic_group"].tolist() == ["b", "a", "c"]
+
+
+def _small_data_quality():
+    rng = np.random.default_rng(3)
+    rows = []
+    for dataset, providers in (("Hospital episodes", ["P1", "P2"]), ("Primary care", ["G1"])):
+        for year, stated in ((2022, 0.04), (2023, 0.08)):
+            for p in providers:
+                codes = rng.choice(
+                    ["A", "H", "Z", "99", ""], size=400, p=[0.7, 0.2 - stated, stated, 0.05, 0.05]
+                )
+                rows += [(dataset, p, year, c) for c in codes]
+    records = pd.DataFrame(rows, columns=["dataset", "provider_code", "year", "ethnic_category"])
+    records.insert(0, "record_id", range(1, len(records) + 1))
+    providers = pd.DataFrame(
+        {
+            "provider_code": ["P1", "P2", "G1"],
+            "provider_name": ["One", "Two", "Surgery"],
+            "dataset": ["Hospital episodes", "Hospital episodes", "Primary care"],
+            "sector": ["NHS", "Independent", "NHS"],
+        }
+    )
+    linked = _linked_from_table([[200, 20, 10], [30, 100, 5], [10, 10, 60]], ["A", "H", "N"])
+    participants = pd.DataFrame(
+        {
+            "study_id": ["S1"] * 3 + ["S2"] * 3,
+            "study_title": ["Trial one"] * 3 + ["Trial two"] * 3,
+            "ethnic_group": ["White", "Asian", "Black"] * 2,
+            "participants": [900, 50, 50, 800, 150, 50],
+        }
+    )
+    reference = pd.DataFrame(
+        {
+            "study_id": ["S1"] * 3 + ["S2"] * 3,
+            "ethnic_group": ["White", "Asian", "Black"] * 2,
+            "reference_share": [0.8, 0.1, 0.1, 0.8, 0.1, 0.1],
+        }
+    )
+    return records, providers, linked, participants, reference
+
+
+def test_summary_tables_keep_the_published_columns():
+    records, providers, linked, participants, reference = _small_data_quality()
+    tables = data_quality.summary_tables(
+        records, providers, linked, participants, reference, year=2023, threshold=5
+    )
+
+    def shown(table):
+        return [c for c in table.columns if not c.endswith(disclosure.FLAG_SUFFIX)]
+
+    assert shown(tables.by_year)[:2] == ["year", "status_label"]
+    assert shown(tables.by_dataset)[:3] == ["dataset", "year", "status_label"]
+    assert shown(tables.providers) == data_quality.PROVIDER_COLUMNS
+    assert len(tables.providers) == 3 and "upper_2s_limit" in tables.provider_limits
+    assert shown(tables.agreement)[-1] == "n_excluded"
+    assert tables.flows["group_a"].ne(tables.flows["group_b"]).all()
+    assert tables.representation["study_title"].iloc[0] == "Trial one"
+    with pytest.raises(InputError, match="2030"):
+        data_quality.summary_tables(records, providers, linked, participants, reference, year=2030)
+
+
+def test_findings_are_built_from_the_numbers_and_the_dataset_parameter():
+    records_all, providers, linked, participants, reference = _small_data_quality()
+    records = data_quality.select(records_all, dataset="hospital-episodes")
+    tables = data_quality.summary_tables(
+        records, providers, linked, participants, reference, year=2023, threshold=5
+    )
+    lines = data_quality.findings(tables, dataset="hospital-episodes", year=2023)
+    assert lines[:2] == ["**Hospital episodes**", ""]
+    bullets = lines[2:]
+    assert len(bullets) == 6 and all(b.startswith("- ") for b in bullets)
+    by_year = tables.by_year.set_index(["year", "status_label"])["value"]
+    valid = by_year[(2023, "Valid code (A-S)")]
+    assert bullets[0].startswith(f"- In 2023, {valid:.1f}% (95% CI ")
+    assert "of records in Hospital episodes carried a valid ethnic category code" in bullets[0]
+    assert bullets[1].startswith("- Across 2 providers the valid-code percentage ranged from")
+    before, after = by_year[(2022, "Not stated (Z)")], by_year[(2023, "Not stated (Z)")]
+    verb = "rose" if round(after, 1) > round(before, 1) else "fell"
+    assert bullets[2] == (
+        f'- "Not stated" {verb} from {before:.1f}% of records in 2022 to {after:.1f}% in 2023.'
+    )
+    assert "(Cohen's kappa 0." in bullets[3]
+    # agreement by group: A 200/230 = 87.0%, H 100/135 = 74.1%, N 60/80 = 75.0%
+    assert bullets[4] == (
+        f"- Agreement was lowest for {IND} (74.1%); {ethnicity.NHS_CODES['N']} (75.0%); "
+        f"{WB} (87.0%); highest for {WB} (87.0%); {ethnicity.NHS_CODES['N']} (75.0%)."
+    )
+    # PPR: Asian 0.05 / 0.1 = 0.5 in S1, Black 0.5 in both studies
+    assert bullets[5] == (
+        "- 3 of 6 study-group combinations had a participation-to-prevalence ratio below 0.8 "
+        "(under-represented): Black in 2 of 2 studies, Asian in 1 of 2 studies."
+    )
+    everything = data_quality.summary_tables(
+        records_all, providers, linked, participants, reference, year=2023
+    )
+    assert data_quality.findings(everything, dataset="all", year=2023)[0] == "**all datasets**"
+    assert "90% CI" in data_quality.findings(tables, dataset="all", year=2023, confidence=0.9)[2]
+
+
+@pytest.mark.parametrize("by", [None, "year", ["provider_code", "year"]])
+def test_counted_records_give_the_same_completeness(by):
+    rec = pd.DataFrame(
+        {
+            "provider_code": ["P1"] * 6 + ["P2"] * 5,
+            "year": [2022, 2022, 2023, 2023, 2023, 2023, 2022, 2022, 2022, 2023, 2023],
+            "ethnic_category": ["A", "A", "Z", "99", None, "A", "H", "q", "", "H", "Z"],
+        }
+    )
+    counted = (
+        rec.assign(ethnic_category=rec["ethnic_category"].astype(object))
+        .groupby(["provider_code", "year", "ethnic_category"], dropna=False)
+        .size()
+        .rename("records")
+        .reset_index()
+    )
+    assert len(counted) < len(rec)
+    assert_frame_equal(
+        data_quality.completeness(counted, by=by, weight="records"),
+        data_quality.completeness(rec, by=by),
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
+from rhoresearch import stats
 from rhoresearch.demo import mental_health as demo_mental_health
 from rhoresearch.exceptions import InputError
 from rhoresearch.workstreams import mental_health as mh
@@ -189,3 +191,244 @@ def test_published_rates_high_level_only():
 
 def test_demo_and_domain_share_age_bands():
     assert demo_mental_health.AGE_BANDS == mh.AGE_BANDS
+
+
+# ---------------------------------------------------------------------------------------------
+# Counted records: exclusions and people come back explicitly, never in DataFrame.attrs
+# ---------------------------------------------------------------------------------------------
+
+KEYS = ["financial_year", "ethnic_group", "age_band", "sex_group"]
+
+
+def test_counts_from_source_returns_exclusions_and_people_explicitly():
+    records = _detentions().assign(age=pd.array([23, 23, 47, 30, 31, None, 140, 24], dtype="Int64"))
+    counted = mh.counts_from_source(records)
+    assert isinstance(counted, mh.CountedEvents)
+    counts, excluded, people = counted
+    assert counts.attrs == {}
+    assert excluded[["step", "rows", "applies_to"]].values.tolist() == [
+        ["records", 1, "every analysis"]
+    ]
+    assert excluded["reason"].str.contains("age out of range").all()
+    assert people.columns.tolist() == [*mh.PEOPLE_KEYS, "people"]
+    with_people = mh.event_counts(counts, by=KEYS, people_counts=people)
+    assert with_people.columns.tolist() == [*KEYS, "detentions", "people"]
+    assert with_people["detentions"].tolist() == [2, 1, 1]
+    assert with_people["people"].tolist() == [1, 1, 1]  # P1 detained twice in 2022-23
+    events_only = mh.event_counts(counts, by=KEYS)
+    assert events_only.columns.tolist() == [*KEYS, "detentions"]
+    # people counts by other strata cannot be used: events only
+    by_provider = mh.event_counts(counts, by=["provider_code", *KEYS[1:]], people_counts=people)
+    assert "people" not in by_provider.columns
+    table = mh.exclusions(counts, excluded=excluded, dataset="detentions")
+    assert table["dataset"].unique().tolist() == ["detentions"]
+    assert table["rows"].tolist()[:2] == [8, 1]  # the total includes the record not counted
+    assert table["reason"].tolist()[1] == excluded["reason"].iloc[0]
+    without = mh.counts_from_source(records, person=None)
+    assert without.people is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Rates, ratios, providers and findings: the notebook's steps as functions
+# ---------------------------------------------------------------------------------------------
+
+
+def _strata(seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    index = pd.MultiIndex.from_product(
+        [
+            ["2022-23", "2023-24"],
+            ["White", "Black", "Asian"],
+            list(mh.AGE_BANDS),
+            ["Male", "Female"],
+        ],
+        names=KEYS,
+    )
+    frame = index.to_frame(index=False)
+    frame["ethnic_group"] = pd.Categorical(
+        frame["ethnic_group"], categories=list(mh.GROUPS), ordered=True
+    )
+    frame["age_band"] = pd.Categorical(
+        frame["age_band"], categories=list(mh.AGE_BANDS), ordered=True
+    )
+    frame["population"] = 20_000
+    ratio = frame["ethnic_group"].map({"White": 1.0, "Black": 3.0, "Asian": 1.2}).astype(float)
+    frame["detentions"] = rng.poisson(20 * ratio)
+    frame["people"] = (frame["detentions"] * 0.7).round().astype("int64")
+    ctos = frame.drop(columns=["detentions", "people"]).assign(ctos=rng.poisson(3 * ratio))
+    return frame, ctos
+
+
+def test_measure_rates_crude_then_standardised():
+    detentions, ctos = _strata()
+    standard = mh.standard_population("esp2013")
+    out = mh.measure_rates(detentions, ctos, standard=standard)
+    assert out.columns.tolist() == [
+        "measure",
+        "rate_type",
+        "financial_year",
+        "ethnic_group",
+        "count",
+        "population",
+        "value",
+        "lower_ci",
+        "upper_ci",
+        "method",
+    ]
+    assert out["rate_type"].unique().tolist() == ["crude", "age-standardised"]
+    assert out["measure"].unique().tolist() == [
+        "Detentions",
+        "People detained",
+        "Community treatment orders",
+    ]
+    people = out[(out["measure"] == "People detained") & (out["rate_type"] == "crude")]
+    direct = stats.rate(
+        detentions, count="people", population="population", by=["financial_year", "ethnic_group"]
+    )
+    assert people["value"].tolist() == pytest.approx(direct["value"].tolist())
+    dsr = out[(out["measure"] == "Community treatment orders") & (out["rate_type"] != "crude")]
+    direct = stats.dsr(
+        ctos,
+        count="ctos",
+        population="population",
+        age="age_band",
+        by=["financial_year", "ethnic_group"],
+        standard=standard,
+    )
+    assert dsr["value"].tolist() == pytest.approx(direct["value"].tolist())
+
+
+def _comparison() -> pd.DataFrame:
+    detentions, ctos = _strata()
+    crude = mh.measure_ratios(detentions, ctos, year="2023-24", reference="White")
+    adjusted = mh.adjusted_ratios(detentions, ctos, year="2023-24", reference="White")
+    return mh.compare_crude_adjusted(crude, adjusted, keys="measure")
+
+
+def test_measure_ratios_and_adjusted_ratios_in_one_year():
+    detentions, ctos = _strata()
+    crude = mh.measure_ratios(detentions, ctos, year="2023-24", reference="White")
+    assert crude["measure"].unique().tolist() == [m.name for m in mh.MEASURES]
+    black = crude[(crude["measure"] == "Detentions") & (crude["ethnic_group"] == "Black")]
+    direct = stats.rate_ratio(
+        detentions[detentions["financial_year"] == "2023-24"],
+        count="detentions",
+        population="population",
+        group="ethnic_group",
+        reference="White",
+    )
+    assert black["value"].tolist() == pytest.approx(
+        direct.loc[direct["ethnic_group"] == "Black", "value"].tolist()
+    )
+    adjusted = mh.adjusted_ratios(detentions, ctos, year="2023-24", reference="White")
+    mine = adjusted[adjusted["measure"] == "Community treatment orders"].drop(columns="measure")
+    expected = stats.poisson_model(
+        ctos[ctos["financial_year"] == "2023-24"],
+        count="ctos",
+        population="population",
+        group="ethnic_group",
+        reference="White",
+        covariates=["age_band", "sex_group"],
+    )
+    assert_frame_equal(mine.reset_index(drop=True), expected)
+    comparison = mh.compare_crude_adjusted(crude, adjusted, keys="measure")
+    assert set(comparison["comparison"].astype(str)) == {"crude", "adjusted"}
+
+
+def test_findings_are_built_from_the_parameters():
+    detentions, ctos = _strata()
+    rates = mh.measure_rates(detentions, ctos)
+    comparison = _comparison()
+    lines = mh.findings(rates, comparison, year="2023-24", region="London")
+    assert lines[0].startswith("**London, 2023-24.** Rates per 100,000 population")
+    assert "compared with White people" in lines[0]
+    standardised = [line for line in lines if "age-standardised detention rate" in line]
+    assert len(standardised) == 3
+    direct = rates[
+        (rates["financial_year"] == "2023-24")
+        & (rates["measure"] == "Detentions")
+        & (rates["rate_type"] == "age-standardised")
+        & (rates["ethnic_group"] == "Black")
+    ]
+    assert f"{direct['value'].iloc[0]:,.1f} per 100,000 population" in standardised[1]
+    assert sum("after adjusting for age and sex" in line for line in lines) == 3 * 2
+    earlier = mh.findings(
+        rates,
+        comparison,
+        year="2022-23",
+        region="North West",
+        reference="Black",
+        confidence=0.998,
+        adjusted_for="age, sex and deprivation",
+    )
+    assert earlier[0].startswith("**North West, 2022-23.**")
+    assert "compared with Black people" in earlier[0]
+    assert standardised != [line for line in earlier if "age-standardised detention rate" in line]
+    assert any("99.8% CI" in line for line in earlier)
+    assert any("as likely as Black people" in line for line in earlier)
+    assert any("after adjusting for age, sex and deprivation" in line for line in earlier)
+
+
+def test_rates_with_published_one_measure_one_year():
+    detentions, ctos = _strata()
+    rates = mh.measure_rates(detentions, ctos)
+    published = pd.DataFrame(
+        {
+            "financial_year": ["2022-23", "2022-23"],
+            "measure": ["detentions", "detentions"],
+            "ethnic_group": ["White", "Black"],
+            "published_group": ["White", "Black or Black British"],
+            "published_rate": [64.0, 228.0],
+            "source_note": ["", ""],
+        }
+    )
+    out = mh.rates_with_published(rates, published, measure="detentions", year="2023-24")
+    assert set(out["measure"]) == {"Detentions"}
+    assert set(out["financial_year"]) == {"2023-24"}
+    assert len(out) == 6  # crude and age-standardised, three groups
+    assert set(out["published_year"].dropna()) == {"2022-23"}
+    with pytest.raises(InputError, match="measure must be one of"):
+        mh.rates_with_published(rates, published, measure="people", year="2023-24")
+
+
+def test_provider_funnel_and_the_providers_outside():
+    records = mh.prepare(_detentions())
+    providers = pd.DataFrame(
+        {
+            "provider_code": ["X1", "X2"],
+            "provider_name": ["One", "Two"],
+            "region_code": ["Y56", "Y62"],
+            "region_name": ["London", "North West"],
+            "provider_type": ["NHS trust", "NHS trust"],
+        }
+    )
+    population = _population()
+    population = population[population["age_band"].isin(["20-24", "45-49"])]
+    records = records[records["age_band"].astype("str").isin(["20-24", "45-49"])]
+    funnel = mh.provider_funnel(records, population, providers, year="2022-23")
+    assert isinstance(funnel, mh.ProviderFunnel)
+    assert funnel.points.columns.tolist() == [
+        "provider_code",
+        "provider_name",
+        "provider_type",
+        "count",
+        "expected",
+        "value",
+        "lower_ci",
+        "upper_ci",
+        "significance",
+    ]
+    assert funnel.outside.dtype == bool
+    assert funnel.outside.index.equals(funnel.points.index)
+    assert funnel.points["expected"].sum() == pytest.approx(funnel.points["count"].sum())
+    points = pd.DataFrame(
+        {
+            "provider_code": ["A", "B", "C", "D"],
+            "count": [50, 3, 40, 60],
+            "significance": ["High (0.001)", None, "Not significant", "Low (0.001)"],
+            "significance_suppressed": [None, "derived", None, None],
+        }
+    )
+    outside = pd.Series([True, True, False, True])
+    shown = mh.providers_outside(points, outside)
+    assert shown["provider_code"].tolist() == ["A", "D"]  # B is outside but suppressed

@@ -1,4 +1,9 @@
-"""Tests of rhoresearch.workstreams.technology and the technology demonstration data (workstream 4)."""
+"""Tests of rhoresearch.workstreams.technology and the technology demonstration data (workstream 4).
+
+The generic methods (Bland-Altman, AUC, calibration, classification rates) are tested in
+tests/stats/test_measurement.py and tests/stats/test_discrimination.py; here: what the workstream
+adds (the oximetry definitions, the exclusions it returns, the report's tables and findings).
+"""
 
 from __future__ import annotations
 
@@ -12,59 +17,41 @@ import pytest
 from pandas.testing import assert_frame_equal
 from scipy import stats
 
-from rhoresearch import demo, ethnicity
+from rhoresearch import build, demo, disclosure, ethnicity
 from rhoresearch.demo import technology as demo_technology
 from rhoresearch.exceptions import InputError
+from rhoresearch.results import Result, exclusions_table
+from rhoresearch.stats import discrimination, measurement
 from rhoresearch.workstreams import technology
 
 # --------------------------------------------------------------------------------------------------
-# device audit: Bland-Altman with repeated measures, hand computations
+# device audit
 # --------------------------------------------------------------------------------------------------
 
 
-def test_device_bias_repeated_measures_by_hand():
-    # patient p1 has differences 1 and 3, patient p2 has 5 (spo2 - sao2)
+def test_device_bias_is_bland_altman_with_the_patient_as_subject():
     data = pd.DataFrame(
         {
-            "patient_id": ["p1", "p1", "p2"],
-            "spo2": [91.0, 93.0, 95.0],
-            "sao2": [90.0, 90.0, 90.0],
+            "patient_id": ["p1", "p1", "p2", "p3"],
+            "spo2": [91.0, 93.0, 95.0, np.nan],
+            "sao2": [90.0, 90.0, 90.0, 88.0],
         }
     )
-    out = technology.device_bias(data)
-    row = out.iloc[0]
-    # n = 3 pairs in k = 2 patients, m = (2, 1); mean = 3
-    # MSw = ((1-2)^2 + (3-2)^2) / (n - k) = 2
-    # MSb = (2 (2-3)^2 + 1 (5-3)^2) / (k - 1) = 6
-    # divisor = (n^2 - sum m^2) / ((k - 1) n) = (9 - 5) / 3 = 4/3
-    # sd_between^2 = (6 - 2) / (4/3) = 3; total SD = sqrt(3 + 2) = sqrt(5)
-    assert row["n_pairs"] == 3 and row["n_patients"] == 2
-    assert row["mean_bias"] == pytest.approx(3.0)
-    assert row["sd_within"] == pytest.approx(math.sqrt(2))
-    assert row["sd_between"] == pytest.approx(math.sqrt(3))
-    assert row["sd_difference"] == pytest.approx(math.sqrt(5))
-    z = stats.norm.ppf(0.975)
-    assert row["loa_lower"] == pytest.approx(3 - z * math.sqrt(5))
-    assert row["loa_upper"] == pytest.approx(3 + z * math.sqrt(5))
-    # clustered SE: residual sums (4 - 2*3, 5 - 1*3) = (-2, 2); se = sqrt(2/1 * 8) / 3 = 4/3
-    t = stats.t.ppf(0.975, 1)
-    assert row["lower_ci"] == pytest.approx(3 - t * 4 / 3)
-    assert row["upper_ci"] == pytest.approx(3 + t * 4 / 3)
-    assert row["arms"] == pytest.approx(math.sqrt((1 + 9 + 25) / 3))
+    result = technology.device_bias(data)
+    assert isinstance(result, Result)
+    table, excluded = result
+    generic = measurement.bland_altman(
+        data, measured="spo2", reference="sao2", subject="patient_id"
+    )
+    expected = generic.rename(columns={"n_subjects": "n_patients", "rms_difference": "arms"})
+    expected["method"] = "Bland-Altman 2007 (repeated measures); patient-clustered CI for the mean"
+    assert_frame_equal(table, expected)
+    assert table.loc[0, "mean_bias"] == pytest.approx(3.0)  # differences 1, 3 and 5
+    assert table.loc[0, "arms"] == pytest.approx(math.sqrt((1 + 9 + 25) / 3))
+    assert_frame_equal(excluded, exclusions_table([("missing spo2", 1)], step="device bias"))
 
 
-def test_device_bias_one_reading_each_is_classic_bland_altman():
-    rng = np.random.default_rng(3)
-    d = rng.normal(1.0, 2.0, 50)
-    data = pd.DataFrame({"patient_id": np.arange(50), "spo2": 90 + d, "sao2": 90.0})
-    row = technology.device_bias(data).iloc[0]
-    assert row["sd_difference"] == pytest.approx(d.std(ddof=1))
-    # with one pair per patient the clustered SE is sqrt(n/(n-1)) times the ordinary SE / ...
-    se = math.sqrt(50 / 49 * ((d - d.mean()) ** 2).sum()) / 50
-    assert row["upper_ci"] - row["mean_bias"] == pytest.approx(stats.t.ppf(0.975, 49) * se)
-
-
-def test_device_bias_excludes_and_counts_missing_pairs():
+def test_device_bias_by_group_counts_pairs_and_patients():
     data = pd.DataFrame(
         {
             "patient_id": ["a", "a", "b", "b"],
@@ -73,10 +60,11 @@ def test_device_bias_excludes_and_counts_missing_pairs():
             "sao2": [94.0, 90.0, 95.0, 92.0],
         }
     )
-    out = technology.device_bias(data, by="group")
-    assert list(out["group"]) == ["x", "y"]
-    assert list(out["n_pairs"]) == [1, 2]
-    assert out.attrs["excluded"]["n_pairs"].sum() == 1
+    table, excluded = technology.device_bias(data, by="group")
+    assert list(table["group"]) == ["x", "y"]
+    assert list(table["n_pairs"]) == [1, 2]
+    assert list(table["n_patients"]) == [1, 1]
+    assert excluded["rows"].sum() == 1
 
 
 # --------------------------------------------------------------------------------------------------
@@ -84,7 +72,7 @@ def test_device_bias_excludes_and_counts_missing_pairs():
 # --------------------------------------------------------------------------------------------------
 
 
-def test_flag_occult_hypoxaemia_definition():
+def test_flag_occult_hypoxaemia_definition_and_exclusions():
     data = pd.DataFrame(
         {
             "patient_id": list("abcdef"),
@@ -92,12 +80,28 @@ def test_flag_occult_hypoxaemia_definition():
             "sao2": [87.9, 88.0, 80.0, 85.0, 80.0, 99.0],
         }
     )
-    out = technology.flag_occult_hypoxaemia(data)
-    assert list(out["patient_id"]) == ["a", "b", "d", "f"]
-    assert list(out["occult_hypoxaemia"]) == [1, 0, 1, 0]
-    excluded = out.attrs["excluded"].set_index("reason")["n_pairs"]
-    assert excluded["a reading missing"] == 1
-    assert excluded.sum() == 2  # c is below 92%: not at risk
+    flagged, excluded = technology.flag_occult_hypoxaemia(data)
+    assert list(flagged["patient_id"]) == ["a", "b", "d", "f"]
+    assert list(flagged["occult_hypoxaemia"]) == [1, 0, 1, 0]
+    expected = exclusions_table(
+        [
+            ("a reading missing", 1, "occult hypoxaemia"),
+            ("SpO2 outside 92-100% (not at risk)", 1, "occult hypoxaemia"),  # c is below 92%
+        ],
+        step="occult hypoxaemia",
+        applies_to=True,
+    )
+    assert_frame_equal(excluded, expected)
+
+
+def test_flag_occult_hypoxaemia_window_is_a_parameter():
+    data = pd.DataFrame({"spo2": [92.0, 96.0, 97.0, 100.0], "sao2": [85.0, 85.0, 85.0, 85.0]})
+    flagged, excluded = technology.flag_occult_hypoxaemia(data, spo2_at_most=96.0, sao2_below=90)
+    assert list(flagged["spo2"]) == [92.0, 96.0]
+    assert list(excluded["reason"]) == ["a reading missing", "SpO2 outside 92-96% (not at risk)"]
+    assert list(excluded["rows"]) == [0, 2]
+    with pytest.raises(InputError, match="window is empty"):
+        technology.flag_occult_hypoxaemia(data, spo2_at_least=97.0, spo2_at_most=96.0)
 
 
 def test_occult_hypoxaemia_rates_wilson_by_hand():
@@ -121,99 +125,36 @@ def test_occult_hypoxaemia_rates_wilson_by_hand():
 
 
 # --------------------------------------------------------------------------------------------------
-# algorithm audit
+# algorithm audit: the workstream's defaults and the exclusions beside each table
 # --------------------------------------------------------------------------------------------------
 
 
-def _auc_pairs(pos, neg):
-    """AUC and DeLong variance from the definition (all pairs), independent of the rank formula."""
-    psi = np.array([[1.0 if x > y else 0.5 if x == y else 0.0 for y in neg] for x in pos])
-    a = psi.mean()
-    v10 = psi.mean(axis=1)
-    v01 = psi.mean(axis=0)
-    return a, math.sqrt(v10.var(ddof=1) / len(pos) + v01.var(ddof=1) / len(neg))
-
-
-def test_auc_hand_example_with_tie():
-    pos = [0.9, 0.8, 0.4]
-    neg = [0.7, 0.4, 0.2, 0.1]
-    data = pd.DataFrame({"score": pos + neg, "y": [1] * 3 + [0] * 4})
-    out = technology.auc(data, predicted="score", observed="y")
-    # pairs: 0.9 and 0.8 beat all four negatives; 0.4 beats 0.2, 0.1, ties 0.4: 10.5 / 12
-    assert out.loc[0, "value"] == pytest.approx(10.5 / 12)
-    a, se = _auc_pairs(pos, neg)
-    assert out.loc[0, "value"] == pytest.approx(a)
-    assert out.loc[0, "standard_error"] == pytest.approx(se)
-    assert (out.loc[0, "n_events"], out.loc[0, "n_non_events"]) == (3, 4)
-
-
-def test_auc_delong_matches_pairwise_definition_on_random_data():
-    rng = np.random.default_rng(5)
-    pos = np.round(rng.normal(1, 1, 40), 1)
-    neg = np.round(rng.normal(0, 1, 60), 1)
-    data = pd.DataFrame({"s": np.concatenate([pos, neg]), "y": [1] * 40 + [0] * 60})
-    out = technology.auc(data, predicted="s", observed="y")
-    a, se = _auc_pairs(pos, neg)
-    assert out.loc[0, "value"] == pytest.approx(a)
-    assert out.loc[0, "standard_error"] == pytest.approx(se)
-    z = stats.norm.ppf(0.975)
-    assert out.loc[0, "lower_ci"] == pytest.approx(a - z * se)
-
-
-def test_hanley_mcneil_published_example():
-    # Hanley & McNeil (1982), Radiology 143:29-36, table/worked example: A = 0.893 with 51
-    # abnormal and 58 normal images has SE 0.032
-    assert technology._auc_hanley_mcneil(0.893, 51, 58) == pytest.approx(0.032, abs=0.001)
-
-
-def test_auc_rejects_unknown_method():
-    with pytest.raises(InputError, match="method"):
-        technology.auc(pd.DataFrame({"predicted_risk": [0.1], "outcome": [1]}), method="bootstrap")
-
-
-def test_calibration_exact_in_saturated_case():
-    # ten people predicted 0.2 (observed 1 in 5 and 1 in 5 -> 2 of 10 ... see below)
-    data = pd.DataFrame(
+def _scored() -> pd.DataFrame:
+    return pd.DataFrame(
         {
-            "p": [0.2] * 5 + [0.5] * 5,
-            "y": [1, 0, 0, 0, 0] + [1, 1, 1, 0, 0],
+            "predicted_risk": [0.9, 0.3, 0.1, 0.25, 0.05, 0.6, np.nan],
+            "outcome": [1, 1, 1, 0, 0, 0, 1],
+            "ethnic_group": ["a"] * 7,
         }
     )
-    out = technology.calibration(data, predicted="p", observed="y").set_index("measure")
-    # O/E = 4 / (5*0.2 + 5*0.5) = 4 / 3.5
-    assert out.loc["observed/expected", "value"] == pytest.approx(4 / 3.5)
-    assert out.loc["observed/expected", "n_events"] == 4
-    # logistic y ~ a + b logit(p) is saturated with two distinct p: it reproduces 0.2 and 0.6
-    logit = lambda v: math.log(v / (1 - v))  # noqa: E731
-    a = logit(0.6)  # logit(0.5) = 0
-    b = (logit(0.2) - a) / logit(0.2)
-    assert out.loc["calibration slope", "value"] == pytest.approx(b, rel=1e-6)
-    # calibration-in-the-large solves sum(y - expit(c + logit p)) = 0
-    c = out.loc["calibration-in-the-large", "value"]
-    expit = lambda v: 1 / (1 + math.exp(-v))  # noqa: E731
-    fitted = 5 * expit(c + logit(0.2)) + 5 * expit(c + logit(0.5))
-    assert fitted == pytest.approx(4.0, rel=1e-6)
 
 
-def test_calibration_rejects_probabilities_outside_unit_interval():
-    with pytest.raises(InputError, match="strictly between 0 and 1"):
-        technology.calibration(pd.DataFrame({"predicted_risk": [0.0, 0.5], "outcome": [0, 1]}))
-
-
-def test_classification_rates_by_hand():
-    data = pd.DataFrame(
-        {
-            "predicted_risk": [0.9, 0.3, 0.1, 0.25, 0.05, 0.6],
-            "outcome": [1, 1, 1, 0, 0, 0],
-            "g": ["a"] * 6,
-        }
+@pytest.mark.parametrize(
+    ("name", "extra", "step"),
+    [
+        ("calibration", {}, "calibration"),
+        ("auc", {}, "AUC"),
+        ("classification_rates", {"threshold": 0.25}, "error rates"),
+    ],
+)
+def test_risk_model_functions_return_the_stats_table_and_the_rows_left_out(name, extra, step):
+    data = _scored()
+    table, excluded = getattr(technology, name)(data, by="ethnic_group", **extra)
+    generic = getattr(discrimination, name)(
+        data, predicted="predicted_risk", observed="outcome", by="ethnic_group", **extra
     )
-    out = technology.classification_rates(data, threshold=0.25, by="g").set_index("measure")
-    # TPR: 0.9, 0.3 of the three events at or above 0.25 -> 2/3; FPR: 0.25, 0.6 of three -> 2/3
-    assert out.loc["true positive rate", "numerator"] == 2
-    assert out.loc["true positive rate", "denominator"] == 3
-    assert out.loc["false positive rate", "numerator"] == 2
-    assert out.loc["true positive rate", "value"] == pytest.approx(200 / 3)
+    assert_frame_equal(table, generic)
+    assert_frame_equal(excluded, exclusions_table([("missing predicted_risk", 1)], step=step))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -221,13 +162,13 @@ def test_classification_rates_by_hand():
 # --------------------------------------------------------------------------------------------------
 
 
-def test_sickle_cell_rates_exclude_unknown_ethnicity():
+def _sickle_cell() -> tuple[pd.DataFrame, pd.DataFrame]:
     admissions = pd.DataFrame(
         {
-            "financial_year": ["2020/21"] * 4,
-            "region": ["London"] * 4,
-            "ethnic_category": ["A", "N", "M", "Z"],
-            "admissions": [10, 300, 200, 7],
+            "financial_year": ["2020/21"] * 4 + ["2021/22"],
+            "region": ["London"] * 5,
+            "ethnic_category": ["A", "N", "M", "Z", "A"],
+            "admissions": [10, 300, 200, 7, 12],
         }
     )
     population = pd.DataFrame(
@@ -237,15 +178,166 @@ def test_sickle_cell_rates_exclude_unknown_ethnicity():
             "population": [1_000_000, 50_000, 50_000],
         }
     )
-    out = technology.sickle_cell_rates(
-        admissions, population, by=["financial_year", "ethnic_group"]
+    return admissions, population
+
+
+def test_sickle_cell_rates_exclude_unknown_ethnicity():
+    admissions, population = _sickle_cell()
+    out, excluded = technology.sickle_cell_rates(
+        admissions[admissions["financial_year"] == "2020/21"], population
     )
     out = out.set_index(out["ethnic_group"].astype(str))
     assert out.loc["Black", "count"] == 500
     assert out.loc["Black", "population"] == 100_000
     assert out.loc["Black", "value"] == pytest.approx(500.0)
     assert out.loc["White", "value"] == pytest.approx(1.0)
-    assert out.attrs["excluded"]["admissions"].sum() == 7
+    expected = exclusions_table(
+        [("ethnic group not stated", 7, "rates by group")], step="ethnic group", applies_to=True
+    )
+    assert_frame_equal(excluded, expected)
+
+
+def test_sickle_cell_rate_ratios_return_the_same_exclusions():
+    admissions, population = _sickle_cell()
+    ratios, excluded = technology.sickle_cell_rate_ratios(admissions, population, reference="White")
+    black = ratios[(ratios["ethnic_group"] == "Black") & (ratios["financial_year"] == "2020/21")]
+    assert black["value"].iloc[0] == pytest.approx(500.0)
+    assert excluded["rows"].tolist() == [7]
+
+
+def test_choose_year():
+    admissions, _ = _sickle_cell()
+    assert technology.choose_year(admissions) == "2021/22"
+    assert technology.choose_year(admissions, "2020/21") == "2020/21"
+    with pytest.raises(InputError, match="2019/20.*2020/21"):
+        technology.choose_year(admissions, "2019/20")
+
+
+# --------------------------------------------------------------------------------------------------
+# findings: every number from the tables, every threshold and covariate from the arguments
+# --------------------------------------------------------------------------------------------------
+
+
+def _ci_rows(groups, values, lower, upper, column="value"):
+    return pd.DataFrame(
+        {
+            "ethnic_group": groups,
+            column: values,
+            "lower_ci": lower,
+            "upper_ci": upper,
+            "confidence": 0.95,
+        }
+    )
+
+
+def _audit_tables(**replace: pd.DataFrame) -> technology.AuditTables:
+    empty = pd.DataFrame()
+    tables = {
+        "device_bias": _ci_rows(
+            ["Black", "White"], [1.5, 0.25], [1.2, 0.18], [1.8, 0.32], "mean_bias"
+        ),
+        "occult_hypoxaemia": _ci_rows(["Black", "White"], [12.4, 3.6], [10.5, 3.1], [14.5, 4.0]),
+        "odds_ratios": pd.DataFrame(
+            {
+                "group": ["Black", "White"],
+                "estimate": [3.8, 1.0],
+                "lower_ci": [3.0, np.nan],
+                "upper_ci": [4.8, np.nan],
+                "confidence": 0.95,
+                "is_reference": [False, True],
+                "reference": "White",
+            }
+        ),
+        "calibration": _ci_rows(["Black", "White"], [1.64, 1.0], [1.49, 0.95], [1.81, 1.05]).assign(
+            measure="observed/expected"
+        ),
+        "sickle_cell_rate_ratios": _ci_rows(["Black"], [816.2], [753.4], [884.0]).assign(
+            financial_year="2023/24"
+        ),
+    }
+    tables |= replace
+    fields = {name: tables.get(name, empty) for name in technology.AuditTables._fields}
+    return technology.AuditTables(**fields)
+
+
+def _findings(tables=None, **options) -> str:
+    oximetry = pd.DataFrame({"patient_id": ["a", "a", "b"]})
+    risk = pd.DataFrame({"outcome": [0, 1]})
+    arguments = {
+        "reference": "White",
+        "sao2_below": 88.0,
+        "spo2_at_least": 92.0,
+        "spo2_at_most": 100.0,
+        "covariates": ["age_band", "sex", "setting"],
+        "year": "2023/24",
+    } | options
+    return technology.findings(tables or _audit_tables(), oximetry=oximetry, risk=risk, **arguments)
+
+
+def test_findings_words_every_result():
+    lines = _findings().split("\n")
+    assert lines[0] == (
+        "**3 paired oximetry and blood gas readings from 2 patients; 2 admissions scored by the "
+        "risk model; sickle cell admissions to 2023/24.** Comparisons are against White patients."
+    )
+    assert lines[1] == ""
+    assert lines[2:] == [
+        "- Mean bias of the pulse oximeter (SpO2 minus SaO2, percentage points; positive = "
+        "over-reading): Black 1.50 (95% CI 1.20 to 1.80); White 0.25 (95% CI 0.18 to 0.32).",
+        "- Occult hypoxaemia (SaO2 below 88% while SpO2 read 92% or more) was found in 3.6% "
+        "(95% CI 3.1% to 4.0%) of readings from White patients; for the other groups: Black 12.4% "
+        "(95% CI 10.5% to 14.5%).",
+        "- Black patients had 3.8 times the odds of White patients of occult hypoxaemia on a "
+        "reading, after adjusting for age band, sex and setting (95% CI 3.0 to 4.8).",
+        "- The risk score under-predicted risk for Black patients: observed/expected 1.64 (95% CI "
+        "1.49 to 1.81) (1 = calibrated).",
+        "- Sickle cell disease admissions, 2023/24: Black people were admitted at 816 times the rate "
+        "of White people (95% CI 753 to 884).",
+    ]
+
+
+def test_findings_say_the_occult_hypoxaemia_definition_given():
+    default = _findings()
+    window = _findings(spo2_at_most=96.0)
+    threshold = _findings(sao2_below=90.0, spo2_at_least=94.0)
+    assert "SaO2 below 88% while SpO2 read 92% or more" in default
+    assert "SaO2 below 88% while SpO2 read 92% to 96%" in window
+    assert "SaO2 below 90% while SpO2 read 94% or more" in threshold
+    assert "92% or more" not in window and "88%" not in threshold
+
+
+def test_findings_name_the_covariates_given():
+    assert "after adjusting for age band and sex (95% CI" in _findings(
+        covariates=["age_band", "sex"]
+    )
+    assert "after adjusting for imd quintile (95% CI" in _findings(covariates="imd_quintile")
+    assert "without adjustment (95% CI" in _findings(covariates=[])
+    assert "setting" not in _findings(covariates=["age_band", "sex"])
+
+
+def test_findings_say_a_suppressed_value_is_suppressed():
+    bias = _ci_rows(["Black", "White"], [1.5, 0.25], [1.2, 0.18], [1.8, 0.32], "mean_bias")
+    bias["n_pairs"] = [3, 400]
+    safe = disclosure.suppress(
+        bias, counts="n_pairs", derived=["mean_bias", "lower_ci", "upper_ci"], secondary=False
+    )
+    text = _findings(_audit_tables(device_bias=safe))
+    assert "Black [c] (suppressed); White 0.25 (95% CI 0.18 to 0.32)." in text
+
+
+def test_findings_leave_out_unknown_groups_and_intervals_including_one():
+    occult = _ci_rows(["White", "Not known"], [3.6, 9.9], [3.1, 5.0], [4.0, 15.0])
+    calibration = _ci_rows(["Black"], [1.1], [0.9], [1.3]).assign(measure="observed/expected")
+    text = _findings(_audit_tables(occult_hypoxaemia=occult, calibration=calibration))
+    assert "Not known" not in text
+    assert "risk score" not in text.split("\n", 1)[1]
+
+
+def test_covariates_and_window_text():
+    assert technology.covariates_text(["a", "b_c", "d"]) == "a, b c and d"
+    assert technology.covariates_text(["age_band"]) == "age band"
+    assert technology.window_text(92, 96) == "92% to 96%"
+    assert technology.window_text(90.5, 100) == "90.5% or more"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -260,7 +352,8 @@ def test_make_oximetry_is_deterministic_with_repeated_readings():
     per_patient = a.groupby("patient_id").size()
     assert per_patient.max() > 1
     assert a["spo2"].dropna().between(50, 100).all()
-    assert ethnicity.harmonise(a["ethnic_category"]).attrs["unmapped"] == {}
+    report = ethnicity.harmonise_report(a["ethnic_category"])
+    assert not (report["status"] == "unmapped").any(), report
 
 
 def _sha(path):
@@ -301,7 +394,34 @@ def tech_demo(tmp_path_factory):
 @pytest.fixture(scope="module")
 def oximetry(tech_demo):
     folder, _ = tech_demo
-    return technology.prepare(technology.load_oximetry(folder / "oximetry.csv"))
+    return technology.prepare(technology.load_oximetry(folder / "oximetry.csv")).table
+
+
+def test_prepare_counts_unknown_ethnicity_and_missing_age(tech_demo):
+    folder, _ = tech_demo
+    raw = technology.load_oximetry(folder / "oximetry.csv")
+    table, excluded = technology.prepare(raw)
+    assert len(table) == len(raw)
+    counts = table["ethnic_group"].astype(str).value_counts()
+    expected = exclusions_table(
+        [
+            (
+                "ethnic group",
+                "ethnicity not stated",
+                counts["Not stated"],
+                "comparisons between groups",
+            ),
+            (
+                "ethnic group",
+                "ethnicity not known",
+                counts["Not known"],
+                "comparisons between groups",
+            ),
+            ("age", "age missing", int(raw["age"].isna().sum()), "adjusted models"),
+        ],
+        applies_to=True,
+    )
+    assert_frame_equal(excluded, expected)
 
 
 def test_truth_matches_published_calibration_targets(tech_demo):
@@ -317,7 +437,7 @@ def test_truth_matches_published_calibration_targets(tech_demo):
 
 def test_device_bias_intervals_cover_planted_bias(tech_demo, oximetry):
     _, truth = tech_demo
-    res = technology.device_bias(oximetry, by="ethnic_group")
+    res = technology.device_bias(oximetry, by="ethnic_group").table
     res = res.set_index(res["ethnic_group"].astype(str))
     for g in ("White", "Black", "Asian"):
         planted = truth["oximetry"][g]["mean_bias"]
@@ -327,7 +447,7 @@ def test_device_bias_intervals_cover_planted_bias(tech_demo, oximetry):
 
 def test_occult_hypoxaemia_percentages_cover_planted(tech_demo, oximetry):
     _, truth = tech_demo
-    flagged = technology.flag_occult_hypoxaemia(oximetry)
+    flagged = technology.flag_occult_hypoxaemia(oximetry).table
     res = technology.occult_hypoxaemia_rates(flagged, by="ethnic_group")
     res = res.set_index(res["ethnic_group"].astype(str))
     for g in ("White", "Black"):
@@ -337,7 +457,7 @@ def test_occult_hypoxaemia_percentages_cover_planted(tech_demo, oximetry):
 
 def test_occult_hypoxaemia_odds_ratio_covers_planted(tech_demo, oximetry):
     _, truth = tech_demo
-    flagged = technology.flag_occult_hypoxaemia(oximetry)
+    flagged = technology.flag_occult_hypoxaemia(oximetry).table
     res = technology.occult_hypoxaemia_odds_ratios(
         flagged, group="ethnic_group", reference="White", cluster="patient_id"
     )
@@ -356,7 +476,7 @@ def test_calibration_recovers_planted_miscalibration(tech_demo):
     folder, truth = tech_demo
     data = technology.load_risk_score(folder / "risk_score.csv")
     data["ethnic_group"] = ethnicity.harmonise(data["ethnic_category"])
-    res = technology.calibration(data, by="ethnic_group")
+    res = technology.calibration(data, by="ethnic_group").table
     slope = res[res["measure"] == "calibration slope"].set_index("ethnic_group")
     citl = res[res["measure"] == "calibration-in-the-large"].set_index("ethnic_group")
     for g in ("White", "Black"):
@@ -372,11 +492,118 @@ def test_sickle_cell_rate_ratio_covers_expected(tech_demo):
     admissions, population = technology.load_sickle_cell(
         folder / "sickle_cell_admissions.csv", folder / "population.csv"
     )
-    res = technology.sickle_cell_rates(admissions, population)
+    res = technology.sickle_cell_rates(admissions, population).table
     first = res[res["financial_year"] == "2018/19"].set_index("ethnic_group")
     expected = truth["sickle_cell"]["expected_rate_per_100000"]["2018/19"]
     for g in ("Black", "White", "Mixed"):
         assert first.loc[g, "lower_ci"] <= expected[g] <= first.loc[g, "upper_ci"], g
+
+
+# --------------------------------------------------------------------------------------------------
+# the report's tables: the data-quality table and disclosure control
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def audit(tech_demo, oximetry):
+    """The raw tables and exclusions of notebook 04 on the demonstration data."""
+    folder, _ = tech_demo
+    risk, risk_excluded = technology.prepare(technology.load_risk_score(folder / "risk_score.csv"))
+    admissions, population = technology.load_sickle_cell(
+        folder / "sickle_cell_admissions.csv", folder / "population.csv"
+    )
+    year_rows = admissions[admissions["financial_year"] == technology.choose_year(admissions)]
+    oximetry_excluded = technology.prepare(
+        technology.load_oximetry(folder / "oximetry.csv")
+    ).exclusions
+    flagged, flagged_excluded = technology.flag_occult_hypoxaemia(oximetry)
+    sc_rates, sc_excluded = technology.sickle_cell_rates(admissions, population)
+    exclusions = technology.exclusions_by_dataset(
+        {
+            "oximetry pairs": [oximetry_excluded, flagged_excluded],
+            "risk score admissions": risk_excluded,
+            "sickle cell admissions": sc_excluded,
+        }
+    )
+    return {
+        "device_bias": technology.device_bias(oximetry, by="ethnic_group").table,
+        "occult_hypoxaemia": technology.occult_hypoxaemia_rates(flagged, by="ethnic_group"),
+        "odds_ratios": technology.occult_hypoxaemia_odds_ratios(
+            flagged, group="ethnic_group", reference="White"
+        ),
+        "calibration": technology.calibration(risk, by="ethnic_group").table,
+        "error_rates": technology.classification_rates(
+            risk, threshold=0.2, by="ethnic_group"
+        ).table,
+        "auc": technology.auc(risk, by="ethnic_group").table,
+        "sickle_cell_rates": sc_rates,
+        "sickle_cell_rate_ratios": technology.sickle_cell_rate_ratios(
+            admissions, population, reference="White"
+        ).table,
+        "sickle_cell_detailed": technology.sickle_cell_rates(
+            year_rows, population, by="ethnic_group", to="nhs_code"
+        ).table,
+        "sickle_cell_by_region": technology.sickle_cell_rates(
+            year_rows, population, by=["region", "ethnic_group"], to="nhs_code"
+        ).table,
+        "exclusions": exclusions,
+    }
+
+
+def test_exclusions_by_dataset_is_the_published_data_quality_table(audit):
+    exclusions = audit["exclusions"]
+    assert list(exclusions.columns) == ["dataset", "step", "reason", "rows", "applies_to"]
+    assert list(exclusions["dataset"].unique()) == [
+        "oximetry pairs",
+        "risk score admissions",
+        "sickle cell admissions",
+    ]
+    oximetry_rows = exclusions[exclusions["dataset"] == "oximetry pairs"]
+    assert list(oximetry_rows["reason"]) == [
+        "ethnicity not stated",
+        "ethnicity not known",
+        "age missing",
+        "a reading missing",
+        "SpO2 outside 92-100% (not at risk)",
+    ]
+
+
+def test_exclusions_by_dataset_refuses_a_frame_in_another_layout():
+    with pytest.raises(InputError, match="rows"):
+        technology.exclusions_by_dataset({"x": pd.DataFrame({"reason": ["r"], "n": [1]})})
+
+
+def test_suppress_tables_keeps_the_published_columns(audit):
+    safe = technology.suppress_tables(**audit, reference="White", threshold=5)
+    shown = disclosure.render(safe.exclusions)
+    assert list(shown.columns) == ["dataset", "step", "reason", "n", "applies_to"]
+    assert list(disclosure.render(safe.odds_ratios).columns) == [
+        *technology.ODDS_RATIO_COLUMNS,
+        "n_pairs",
+        "n_events",
+        "n_patients",
+    ]
+    assert (safe.odds_ratios["reference"] == "White").all()
+
+
+def test_odds_ratios_show_the_occult_hypoxaemia_counts_as_suppressed_there(audit):
+    # a threshold above the Mixed group's 35 events suppresses them in the percentage table; the
+    # odds-ratio table must hide the same cells and the ratio computed from them
+    safe = technology.suppress_tables(**audit, reference="White", threshold=40)
+    occult = safe.occult_hypoxaemia.set_index(safe.occult_hypoxaemia["ethnic_group"].astype(str))
+    odds = safe.odds_ratios.set_index("group")
+    assert disclosure.is_suppressed(occult.loc["Mixed"], "numerator")
+    assert disclosure.is_suppressed(odds.loc["Mixed"], "n_events")
+    assert disclosure.is_suppressed(odds.loc["Mixed"], "estimate")
+    assert not disclosure.is_suppressed(odds.loc["Black"], "estimate")
+    notes = technology.suppression_notes(safe, threshold=40)
+    assert notes.startswith("**What was suppressed** (counts from 1 to 39")
+    assert "- Occult hypoxaemia odds ratios: " in notes
+
+
+def test_suppress_tables_refuses_a_bad_threshold(audit):
+    with pytest.raises(InputError, match="threshold"):
+        technology.suppress_tables(**audit, reference="White", threshold=0)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -386,8 +613,6 @@ def test_sickle_cell_rate_ratio_covers_expected(tech_demo):
 
 @pytest.mark.slow
 def test_default_report_builds_and_passes_disclosure_scan(tech_demo, tmp_path):
-    from rhoresearch import build, disclosure
-
     folder, truth = tech_demo
     spec = {s.id: s for s in build.load()}["technology-bias"]
     parameters = {

@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from rhoresearch import data
+from rhoresearch import data, disclosure
 from rhoresearch.demo import workforce as demo_workforce
 from rhoresearch.exceptions import InputError, SchemaError
 from rhoresearch.workstreams import workforce
+from rhoresearch.workstreams.workforce.indicators import _flag
 
 W, M, U = workforce.WHITE, workforce.MINORITY, workforce.NOT_KNOWN
 
@@ -94,7 +95,7 @@ def test_indicator4_below_one_reads_white_less_likely():
 
 def test_flag_boundaries():
     s = pd.Series([0.79, 0.80, 1.0, 1.25, 1.26, np.nan])
-    got = workforce._flag(s).tolist()
+    got = _flag(s).tolist()
     assert got == [
         "below 0.80",
         "within 0.80 to 1.25",
@@ -339,10 +340,10 @@ def test_reports_yml_grid_selects_existing_organisations(tmp_path):
 
 
 def _demo_ready(name: str) -> None:
-    from rhoresearch import config, demo
+    from rhoresearch import config
 
     if not (config.demo_dir() / name / "truth.json").exists():
-        demo.generate_all(only=[name])
+        pytest.skip(f"demonstration data for {name} not generated (make data)")
 
 
 @pytest.mark.slow
@@ -390,12 +391,32 @@ def test_demo_calibration_matches_published_wres_figures():
     assert demo_workforce._NATIONAL_RL2[1] == pytest.approx(ref[("England", "2023")])
 
 
-def test_band_shares_carries_suppression():
-    table = pd.DataFrame({"pay_band": ["Band 5", "VSM", "All staff"], "value": [40.0, "[c]", 37.0]})
+@pytest.mark.parametrize(
+    "table",
+    [
+        # numeric suppression: a missing value and its flag column
+        pd.DataFrame(
+            {
+                "pay_band": ["Band 5", "VSM", "All staff"],
+                "value": [40.0, np.nan, 37.0],
+                "value_suppressed": [False, True, False],
+            }
+        ),
+        # a table read back from a published CSV
+        pd.DataFrame({"pay_band": ["Band 5", "VSM", "All staff"], "value": [40.0, "[c]", 37.0]}),
+    ],
+)
+def test_band_shares_carries_suppression(table):
     res = workforce.band_shares(table)
-    assert res["pay_band"].tolist() == ["Band 5", "Band 5", "VSM", "VSM"]
-    assert res["ethnic_group"].tolist() == [M, W, M, W]
-    assert res["share"].tolist() == [40.0, 60.0, "[c]", "[c]"]
+    expected = pd.DataFrame(
+        {
+            "pay_band": ["Band 5", "Band 5", "VSM", "VSM"],
+            "ethnic_group": [M, W, M, W],
+            "share": [40.0, 60.0, np.nan, np.nan],
+            "share_suppressed": [False, False, True, True],
+        }
+    )
+    assert_frame_equal(res, expected)
 
 
 def test_appointment_funnel_hand_example():
@@ -407,7 +428,7 @@ def test_appointment_funnel_hand_example():
             (2024, "B", M, 0, 50, 15, 0, 0),
         ]
     )
-    points, limits = workforce.appointment_funnel(ret, year=2024)
+    points, limits, excluded = workforce.appointment_funnel(ret, year=2024)
     # national relative likelihood (50/200) / (25/150) = 1.5; expected = minority shortlisted x
     # the organisation's White rate / 1.5
     np.testing.assert_allclose(points["national_value"], 1.5)
@@ -416,3 +437,212 @@ def test_appointment_funnel_hand_example():
     np.testing.assert_allclose(points["relative_likelihood"], [2.0, 1.0])
     assert "significance" in points and (limits["baseline"] == 100).all()
     assert limits["observed_events"].min() >= 5
+    assert excluded.empty and list(excluded.columns) == ["step", "reason", "rows"]
+
+
+# --------------------------------------------------------------------------------------------------
+# organisations compared: exclusions returned, published table, outliers
+# --------------------------------------------------------------------------------------------------
+
+
+def test_appointment_funnel_returns_its_exclusions():
+    ret = _returns(
+        [
+            (2024, "A", W, 0, 100, 20, 0, 0),
+            (2024, "A", M, 0, 100, 10, 0, 0),
+            (2024, "B", W, 0, 100, 30, 0, 0),
+            (2024, "B", M, 0, 50, 15, 0, 0),
+            (2024, "C", W, 0, 100, 30, 0, 0),  # no ethnic minority applicant shortlisted
+            (2024, "C", M, 0, 0, 0, 0, 0),
+            (2024, "D", W, 0, 10, 0, 0, 0),  # no White applicant appointed
+            (2024, "D", M, 0, 10, 2, 0, 0),
+        ]
+    )
+    res = workforce.appointment_funnel(ret, year=2024)
+    assert isinstance(res, workforce.AppointmentFunnel)
+    assert res.points["org_code"].tolist() == ["A", "B"]
+    expected = pd.DataFrame(
+        {
+            "step": ["indicator 2 funnel", "indicator 2 funnel"],
+            "reason": [
+                "no White or no ethnic minority applicant shortlisted",
+                "no White applicant appointed",
+            ],
+            "rows": [1, 1],
+        }
+    )
+    assert_frame_equal(res.exclusions, expected, check_dtype=False)
+    assert not res.points.attrs  # nothing travels in attrs
+
+
+def _points():
+    return pd.DataFrame(
+        {
+            "org_code": ["A", "B", "C", "D"],
+            "org_name": ["a", "b", "c", "d"],
+            "region": ["London"] * 4,
+            "observed": [40.0, 3.0, 60.0, 50.0],
+            "expected": [80.0, 6.0, 30.0, 50.0],
+            "value": [50.0, 50.0, 200.0, 100.0],
+            "relative_likelihood": [2.0, 2.0, 0.5, 1.0],
+            "significance": ["Low (0.001)", "Low (0.001)", "High (0.001)", "Not significant"],
+            "national_value": [1.0] * 4,
+        }
+    )
+
+
+def test_organisation_table_suppresses_and_outliers_skip_suppressed_rows():
+    safe = workforce.organisation_table(_points(), threshold=5)
+    assert [c for c in safe.columns if not c.endswith("_suppressed")] == (
+        workforce.ORGANISATION_COLUMNS
+    )
+    hidden = disclosure.is_suppressed(safe, "significance")
+    assert hidden.tolist() == [False, True, False, False]
+    outside = workforce.outside_limits(safe)
+    # B is outside the limits but suppressed; A and C are shown, highest likelihood first
+    assert outside["org_code"].tolist() == ["A", "C"]
+    assert workforce.outside_limits(safe, top=1)["org_code"].tolist() == ["A"]
+    excluded = pd.DataFrame(
+        {"step": ["s"], "reason": ["no White applicant appointed"], "rows": [2]}
+    )
+    assert workforce.funnel_note(safe, excluded) == (
+        "2 of 4 organisations lie outside the 99.8% limits (2 left out: no White applicant "
+        "appointed: 2)."
+    )
+    assert workforce.funnel_note(safe, excluded.iloc[:0]) == (
+        "2 of 4 organisations lie outside the 99.8% limits."
+    )
+
+
+def test_harmonise_groups_logs_unmapped_values(caplog):
+    t = pd.DataFrame({"ethnic_group": ["White", "Martian", "Martian", "BME"]})
+    with (
+        caplog.at_level("WARNING", logger="rhoresearch.workstreams.workforce.datasets"),
+        pytest.warns(UserWarning, match="Martian"),
+    ):
+        res = workforce.harmonise_groups(t)
+    assert res["ethnic_group"].astype(str).tolist() == [W, U, U, M]
+    assert "2 value(s) counted as not known" in caplog.text and "Martian" in caplog.text
+
+
+def test_change_since_previous_treats_suppressed_values_as_missing():
+    t = pd.DataFrame(
+        {
+            "indicator": ["2", "2", "2"],
+            "year": [2022, 2023, 2024],
+            "value": [1.5, np.nan, 1.2],
+            "value_suppressed": [False, True, False],
+        }
+    )
+    res = workforce.change_since_previous(t, keys="indicator")
+    np.testing.assert_allclose(res["previous_value"], [np.nan, 1.5, np.nan])
+    assert res["change"].isna().all()
+
+
+# --------------------------------------------------------------------------------------------------
+# the report's tables and key findings, built from the parameters
+# --------------------------------------------------------------------------------------------------
+
+
+def _small_workforce(board_minority: int = 2):
+    returns = _returns(
+        [
+            (2023, "RA1", W, 1000, 400, 100, 10, 500),
+            (2023, "RA1", M, 500, 400, 50, 10, 200),
+            (2023, "RA1", U, 20, 10, 2, 0, 5),
+            (2024, "RA1", W, 1000, 400, 120, 10, 500),
+            (2024, "RA1", M, 600, 400, 60, 12, 300),
+            (2024, "RA1", U, 20, 10, 2, 0, 5),
+        ]
+    )
+    staff = pd.DataFrame(
+        {
+            "year": [2023, 2023, 2024, 2024, 2024, 2024],
+            "org_code": ["RA1"] * 6,
+            "staff_group": ["Clinical"] * 6,
+            "pay_band": ["Band 5", "Band 5", "Band 5", "Band 5", "Band 8a", "Band 8a"],
+            "ethnic_group": [W, M, W, M, W, M],
+            "headcount": [300, 200, 300, 300, 90, 10],
+        }
+    )
+    survey = pd.DataFrame(
+        {
+            "year": [2024] * 4,
+            "org_code": ["RA1"] * 4,
+            "measure": ["discrimination_from_manager"] * 2 + ["equal_opportunities"] * 2,
+            "ethnic_group": [W, M, W, M],
+            "respondents": [400, 200, 400, 200],
+            "count": [24, 30, 240, 90],
+        }
+    )
+    board = pd.DataFrame(
+        {
+            "year": [2024, 2024],
+            "org_code": ["RA1", "RA1"],
+            "ethnic_group": [W, M],
+            "voting_members": [10, board_minority],
+        }
+    )
+    orgs = pd.DataFrame({"org_code": ["RA1"], "org_name": ["Alpha Trust"], "region": ["London"]})
+    return returns, staff, survey, board, orgs
+
+
+def test_summary_tables_are_suppressed_and_keep_their_columns():
+    returns, staff, survey, board, _orgs = _small_workforce()
+    tables = workforce.summary_tables(returns, staff, survey, board, year=2024, threshold=5)
+    assert tables.n_organisations == 1
+    lik = tables.likelihoods
+    assert lik["indicator"].tolist() == ["2", "2", "3", "3", "4", "4"]
+    shown = [c for c in lik.columns if not c.endswith("_suppressed")]
+    assert shown[-3:] == ["previous_value", "change", "label"]
+    # 2 board members from an ethnic minority: suppressed, with the percentages and difference
+    board_row = tables.board[tables.board["body"] == "Board (voting)"].iloc[0]
+    assert disclosure.is_suppressed(board_row, "numerator")
+    assert disclosure.is_suppressed(board_row, "difference")
+    assert tables.bands["pay_band"].tolist() == ["Band 5", "Band 8a", "All staff"]
+    assert workforce.workforce_share(tables.bands) == pytest.approx(310 / 700 * 100)
+    with pytest.raises(InputError, match="year 2030"):
+        workforce.summary_tables(returns, staff, survey, board, year=2030)
+
+
+def test_findings_are_built_from_the_numbers_and_the_parameters():
+    returns, staff, survey, board, orgs = _small_workforce(board_minority=6)
+    tables = workforce.summary_tables(returns, staff, survey, board, year=2024, threshold=5)
+    lines = workforce.findings(tables, year=2024, organisation="ra1", organisations=orgs)
+    assert lines[0] == (
+        "**Alpha Trust (RA1), 2024** (1 organisation; relative likelihoods outside 0.80 to 1.25 "
+        "are flagged)."
+    )
+    assert lines[1] == ""
+    bullets = lines[2:]
+    assert all(line.startswith("- ") for line in bullets)
+    assert len(bullets) == 3 + 4 + 1 + 1
+    # indicator 2: White 120/400 = 0.30, ethnic minority 60/400 = 0.15 -> 2.00
+    assert bullets[0].startswith("- White applicants were 2.00 times as likely as ethnic minority")
+    assert "be appointed from shortlisting" in bullets[0]
+    assert "reported discrimination from a manager or colleague" in bullets[3]
+    # 2024 staff: 300 of 600 in Band 5, 10 of 100 in Band 8a, 310 of 700 in all; no VSM
+    assert (
+        "44.3% of staff of known ethnicity: 50.0% in Band 5, 10.0% in Band 8a and [x]%"
+        in (bullets[7])
+    )
+    # board 6 of 16 = 37.5%; 37.5 - 44.29 = -6.8 percentage points
+    assert bullets[8] == (
+        "- Ethnic minority members were 37.5% of the board's voting membership against 44.3% of "
+        "the workforce (difference -6.8 percentage points)."
+    )
+    region = workforce.findings(tables, year=2024, organisation="London", organisations=orgs)
+    assert region[0].startswith("**London region, 2024**")
+    assert workforce.findings(tables, year=2024)[0].startswith("**all organisations, 2024**")
+    # another confidence level is named in the sentences
+    at_90 = workforce.findings(tables, year=2024, confidence=0.9)
+    assert "90% CI" in at_90[2] and "95% CI" in bullets[0]
+
+
+def test_findings_say_a_suppressed_board_is_suppressed():
+    returns, staff, survey, board, orgs = _small_workforce(board_minority=2)
+    tables = workforce.summary_tables(returns, staff, survey, board, year=2024, threshold=5)
+    lines = workforce.findings(tables, year=2024, organisation="RA1", organisations=orgs)
+    assert lines[-1] == (
+        "- The ethnic minority share of the board is suppressed to protect confidentiality ([c])."
+    )

@@ -10,9 +10,14 @@ typed (MathJax would need the network).
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import re
+
+import jinja2
+from nbconvert import HTMLExporter
+from traitlets.config import Config
 
 __all__ = ["report_html", "index_html", "BANNER_TEXT"]
 
@@ -71,10 +76,6 @@ _exporter = None
 def _get_exporter():
     global _exporter
     if _exporter is None:
-        import jinja2
-        from nbconvert import HTMLExporter
-        from traitlets.config import Config
-
         cfg = Config()
         cfg.TagRemovePreprocessor.enabled = True
         cfg.TagRemovePreprocessor.remove_cell_tags = [
@@ -165,8 +166,6 @@ def _provenance(manifest: dict) -> str:
 
 def report_html(nb, manifest: dict, *, title: str) -> str:
     """Export an executed notebook to a self-contained HTML report."""
-    import copy
-
     header = ['<header class="rho-header">', f"<h1>{_e(title)}</h1>"]
     if manifest.get("demo_data"):
         header.append(banner())

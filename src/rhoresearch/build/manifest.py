@@ -13,8 +13,10 @@ import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
-from rhoresearch import config
+from rhoresearch import __version__, config
+from rhoresearch.build.html import index_html
 
 __all__ = [
     "KEY_PACKAGES",
@@ -82,17 +84,17 @@ def code_info() -> dict:
 
     ``commit`` is the git HEAD of the checkout holding the package (``None`` outside git);
     ``dirty`` says whether tracked files differ from it; ``source_sha256`` hashes the package
-    sources, so a dirty build can still be compared.
+    sources (every ``.py`` below the package, each with its path relative to the package), so a
+    dirty build can still be compared, and moving or renaming a module changes it.
     """
     if _code_cache:
         return dict(_code_cache)
-    from rhoresearch import __version__
-
     commit = _git("rev-parse", "HEAD")
     status = _git("status", "--porcelain", "--untracked-files=no") if commit else None
     digest = hashlib.sha256()
     for path in source_files():
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        rel = path.relative_to(config.PACKAGE_DIR).as_posix()
+        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
     _code_cache.update(
         commit=commit or None,
         dirty=bool(status) if commit else None,
@@ -104,7 +106,7 @@ def code_info() -> dict:
 
 def environment_info() -> dict:
     """``{python, platform, packages: {name: version}}`` for the key packages."""
-    packages = {}
+    packages: dict[str, str | None] = {}
     for name in KEY_PACKAGES:
         try:
             packages[name] = metadata.version(name)
@@ -155,8 +157,6 @@ def write_index(reports_dir: Path, *, order: list[str] | None = None) -> Path:
     ``reports/_failed/<id>/manifest.json`` is listed; ``order`` (report ids, e.g. the order of
     ``reports.yml``) puts those first, the others follow sorted.
     """
-    from rhoresearch.build.html import index_html
-
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     with file_lock(reports_dir / ".index.lock"):
@@ -169,7 +169,7 @@ def write_index(reports_dir: Path, *, order: list[str] | None = None) -> Path:
             p.parent.name: read_manifest(p) for p in reports_dir.glob("_failed/*/manifest.json")
         }
         ids = list(dict.fromkeys([*(order or []), *sorted(set(built) | set(failed))]))
-        entries = [
+        entries: list[dict[str, Any]] = [
             {"id": i, "manifest": built.get(i), "failed": failed.get(i), "built": i in built}
             for i in ids
             if built.get(i) or failed.get(i)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import ast
 import copy
+import fnmatch
+import glob
 import hashlib
 import itertools
 import json
@@ -28,9 +30,24 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import papermill
+import yaml
+
+from rhoresearch import config
 from rhoresearch.exceptions import ConfigError, ParameterError
 
-__all__ = ["ReportSpec", "load_config", "validate_parameters", "DEFAULT_TIMEOUT"]
+__all__ = [
+    "ReportSpec",
+    "load_config",
+    "validate_parameters",
+    "DEFAULT_TIMEOUT",
+    "load",
+    "select",
+    "validate",
+    "resolve_reports_dir",
+    "spec_root",
+    "expand_inputs",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -177,8 +194,6 @@ def load_config(path: str | Path) -> list[ReportSpec]:
     ConfigError
         The file is missing or malformed, an id repeats, or a notebook does not exist.
     """
-    import yaml
-
     path = Path(path).resolve()
     if not path.exists():
         raise ConfigError(f"{path}: build configuration not found")
@@ -249,8 +264,6 @@ def validate_parameters(spec: ReportSpec, *, cache: dict | None = None) -> None:
     ParameterError
         One line naming the report, the parameter and what was expected.
     """
-    import papermill
-
     key = str(spec.notebook)
     if cache is not None and key in cache:
         declared = cache[key]
@@ -286,3 +299,55 @@ def validate_parameters(spec: ReportSpec, *, cache: dict | None = None) -> None:
                 f"{type(value).__name__}, expected {expected.__name__} like the default "
                 f"{default_text} in {nb_name}"
             )
+
+
+def load(config_path: str | Path | None = None) -> list[ReportSpec]:
+    """Read the build configuration (default ``reports.yml`` at the project root)."""
+    return load_config(config_path or config.build_config_path())
+
+
+def select(specs: list[ReportSpec], ids: list[str] | None) -> list[ReportSpec]:
+    """Keep the reports whose id matches one of ``ids`` (exact or shell pattern); all if empty."""
+    if not ids:
+        return list(specs)
+    chosen: list[ReportSpec] = []
+    unknown: list[str] = []
+    for pattern in ids:
+        hits = [s for s in specs if fnmatch.fnmatchcase(s.id, pattern)]
+        if not hits:
+            unknown.append(pattern)
+        chosen.extend(h for h in hits if h not in chosen)
+    if unknown:
+        raise ConfigError(
+            f"no report with id {', '.join(map(repr, unknown))} in the build configuration "
+            f"(known: {', '.join(s.id for s in specs) or 'none'})"
+        )
+    return chosen
+
+
+def validate(specs: list[ReportSpec]) -> None:
+    """Check every report's parameters against its notebook (raises ParameterError)."""
+    cache: dict = {}
+    for spec in specs:
+        validate_parameters(spec, cache=cache)
+
+
+def resolve_reports_dir(reports_dir: str | Path | None) -> Path:
+    """The reports folder: ``reports_dir`` resolved, or :func:`rhoresearch.config.reports_dir`."""
+    return Path(reports_dir).resolve() if reports_dir is not None else config.reports_dir()
+
+
+def spec_root(spec: ReportSpec) -> Path:
+    """The folder the report's paths are relative to (its configuration file's folder)."""
+    return spec.config_file.parent if spec.config_file else config.project_root()
+
+
+def expand_inputs(spec: ReportSpec) -> list[Path]:
+    """The report's declared inputs with glob patterns expanded, sorted within each pattern."""
+    found: list[Path] = []
+    for pattern in spec.inputs:
+        if glob.has_magic(pattern):
+            found.extend(Path(p) for p in sorted(glob.glob(pattern, recursive=True)))
+        else:
+            found.append(Path(pattern))
+    return found

@@ -17,11 +17,21 @@ missing values equal to missing values; other columns must be equal as text.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from rhoresearch import config
+from rhoresearch.build.manifest import code_info, read_manifest
+from rhoresearch.build.spec import ReportSpec
+from rhoresearch.exceptions import BuildError
+from rhoresearch.provenance import file_sha256
 
 __all__ = ["RTOL", "ATOL", "Verdict", "check_inputs", "compare_results", "verify_report"]
 
@@ -53,8 +63,6 @@ class Verdict:
 
 def check_inputs(manifest: dict) -> list[str]:
     """Compare the recorded inputs with the files on disk now; one message per changed file."""
-    from rhoresearch.provenance import file_sha256
-
     changed = []
     for record in manifest.get("inputs", []):
         path = config.resolve_path(record["path"])
@@ -84,9 +92,6 @@ def _plain(value):
 
 
 def _compare_table(name: str, built_path: Path, rerun_path: Path, rtol: float, atol: float):
-    import numpy as np
-    import pandas as pd
-
     a = pd.read_csv(built_path, keep_default_na=True)
     b = pd.read_csv(rerun_path, keep_default_na=True)
     if list(a.columns) != list(b.columns):
@@ -127,13 +132,29 @@ def compare_results(
     return out
 
 
-def verify_report(spec, *, reports_dir: Path, rtol: float = RTOL, atol: float = ATOL) -> Verdict:
-    """Rerun one built report into a temporary folder and compare it with the built one."""
-    import os
+def verify_report(
+    spec: ReportSpec,
+    *,
+    reports_dir: Path,
+    rebuild: Callable[..., Any],
+    rtol: float = RTOL,
+    atol: float = ATOL,
+) -> Verdict:
+    """Rerun one built report into a temporary folder and compare it with the built one.
 
-    from rhoresearch.build.manifest import code_info, read_manifest
-    from rhoresearch.build import build_report
-    from rhoresearch.exceptions import BuildError
+    Parameters
+    ----------
+    spec : ReportSpec
+        The report as the configuration declares it now.
+    reports_dir : path
+        Where the built report lives.
+    rebuild : callable
+        Builds a report: called as ``rebuild(spec, reports_dir=..., run_root=...)`` (the build's
+        :func:`rhoresearch.build.run.build_report` with ``force=True``); passed in so that this module
+        does not import the runner.
+    rtol, atol : float
+        Tolerances for numeric result cells.
+    """
 
     built_dir = Path(reports_dir) / spec.id
     manifest = read_manifest(built_dir / "manifest.json")
@@ -158,7 +179,7 @@ def verify_report(spec, *, reports_dir: Path, rtol: float = RTOL, atol: float = 
     run_root = Path(reports_dir) / f".verify-{spec.id}-{os.getpid()}"
     try:
         try:
-            build_report(rerun_spec, reports_dir=reports_dir, run_root=run_root, force=True)
+            rebuild(rerun_spec, reports_dir=reports_dir, run_root=run_root)
         except BuildError as exc:
             return Verdict(spec.id, "DIFFERS", [*details, f"the rerun failed: {exc}"])
         rerun_manifest = read_manifest(run_root / spec.id / "manifest.json") or {}

@@ -12,6 +12,7 @@ adds one line there.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib
 import json
@@ -20,8 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rhoresearch import config
+from rhoresearch.provenance import file_sha256
 
-__all__ = ["DEFAULT_SEED", "GENERATORS", "generators", "generate_all"]
+__all__ = ["DEFAULT_SEED", "GENERATORS", "generators", "generate_all", "source_files"]
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +49,6 @@ def generators() -> dict[str, Callable[..., dict]]:
         module = importlib.import_module(f"rhoresearch.demo.{module_name}")
         found[name] = module.generate
     return dict(sorted(found.items()))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def generate_all(
@@ -99,7 +93,7 @@ def generate_all(
             {
                 "path": p.relative_to(out_dir).as_posix(),
                 "bytes": p.stat().st_size,
-                "sha256": _sha256(p),
+                "sha256": file_sha256(p),
             }
             for p in files
         ],
@@ -107,3 +101,39 @@ def generate_all(
     (out_dir / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     logger.info("demo data: %d files written under %s", len(files), out_dir)
     return truths
+
+
+def source_files() -> list[Path]:
+    """The package's Python files the generators run: each generator module and every module of
+    ``rhoresearch`` it imports, directly or not (read from the ``import`` statements), sorted.
+
+    ``make data`` regenerates the demonstration data when any of them changes (the list is written
+    to ``data/demo/.sources.mk`` at each generation, so a module newly imported counts from then on).
+    """
+    package = config.PACKAGE_DIR.resolve()
+
+    def files_of(module: str) -> list[Path]:
+        """The files that importing ``module`` executes: its package ``__init__``s and itself."""
+        parts = module.split(".")[1:]
+        out = [package / "__init__.py"]
+        for i in range(1, len(parts) + 1):
+            base = package.joinpath(*parts[:i])
+            out.append(base / "__init__.py" if base.is_dir() else base.with_suffix(".py"))
+        return [f for f in out if f.is_file()]
+
+    todo = [f"{__name__}.{m}" for m in GENERATORS.values()]
+    seen: set[Path] = set()
+    while todo:
+        for path in files_of(todo.pop()):
+            if path in seen:
+                continue
+            seen.add(path)
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                elif isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                else:
+                    continue
+                todo.extend(n for n in names if n.split(".")[0] == "rhoresearch")
+    return sorted(seen)

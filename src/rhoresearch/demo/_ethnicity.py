@@ -19,24 +19,18 @@ from __future__ import annotations
 
 import numpy as np
 
-#: NHS ethnic category code -> (description, high-level group of the NHS Data Dictionary)
+from rhoresearch import ethnicity
+
+#: NHS ethnic category code -> (description, high-level group), for the 16 national codes A-S: the
+#: package's one code list (:data:`rhoresearch.ethnicity.NHS_CODES`), grouped as
+#: :func:`rhoresearch.ethnicity.harmonise` groups them (Chinese under Asian, as Census 2021 does).
 NHS_CODES: dict[str, tuple[str, str]] = {
-    "A": ("White - British", "White"),
-    "B": ("White - Irish", "White"),
-    "C": ("White - Any other White background", "White"),
-    "D": ("Mixed - White and Black Caribbean", "Mixed"),
-    "E": ("Mixed - White and Black African", "Mixed"),
-    "F": ("Mixed - White and Asian", "Mixed"),
-    "G": ("Mixed - Any other mixed background", "Mixed"),
-    "H": ("Asian or Asian British - Indian", "Asian"),
-    "J": ("Asian or Asian British - Pakistani", "Asian"),
-    "K": ("Asian or Asian British - Bangladeshi", "Asian"),
-    "L": ("Asian or Asian British - Any other Asian background", "Asian"),
-    "M": ("Black or Black British - Caribbean", "Black"),
-    "N": ("Black or Black British - African", "Black"),
-    "P": ("Black or Black British - Any other Black background", "Black"),
-    "R": ("Other Ethnic Groups - Chinese", "Asian"),
-    "S": ("Other Ethnic Groups - Any other ethnic group", "Other"),
+    code: (ethnicity.NHS_CODES[code], str(group))
+    for code, group in zip(
+        ethnicity.NHS_NATIONAL_CODES,
+        ethnicity.harmonise(list(ethnicity.NHS_NATIONAL_CODES), to="high_level"),
+        strict=True,
+    )
 }
 
 #: Census 2021 TS021, England, usual residents, mapped to NHS codes (C = 15 + 16 + 17, S = 18 + 19).

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rhoresearch import ethnicity
 from rhoresearch.demo._ethnicity import CENSUS2021_ENGLAND
 from rhoresearch.exceptions import InputError
 
@@ -57,7 +58,9 @@ DATASETS = {
     "Mental health services": (15, 600, 0.14),
     "Primary care": (40, 400, 0.10),
 }
-NHS_CODES = ("A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S")
+#: The national ethnic category codes A-S, in NHS Data Dictionary order (not stated and not known
+#: left out): the code list of :data:`rhoresearch.ethnicity.NHS_CODES`.
+NHS_CODES = tuple(code for code in ethnicity.NHS_CODES if code not in {"Z", "99"})
 # Census 2021, England, usual residents mapped to NHS letters (Gypsy, Roma, Other White -> C;
 # Arab, Any other -> S; Chinese -> R), in the order of NHS_CODES
 _ENGLAND_COUNTS = tuple(CENSUS2021_ENGLAND[code] for code in NHS_CODES)
@@ -203,7 +206,7 @@ def _providers(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _unknown_rates(rng, providers) -> np.ndarray:
+def _unknown_rates(rng: np.random.Generator, providers: pd.DataFrame) -> np.ndarray:
     """Each provider's share without a valid code (2019), 53% to almost 100% valid."""
     rates = np.empty(len(providers))
     for dataset, (_n, _size, mean) in DATASETS.items():
@@ -218,13 +221,15 @@ def _unknown_rates(rng, providers) -> np.ndarray:
     return rates
 
 
-def _records(rng, providers, unknown_rates, scale):
+def _records(
+    rng: np.random.Generator, providers: pd.DataFrame, unknown_rates: np.ndarray, scale: float
+) -> tuple[pd.DataFrame, dict]:
     eng = np.array(_ENGLAND_COUNTS, dtype=float)
     eng /= eng.sum()
     urban = np.array(_URBAN_SHARES)
     urban /= urban.sum()
     frames = []
-    truth = {}
+    truth: dict[str, dict] = {}
     next_id = 1
     for p, prov in enumerate(providers.itertuples(index=False)):
         _n, size, _mean = DATASETS[prov.dataset]
@@ -312,7 +317,7 @@ def _kappa(joint: np.ndarray) -> float:
     return float((po - pe) / (1 - pe))
 
 
-def _linked(rng, scale):
+def _linked(rng: np.random.Generator, scale: float) -> tuple[pd.DataFrame, dict]:
     eng = np.array(_ENGLAND_COUNTS, dtype=float)
     eng /= eng.sum()
     # oversample minority groups (as a linkage study of a diverse area would): half White British
@@ -361,10 +366,10 @@ def _linked(rng, scale):
     return frame, truth
 
 
-def _research(rng):
+def _research(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     part_rows, ref_rows, truth = [], [], {}
-    for sid, (title, condition, basis, ref, ppr_min, n) in _STUDIES.items():
-        ref = np.array(ref, dtype=float)
+    for sid, (title, condition, basis, ref_shares, ppr_min, n) in _STUDIES.items():
+        ref = np.array(ref_shares, dtype=float)
         ref = ref / ref.sum()
         ppr = np.array([np.nan, *ppr_min])
         ppr[0] = (1 - (ref[1:] * ppr[1:]).sum()) / ref[0]

@@ -37,6 +37,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -44,7 +45,18 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from rhoresearch.demo._ethnicity import CENSUS2021_ENGLAND
-from rhoresearch.ethnicity import NHS_CODES as _NHS_DESCRIPTIONS
+from rhoresearch.demo._record_level import (
+    HIGH_LEVEL,
+    INVALID_CODES,
+    INVALID_RATE,
+    NHS_CODES,
+    NOT_KNOWN_FORMS,
+    RECORDED_FORMS,
+    REGIONS,
+    cat_draw,
+    codes_of,
+    ethnic_strings,
+)
 
 __all__ = [
     "YEARS",
@@ -58,42 +70,11 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: High-level groups as NHS Digital and MBRRACE-UK publish them (Chinese under Other).
-HIGH_LEVEL = ["White", "Mixed", "Asian", "Black", "Other"]
-#: The 16 national NHS ethnic category codes: code -> (description, high-level group).
-NHS_CODES: dict[str, tuple[str, str]] = {
-    code: (_NHS_DESCRIPTIONS[code], group)
-    for group, codes in (
-        ("White", "ABC"),
-        ("Mixed", "DEFG"),
-        ("Asian", "HJKL"),
-        ("Black", "MNP"),
-        ("Other", "RS"),
-    )
-    for code in codes
-}
-
-
-def codes_of(group: str) -> list[str]:
-    """NHS codes of one high-level group (Chinese under Other), in code order."""
-    return [code for code, (_, g) in NHS_CODES.items() if g == group]
-
-
 YEARS = (2016, 2017, 2018, 2019, 2020, 2021, 2022)
 #: Maternities in England by year of delivery (rounded, of the order of the published volumes).
 MATERNITIES_PER_YEAR = (648_000, 636_000, 619_000, 605_000, 584_000, 597_000, 578_000)
 AGE_BANDS = ("<20", "20-24", "25-29", "30-34", "35-39", "40+")
 IMD_QUINTILES = (1, 2, 3, 4, 5)
-#: NHS England regions: (ODS code, name).
-REGIONS = (
-    ("Y56", "London"),
-    ("Y59", "South East"),
-    ("Y58", "South West"),
-    ("Y61", "East of England"),
-    ("Y60", "Midlands"),
-    ("Y63", "North East and Yorkshire"),
-    ("Y62", "North West"),
-)
 OUTCOMES = ("maternal_death", "stillbirth", "neonatal_death")
 
 # Share of maternities by the mother's high-level group (order of HIGH_LEVEL).
@@ -131,7 +112,7 @@ _REGION_DIST = np.array(
 _TWIN_SHARE = 0.016  # maternities with two babies
 
 # Planted calibration: White crude rate and crude ratios vs White by group (order HIGH_LEVEL).
-_CALIBRATION = {
+_CALIBRATION: dict[str, dict[str, Any]] = {
     "maternal_death": {
         "per": 100_000,
         "white_crude_rate": 9.2,
@@ -168,22 +149,8 @@ _CALIBRATION = {
     },
 }
 
-# Ethnic category recording (shares of all maternities; what is not recorded is masked).
-_NOT_KNOWN_FORMS = {"Z": 0.015, "99": 0.015, "": 0.006, None: 0.004}
-_INVALID_CODES = ("0", "T", "Q", "W")
-_INVALID_RATE = 0.002
-# Forms of a recorded code: bare, lower case, padded, description.
-_RECORDED_FORMS = np.array([0.88, 0.04, 0.03, 0.05])
 _MISSING_AGE_RATE = 0.003
 _MISSING_IMD_RATE = 0.006
-
-
-def _cat_draw(rng: np.random.Generator, dist: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Draw one category per row from ``dist[rows]`` (rows of probabilities), vectorised."""
-    cdf = np.cumsum(dist, axis=1)
-    cdf[:, -1] = 1.0
-    u = rng.random(rows.size)
-    return (u[:, None] >= cdf[rows]).sum(axis=1).astype(np.int8)
 
 
 def _solve(outcome: str, volumes: np.ndarray) -> dict:
@@ -213,57 +180,6 @@ def _solve(outcome: str, volumes: np.ndarray) -> dict:
         "imd_rr": imd_rr,
         "year_factor": year,
     }
-
-
-def _ethnic_strings(
-    rng: np.random.Generator,
-    codes: np.ndarray,
-    *,
-    not_known_forms: dict | None = None,
-    invalid_rate: float = _INVALID_RATE,
-) -> tuple[pa.Array, dict]:
-    """Write code indices (into the 16 NHS codes) as a messy extract column; return counts.
-
-    ``not_known_forms`` maps each not-known form (``"Z"``, ``"99"``, ``""``, ``None`` for null)
-    to its share of all rows; ``invalid_rate`` is the share of recorded codes replaced by an
-    invalid code. Recorded codes appear bare, lower case, padded or as the description.
-    """
-    not_known_forms = _NOT_KNOWN_FORMS if not_known_forms is None else not_known_forms
-    nhs = list(NHS_CODES)
-    n = codes.size
-    vocab: list[str | None] = []
-    for code in nhs:
-        vocab += [code, code.lower(), f" {code} ", NHS_CODES[code][0]]
-    base_len = len(vocab)
-    not_known = list(not_known_forms)
-    vocab += [v for v in not_known if v is not None]
-    vocab += list(_INVALID_CODES)
-    form = _cat_draw(rng, _RECORDED_FORMS[None, :], np.zeros(n, dtype=np.int8))
-    index = codes.astype(np.int32) * 4 + form
-    u = rng.random(n)
-    cuts = np.cumsum(list(not_known_forms.values()))
-    kind = np.searchsorted(cuts, u, side="right")  # 0..3 masked as not known, 4 recorded
-    masked = kind < len(not_known)
-    null = np.zeros(n, dtype=bool)
-    counts = {}
-    for k, value in enumerate(not_known):
-        sel = kind == k
-        counts[{"Z": "Z", "99": "99", "": "blank", None: "null"}[value]] = int(sel.sum())
-        if value is None:
-            null |= sel
-        else:
-            index[sel] = base_len + [v for v in not_known if v is not None].index(value)
-    invalid = (~masked) & (rng.random(n) < invalid_rate)
-    which = rng.integers(0, len(_INVALID_CODES), size=n)
-    index[invalid] = base_len + len([v for v in not_known if v is not None]) + which[invalid]
-    recorded = ~masked & ~invalid
-    counts["invalid_code"] = int(invalid.sum())
-    counts["recorded"] = int(recorded.sum())
-    for f, name in enumerate(("bare_code", "lower_case", "padded", "description")):
-        counts[name] = int((recorded & (form == f)).sum())
-    dictionary = pa.array([v if v is not None else "" for v in vocab], type=pa.string())
-    indices = pa.array(index, mask=null, type=pa.int32())
-    return dictionary.take(indices), counts
 
 
 def _mask(rng: np.random.Generator, values: np.ndarray, rate: float) -> np.ndarray:
@@ -308,7 +224,7 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
     volumes = np.array([max(1, round(v * scale)) for v in MATERNITIES_PER_YEAR])
     n = int(volumes.sum())
     year_idx = np.repeat(np.arange(len(YEARS), dtype=np.int8), volumes)
-    group = _cat_draw(rng, _GROUP_SHARES[None, :], np.zeros(n, dtype=np.int8))
+    group = cat_draw(rng, _GROUP_SHARES[None, :], np.zeros(n, dtype=np.int8))
     # detailed NHS code within group, in Census 2021 shares
     nhs = list(NHS_CODES)
     within = np.zeros((len(HIGH_LEVEL), 4))
@@ -318,11 +234,11 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
         counts = np.array([CENSUS2021_ENGLAND[c] for c in cs], dtype=float)
         within[g, : len(cs)] = counts / counts.sum()
         code_of[g, : len(cs)] = [nhs.index(c) for c in cs]
-    sub = _cat_draw(rng, within, group)
+    sub = cat_draw(rng, within, group)
     code = code_of[group, sub]
-    age = _cat_draw(rng, _AGE_DIST, group)
-    imd = _cat_draw(rng, _IMD_DIST, group)
-    region = _cat_draw(rng, _REGION_DIST, group)
+    age = cat_draw(rng, _AGE_DIST, group)
+    imd = cat_draw(rng, _IMD_DIST, group)
+    region = cat_draw(rng, _REGION_DIST, group)
     twins = rng.random(n) < _TWIN_SHARE
 
     solved = {o: _solve(o, volumes) for o in OUTCOMES}
@@ -353,7 +269,7 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
     neonatal_death = ~stillbirth & (rng.random(nb) < prob("neonatal_death", bg, ba, bq, by, btwin))
 
     # recording as in a real extract
-    ethnic, ethnic_counts = _ethnic_strings(rng, code)
+    ethnic, ethnic_counts = ethnic_strings(rng, code)
     age_missing = _mask(rng, age, _MISSING_AGE_RATE)
     imd_missing = _mask(rng, imd, _MISSING_IMD_RATE)
     age_arr = pa.array(np.array(AGE_BANDS)[age]).cast(pa.string())
@@ -486,16 +402,16 @@ def _truth(*, seed, scale, volumes, n_births, solved, ethnic_counts, n, observed
         "ethnic_category_recording": {
             "counts": ethnic_counts,
             "planted_rates": {
-                "Z": _NOT_KNOWN_FORMS["Z"],
-                "99": _NOT_KNOWN_FORMS["99"],
-                "blank": _NOT_KNOWN_FORMS[""],
-                "null": _NOT_KNOWN_FORMS[None],
-                "invalid_code": _INVALID_RATE,
-                "invalid_codes": list(_INVALID_CODES),
+                "Z": NOT_KNOWN_FORMS["Z"],
+                "99": NOT_KNOWN_FORMS["99"],
+                "blank": NOT_KNOWN_FORMS[""],
+                "null": NOT_KNOWN_FORMS[None],
+                "invalid_code": INVALID_RATE,
+                "invalid_codes": list(INVALID_CODES),
                 "recorded_forms": dict(
                     zip(
                         ("bare_code", "lower_case", "padded", "description"),
-                        map(_r, _RECORDED_FORMS),
+                        map(_r, RECORDED_FORMS),
                         strict=True,
                     )
                 ),

@@ -44,18 +44,14 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from rhoresearch.demo.maternity import (
-    CENSUS2021_ENGLAND,
-    HIGH_LEVEL,
-    NHS_CODES,
-    REGIONS,
-    _ethnic_strings,
-)
+from rhoresearch.demo._ethnicity import CENSUS2021_ENGLAND
+from rhoresearch.demo._record_level import HIGH_LEVEL, NHS_CODES, REGIONS, ethnic_strings
 
 __all__ = ["FINANCIAL_YEARS", "AGE_BANDS", "REGIONS", "generate"]
 
@@ -121,7 +117,7 @@ _OUTLIERS = {"DM22": 1.6, "DM49": 1.45, "DM14": 0.6}
 _PROVIDER_SD = 0.08  # log-normal spread of the other providers' multipliers
 _YEAR_FACTOR = np.array([0.97, 1.03, 1.02, 1.0, 0.98])
 
-_MEASURES = {
+_MEASURES: dict[str, dict[str, Any]] = {
     "detentions": {
         # age-specific shape per 100,000 (19 bands) and sex rate ratios (male, female)
         "age_shape": [
@@ -298,7 +294,7 @@ def _events(rng, expected_people, repeat_mean, group_of_code, id_prefix, person_
 
 def _table(rng, ev, providers, id_name, id_prefix) -> tuple[pa.Table, dict]:
     n = ev["year"].size
-    ethnic, counts = _ethnic_strings(
+    ethnic, counts = ethnic_strings(
         rng, ev["code"], not_known_forms=_NOT_KNOWN_FORMS, invalid_rate=_INVALID_RATE
     )
     lower = np.array([int(b.split("-")[0].rstrip("+")) for b in AGE_BANDS])

@@ -318,20 +318,21 @@ def make_sickle_cell(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFra
     admissions = pd.DataFrame(
         rows, columns=["financial_year", "region", "ethnic_category", "admissions"]
     )
-    expected = {}
+    expected_rates: dict[str, dict[str, float]] = {}
     for y, year in enumerate(_YEARS):
         factor = _GROWTH**y * _COVID_FACTOR.get(year, 1.0)
-        expected[year] = {}
+        expected_rates[year] = {}
         for g in HIGH_LEVEL:
             codes = codes_of(g)
             pop = sum(CENSUS2021_ENGLAND[c] for c in codes)
             count = sum(SICKLE_CELL_RATES[c] * CENSUS2021_ENGLAND[c] for c in codes) * factor
-            expected[year][g] = round(count / pop, 3)
-    ratio = {g: round(expected[_YEARS[0]][g] / expected[_YEARS[0]]["White"], 2) for g in HIGH_LEVEL}
+            expected_rates[year][g] = round(count / pop, 3)
+    first = expected_rates[_YEARS[0]]
+    ratio = {g: round(first[g] / first["White"], 2) for g in HIGH_LEVEL}
     return (
         admissions,
         population,
-        {"expected_rate_per_100000": expected, "rate_ratio_vs_white": ratio},
+        {"expected_rate_per_100000": expected_rates, "rate_ratio_vs_white": ratio},
     )
 
 

@@ -186,7 +186,7 @@ def _organisations(rng: np.random.Generator) -> pd.DataFrame:
     return orgs
 
 
-def _staff_in_post(rng, orgs, year_index):
+def _staff_in_post(rng: np.random.Generator, orgs: pd.DataFrame, year_index: int) -> pd.DataFrame:
     mult = np.array(_BAND_MULTIPLIER)
     rows = []
     for org in orgs.itertuples():
@@ -211,7 +211,7 @@ def _staff_in_post(rng, orgs, year_index):
     return out
 
 
-def _lognormal(rng, sd, size):
+def _lognormal(rng: np.random.Generator, sd: float, size: int | tuple[int, ...]) -> np.ndarray:
     return np.exp(rng.normal(0.0, sd, size))
 
 

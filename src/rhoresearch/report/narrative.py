@@ -10,20 +10,27 @@ for ratios, ``reference``) into such a sentence, so every report words its findi
 - ratios: always "*x* times as likely as", also below 1 ("0.6 times as likely", never "40% less
   likely": one scale for every group, as WRES relative likelihoods are reported); a ratio that rounds
   to 1 reads "about as likely as"; an interval that includes 1 is said to;
-- suppressed values (``[c]``) are said to be suppressed, missing ones not available: a sentence is
-  always returned, never a number that did not pass disclosure control.
+- suppressed values are said to be suppressed, missing ones not available: a sentence is always
+  returned, never a number that did not pass disclosure control.
 
-The rows are expected to have been through :func:`rhoresearch.disclosure.suppress`.
+The rows are expected to have been through :func:`rhoresearch.disclosure.suppress`. A cell of a row
+is suppressed when :func:`rhoresearch.disclosure.is_suppressed` says so: its flag column
+(``value_suppressed`` for ``value``) is true, or it holds ``[c]`` (a row read from a published
+table). A missing value without a flag is *not available*. A bare value given to
+:func:`format_number` or :func:`format_ci` is suppressed when it is ``[c]`` or when the caller says
+so (``suppressed=True``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
+from rhoresearch import disclosure
 from rhoresearch.disclosure import SUPPRESSED
 from rhoresearch.exceptions import InputError
 
@@ -36,15 +43,26 @@ __all__ = [
     "percentage_sentence",
 ]
 
+#: One row of a result table: a Series (``table.iloc[i]``, ``iterrows()``) or a mapping.
+Row: TypeAlias = pd.Series | Mapping[str, Any]
+
 _SUPPRESSED_TEXT = f"suppressed to protect confidentiality ({SUPPRESSED})"
+_CELL = "value"
 
 
-def _state(value) -> tuple[str, float]:
+def _marked(value: object) -> bool:
+    """Whether a bare value is the suppression symbol (a value read from a published table)."""
+    return isinstance(value, str) and bool(
+        disclosure.is_suppressed(pd.Series({_CELL: value}, dtype=object), _CELL)
+    )
+
+
+def _state(value: object, *, suppressed: bool = False) -> tuple[str, float]:
     """Classify a cell: ("number", x), ("suppressed", nan) or ("missing", nan)."""
+    if suppressed or _marked(value):
+        return "suppressed", math.nan
     if isinstance(value, str):
         s = value.strip()
-        if s == SUPPRESSED:
-            return "suppressed", math.nan
         if s == "" or s.startswith("["):
             return "missing", math.nan
         try:
@@ -56,7 +74,7 @@ def _state(value) -> tuple[str, float]:
     if isinstance(value, (bool, np.bool_)):
         raise InputError(f"expected a number or {SUPPRESSED!r}; got {value!r}")
     try:
-        x = float(value)
+        x = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
         raise InputError(f"expected a number or {SUPPRESSED!r}; got {value!r}") from exc
     if math.isnan(x):
@@ -64,7 +82,7 @@ def _state(value) -> tuple[str, float]:
     return "number", x
 
 
-def format_number(value, *, digits: int = 1) -> str:
+def format_number(value: object, *, digits: int = 1, suppressed: bool = False) -> str:
     """Format one number for a report: fixed decimals, thousands separated by commas.
 
     Parameters
@@ -74,6 +92,9 @@ def format_number(value, *, digits: int = 1) -> str:
         available, GSS symbol).
     digits : int, default 1
         Decimal places.
+    suppressed : bool, default False
+        The value is suppressed (its flag column is true; the value itself is then a missing
+        value): gives ``"[c]"``.
 
     Returns
     -------
@@ -81,7 +102,7 @@ def format_number(value, *, digits: int = 1) -> str:
         E.g. ``format_number(12345.678)`` is ``"12,345.7"``; ``-0.04`` with one digit is ``"0.0"``
         (no negative zero).
     """
-    state, x = _state(value)
+    state, x = _state(value, suppressed=suppressed)
     if state == "suppressed":
         return SUPPRESSED
     if state == "missing":
@@ -109,7 +130,14 @@ def confidence_label(confidence: float = 0.95) -> str:
 
 
 def format_ci(
-    value, lower, upper, *, digits: int = 1, confidence: float = 0.95, unit: str = ""
+    value: object,
+    lower: object,
+    upper: object,
+    *,
+    digits: int = 1,
+    confidence: float = 0.95,
+    unit: str = "",
+    suppressed: bool = False,
 ) -> str:
     """A value with its confidence interval: ``"3.7 (95% CI 2.9 to 4.7)"``.
 
@@ -125,6 +153,9 @@ def format_ci(
         A unit starting with ``%`` is appended to all three numbers (``"42.1% (95% CI 38.0% to
         46.3%)"``); any other unit follows the value only (``"34.3 per 100,000 maternities (95% CI
         24.0 to 47.5)"``).
+    suppressed : bool, default False
+        The value is suppressed (its flag column is true): the caller has the row and knows
+        (``suppressed=disclosure.is_suppressed(row, "value")``).
 
     Returns
     -------
@@ -132,24 +163,18 @@ def format_ci(
         ``"[c] (suppressed)"`` when the value is suppressed, ``"not available"`` when it is
         missing, the value alone when either limit is missing, else value and interval.
     """
-    vs, _ = _state(value)
+    vs, _ = _state(value, suppressed=suppressed)
     if vs == "suppressed":
         return f"{SUPPRESSED} (suppressed)"
     if vs == "missing":
         return "not available"
     label = confidence_label(confidence)
-    if unit.startswith("%"):
+    suffix = unit if unit.startswith("%") else ""
 
-        def lim(x):
-            return format_number(x, digits=digits) + unit
+    def lim(x: object) -> str:
+        return format_number(x, digits=digits) + suffix
 
-        head = lim(value)
-    else:
-
-        def lim(x):
-            return format_number(x, digits=digits)
-
-        head = lim(value) + (f" {unit}" if unit else "")
+    head = lim(value) + (f" {unit}" if unit and not suffix else "")
     ls, _ = _state(lower)
     us, _ = _state(upper)
     if ls != "number" or us != "number":
@@ -157,7 +182,7 @@ def format_ci(
     return f"{head} ({label} {lim(lower)} to {lim(upper)})"
 
 
-def _get(row, key: str, what: str):
+def _get(row: Row, key: str, what: str) -> Any:
     if isinstance(row, pd.Series):
         if key not in row.index:
             raise InputError(f"row has no {what} column {key!r}; it has {list(row.index)}")
@@ -169,7 +194,19 @@ def _get(row, key: str, what: str):
     raise InputError(f"row must be a pandas Series or a mapping; got {type(row).__name__}")
 
 
-def _confidence(row, confidence) -> float:
+def _flagged(row: Row, key: str) -> bool:
+    """Whether the cell ``key`` of a row is suppressed (:func:`rhoresearch.disclosure.is_suppressed`)."""
+    series = row if isinstance(row, pd.Series) else pd.Series(dict(row), dtype=object)
+    return bool(disclosure.is_suppressed(series, key))
+
+
+def _cell(row: Row, key: str, what: str) -> tuple[str, float]:
+    """The state and number of one cell of a row, its flag column read."""
+    value = _get(row, key, what)
+    return _state(value, suppressed=_flagged(row, key))
+
+
+def _confidence(row: Row, confidence: float | None) -> float:
     if confidence is not None:
         return confidence
     if isinstance(row, (pd.Series, Mapping)) and "confidence" in row:
@@ -179,7 +216,7 @@ def _confidence(row, confidence) -> float:
     return 0.95
 
 
-def _who(group, noun: str) -> str:
+def _who(group: object, noun: str) -> str:
     group = str(group).strip()
     return f"{group} {noun}".strip() if noun else group
 
@@ -190,7 +227,7 @@ def _to(outcome: str) -> str:
 
 
 def ratio_sentence(
-    row,
+    row: Row,
     *,
     group_col: str,
     outcome: str,
@@ -275,15 +312,15 @@ def ratio_sentence(
         is_reference = bool(flag) if isinstance(flag, (bool, np.bool_)) else False
     if is_reference:
         return f"{subject[0].upper()}{subject[1:]} are the reference group."
-    vs, v = _state(_get(row, estimate, "estimate"))
+    vs, v = _cell(row, estimate, "estimate")
     what = "odds ratio" if kind == "odds" else "ratio"
     if vs == "suppressed":
         return f"The {what} for {subject} compared with {other} is {_SUPPRESSED_TEXT}."
     if vs == "missing":
         return f"The {what} for {subject} compared with {other} could not be calculated."
     conf = _confidence(row, confidence)
-    ls, lo = _state(_get(row, lower, "lower limit"))
-    us, hi = _state(_get(row, upper, "upper limit"))
+    ls, lo = _cell(row, lower, "lower limit")
+    us, hi = _cell(row, upper, "upper limit")
     interval = ""
     if ls == "number" and us == "number":
         interval = (
@@ -315,7 +352,7 @@ def ratio_sentence(
 
 
 def rate_sentence(
-    row,
+    row: Row,
     *,
     group_col: str,
     measure: str,
@@ -357,7 +394,7 @@ def rate_sentence(
     their confidence intervals).
     """
     subject = _who(_get(row, group_col, "group"), noun)
-    vs, v = _state(_get(row, estimate, "estimate"))
+    vs, v = _cell(row, estimate, "estimate")
     head = f"The {measure.strip()} for {subject}"
     if vs == "suppressed":
         return f"{head} is {_SUPPRESSED_TEXT}."
@@ -365,8 +402,8 @@ def rate_sentence(
         return f"{head} is not available."
     text = format_ci(
         v,
-        _get(row, lower, "lower limit"),
-        _get(row, upper, "upper limit"),
+        _cell(row, lower, "lower limit")[1],
+        _cell(row, upper, "upper limit")[1],
         digits=digits,
         confidence=_confidence(row, confidence),
         unit=unit,
@@ -375,7 +412,7 @@ def rate_sentence(
 
 
 def percentage_sentence(
-    row,
+    row: Row,
     *,
     group_col: str,
     outcome: str,
@@ -420,20 +457,15 @@ def percentage_sentence(
     proportions).
     """
     subject = _who(_get(row, group_col, "group"), noun)
-    vs, v = _state(_get(row, estimate, "estimate"))
+    vs, v = _cell(row, estimate, "estimate")
     if vs == "suppressed":
         return f"The percentage of {subject} who {outcome.strip()} is {_SUPPRESSED_TEXT}."
     if vs == "missing":
         return f"The percentage of {subject} who {outcome.strip()} is not available."
-
-    def scaled(x):
-        s, y = _state(x)
-        return y * scale if s == "number" else x
-
     text = format_ci(
         v * scale,
-        scaled(_get(row, lower, "lower limit")),
-        scaled(_get(row, upper, "upper limit")),
+        _cell(row, lower, "lower limit")[1] * scale,
+        _cell(row, upper, "upper limit")[1] * scale,
         digits=digits,
         confidence=_confidence(row, confidence),
         unit="%",

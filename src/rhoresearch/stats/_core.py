@@ -1,112 +1,59 @@
-"""Private numerical core of :mod:`rhoresearch.stats.indicators`: input checks, grouping, interval formulas.
+"""Private numerical core of :mod:`rhoresearch.stats`: grouping, interval formulas, band matching.
 
 Everything here works on whole numpy arrays (one element per group), so that an indicator over
 20,000 areas costs one ``groupby`` and a handful of array operations, never a Python loop per group.
-The public functions, their documentation and their references live in :mod:`rhoresearch.stats.indicators`.
+The public functions, their documentation and their references live in
+:mod:`rhoresearch.stats.indicators`, :mod:`~rhoresearch.stats.standardisation`,
+:mod:`~rhoresearch.stats.comparisons`, :mod:`~rhoresearch.stats.funnels` and
+:mod:`~rhoresearch.stats.models`. Argument checks that every layer shares (column lists, columns
+present, confidence levels, naming offending rows) come from :mod:`rhoresearch.validation`; the checks
+here are the ones only statistics need (numeric columns, multipliers, numerator <= denominator).
 """
 
 from __future__ import annotations
 
-import logging
 import numbers
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from rhoresearch.exceptions import InputError
+from rhoresearch.validation import (
+    as_columns,
+    check_frame,
+    format_rows,
+    require_columns,
+)
 
-logger = logging.getLogger(__name__)
+#: A column argument: ``None`` (no columns), one column name, or a list/tuple of names.
+Columns: TypeAlias = str | Sequence[str] | None
+
+#: A confidence argument: one level in [0.9, 1) or a sequence of levels.
+Confidence: TypeAlias = float | Sequence[float]
 
 #: Minimum total count for Byar's method (below it the exact Poisson limits are used) and the
 #: minimum total count for a directly standardised rate to be reported (PHE convention).
 SMALL_COUNT = 10
 
-#: The 2013 European Standard Population, 19 five-year age bands (0-4 ... 85-89, 90+), per 100,000.
-#: Source: Eurostat (2013), "Revision of the European Standard Population: report of Eurostat's task
-#: force", Publications Office of the European Union, doi:10.2785/11470, table 5.1 (the 90+ band is the
-#: sum of 90-94 and 95+); the same 19 bands are used by ONS and by the PHEindicatormethods package.
-ESP2013 = pd.Series(
-    [5000, 5500, 5500, 5500, 6000, 6000, 6500, 7000, 7000, 7000]
-    + [7000, 6500, 6000, 5500, 5000, 4000, 2500, 1500, 1000],
-    index=pd.Index(
-        ["0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49"]
-        + ["50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85-89", "90+"],
-        name="age_band",
-    ),
-    name="population",
-    dtype="float64",
-)
-
 
 # ---------------------------------------------------------------------------------------------
-# argument and input checks
+# input checks only statistics need
 # ---------------------------------------------------------------------------------------------
 
 
-def fmt_rows(index: pd.Index, limit: int = 5) -> str:
-    """Name the first few offending row labels, and how many more there are."""
-    labels = [repr(x) if isinstance(x, str) else str(x) for x in list(index[:limit])]
-    more = len(index) - limit
-    return ", ".join(labels) + (f" and {more} more" if more > 0 else "")
+def prepare(data: pd.DataFrame, func: str, columns: Sequence[str], by: Columns) -> list[str]:
+    """Check ``data`` is a frame holding ``columns`` and the ``by`` columns; return ``by`` as a list.
 
-
-def check_frame(data, func: str) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise InputError(f"{func}: data must be a pandas DataFrame, got {type(data).__name__}")
-
-
-def as_columns(by, func: str, what: str = "by") -> list[str]:
-    """Normalise ``by`` (None, a column name or a list of names) to a list."""
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    if isinstance(by, Iterable):
-        cols = list(by)
-        if not all(isinstance(c, str) for c in cols):
-            raise InputError(f"{func}: {what} must be a column name or a list of names, got {by!r}")
-        return cols
-    raise InputError(f"{func}: {what} must be a column name or a list of names, got {by!r}")
-
-
-def require_columns(data: pd.DataFrame, columns: Sequence[str], func: str) -> None:
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise InputError(
-            f"{func}: column(s) {missing} not found in data; available columns: {list(data.columns)}"
-        )
-    dup = sorted({c for c in columns if list(columns).count(c) > 1})
-    if dup:
-        raise InputError(f"{func}: column(s) {dup} given for more than one argument")
-
-
-def levels(confidence, func: str) -> tuple[float, ...]:
-    """Check ``confidence`` (a fraction or a list/tuple of fractions) and return a tuple of floats."""
-    if isinstance(confidence, (list, tuple, np.ndarray, pd.Series)):
-        values = list(confidence)
-        if not values:
-            raise InputError(
-                f"{func}: confidence is an empty list; give e.g. 0.95 or (0.95, 0.998)"
-            )
-    else:
-        values = [confidence]
-    out = []
-    for c in values:
-        if isinstance(c, bool) or not isinstance(c, numbers.Real) or not np.isfinite(c):
-            raise InputError(f"{func}: confidence must be a number such as 0.95, got {c!r}")
-        if not 0.9 <= c < 1:
-            hint = f" (did you mean {c / 100:g}?)" if 90 <= c < 100 else ""
-            raise InputError(
-                f"{func}: confidence must be a fraction in [0.9, 1), e.g. 0.95 or 0.998; "
-                f"got {c!r}{hint}"
-            )
-        out.append(float(c))
-    if len(set(out)) != len(out):
-        raise InputError(f"{func}: confidence levels repeat: {values!r}")
-    return tuple(out)
+    A column named for two arguments is refused (``require_columns(distinct=True)``).
+    """
+    check_frame(data, func=func)
+    by_cols = as_columns(by, func=func)
+    require_columns(data, [*columns, *by_cols], func=func, distinct=True)
+    return by_cols
 
 
 def numeric(
@@ -131,20 +78,20 @@ def numeric(
         if bad.any():
             raise InputError(
                 f"{func}: column {column!r} has non-numeric values in rows "
-                f"{fmt_rows(data.index[bad])} (values {list(s[bad].head(5))}); expected numbers"
+                f"{format_rows(data.index[bad])} (values {list(s[bad].head(5))}); expected numbers"
             )
         values = conv.to_numpy(dtype="float64", na_value=np.nan)
     inf = np.isinf(values)
     if inf.any():
         raise InputError(
-            f"{func}: column {column!r} has infinite values in rows {fmt_rows(data.index[inf])}"
+            f"{func}: column {column!r} has infinite values in rows {format_rows(data.index[inf])}"
         )
     if not negative_ok:
         neg = values < 0
         if neg.any():
             raise InputError(
                 f"{func}: column {column!r} has negative values in rows "
-                f"{fmt_rows(data.index[neg])} (values {list(values[neg][:5])}); "
+                f"{format_rows(data.index[neg])} (values {list(values[neg][:5])}); "
                 "counts and populations must be >= 0"
             )
     return values
@@ -155,16 +102,53 @@ def check_not_above(
     num: np.ndarray,
     den: np.ndarray,
     numerator: str,
-    denominator: str,
+    denominator: str | None,
     func: str,
 ) -> None:
+    """Raise InputError naming the rows where the numerator is above its denominator."""
     bad = num > den
     if bad.any():
         raise InputError(
             f"{func}: numerator {numerator!r} is above denominator {denominator!r} in rows "
-            f"{fmt_rows(data.index[bad])} (numerator {list(num[bad][:5])}, denominator "
+            f"{format_rows(data.index[bad])} (numerator {list(num[bad][:5])}, denominator "
             f"{list(den[bad][:5])}); a proportion needs numerator <= denominator"
         )
+
+
+def check_multiplier(multiplier: object, func: str) -> float:
+    """Return ``multiplier`` as a float; InputError unless it is a finite positive number."""
+    if isinstance(multiplier, bool) or not isinstance(multiplier, numbers.Real):
+        raise InputError(f"{func}: multiplier must be a positive number, got {multiplier!r}")
+    value = float(multiplier)
+    if not np.isfinite(value) or value <= 0:
+        raise InputError(f"{func}: multiplier must be a positive number, got {multiplier!r}")
+    return value
+
+
+def multiplier_label(multiplier: float) -> str:
+    """``100000`` for 100000.0, ``2.5`` for 2.5 (the text of ``statistic``)."""
+    if float(multiplier).is_integer():
+        return str(int(multiplier))
+    return f"{multiplier:g}"
+
+
+def missing_by_column(
+    data: pd.DataFrame, columns: Sequence[str]
+) -> tuple[dict[str, int], np.ndarray]:
+    """Rows with a missing value, per column and overall.
+
+    Returns ``({"missing <column>": rows}, drop)`` with only the columns that have missing values
+    (in the order given, each column once) and ``drop`` a boolean array (True where any of the
+    columns is missing). A row missing several columns is counted under each.
+    """
+    reasons: dict[str, int] = {}
+    drop = np.zeros(len(data), dtype=bool)
+    for col in dict.fromkeys(columns):
+        miss = data[col].isna().to_numpy()
+        if miss.any():
+            reasons[f"missing {col}"] = int(miss.sum())
+            drop |= miss
+    return reasons, drop
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,7 +156,7 @@ def check_not_above(
 # ---------------------------------------------------------------------------------------------
 
 
-def _sorted_factorize(values: pd.Series) -> tuple[np.ndarray, object]:
+def _sorted_factorize(values: pd.Series) -> tuple[np.ndarray, Any]:
     """Codes and uniques with the uniques sorted (categories in category order), missing last.
 
     Factorises in first-seen order, then sorts the (few) uniques: cheaper than sorting during the
@@ -266,7 +250,9 @@ def expand(
     return out_keys, {k: np.repeat(v, n_levels) for k, v in columns.items()}
 
 
-def by_level(conf: tuple[float, ...], func: Callable[[float], tuple[np.ndarray, ...]]):
+def by_level(
+    conf: tuple[float, ...], func: Callable[[float], tuple[np.ndarray, ...]]
+) -> list[np.ndarray]:
     """Evaluate ``func(level)`` for each level and interleave the results group-major."""
     results = [func(c) for c in conf]
     n_out = len(results[0])
@@ -277,10 +263,16 @@ def by_level(conf: tuple[float, ...], func: Callable[[float], tuple[np.ndarray, 
 
 
 def notes_array(n: int) -> np.ndarray:
+    """An empty note (``""``) per group, to fill with :func:`add_note`."""
     return np.full(n, "", dtype=object)
 
 
-def add_note(notes: np.ndarray, mask: np.ndarray, text, values: np.ndarray | None = None) -> None:
+def add_note(
+    notes: np.ndarray,
+    mask: np.ndarray,
+    text: str | Callable[[Any], str],
+    values: np.ndarray | None = None,
+) -> None:
     """Append ``text`` to the notes of the rows in ``mask`` (in place, on our own array).
 
     ``text`` is a string, or a function of the row's entry in ``values`` (called for masked rows only).
@@ -289,40 +281,31 @@ def add_note(notes: np.ndarray, mask: np.ndarray, text, values: np.ndarray | Non
         return
     current = notes[mask]
     if callable(text):
+        if values is None:
+            raise TypeError("add_note: a text function needs values")
         addition = np.array([text(v) for v in values[mask]], dtype=object)
     else:
         addition = np.full(current.shape, text, object)
     notes[mask] = np.where(current == "", addition, current + "; " + addition)
 
 
+def missing_note(notes: np.ndarray, nmiss: np.ndarray, label: str) -> None:
+    """Note ``missing <label> in <k> row(s)`` for the groups with ``k > 0`` missing rows."""
+    add_note(notes, nmiss > 0, lambda k: f"missing {label} in {k} row(s)", nmiss)
+
+
 def note_series(notes: np.ndarray) -> pd.Series:
+    """The notes as a str column, missing where there is nothing to say."""
     out = pd.Series(notes, dtype="object")
     return out.where(out != "", None).astype("str")
 
 
-def finish(
-    keys: pd.DataFrame,
-    columns: dict[str, np.ndarray | Sequence],
-) -> pd.DataFrame:
+def finish(keys: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame:
     """Assemble the output frame: group key columns first, then ``columns`` in order."""
     frame = keys.reset_index(drop=True).copy()
     for name, values in columns.items():
         frame[name] = values
     return frame
-
-
-def multiplier_label(multiplier) -> str:
-    if float(multiplier).is_integer():
-        return str(int(multiplier))
-    return f"{multiplier:g}"
-
-
-def check_multiplier(multiplier, func: str) -> float:
-    if isinstance(multiplier, bool) or not isinstance(multiplier, numbers.Real):
-        raise InputError(f"{func}: multiplier must be a positive number, got {multiplier!r}")
-    if not np.isfinite(multiplier) or multiplier <= 0:
-        raise InputError(f"{func}: multiplier must be a positive number, got {multiplier!r}")
-    return float(multiplier)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,12 +371,14 @@ def poisson_limits(x: np.ndarray, confidence: float) -> tuple[np.ndarray, np.nda
 
 
 def poisson_method(x: np.ndarray) -> np.ndarray:
+    """``"Exact"`` below :data:`SMALL_COUNT`, ``"Byars"`` from it, missing for a missing count."""
     out = np.where(x < SMALL_COUNT, "Exact", "Byars").astype(object)
     out[np.isnan(x)] = None
     return out
 
 
 def safe_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a / b`` with NaN where ``b`` is 0, without warnings."""
     with np.errstate(divide="ignore", invalid="ignore"):
         out = a / b
     return np.where(b == 0, np.nan, out)
@@ -409,12 +394,13 @@ _START = re.compile(r"^\s*(\d+)\s*$")
 _UNDER = re.compile(r"^\s*(?:<|under|less than)\s*(\d+)\s*$")
 
 
-def band_key(label) -> tuple:
+def band_key(label: object) -> tuple:
     """Normalise an age band label: '0-4', '00-04', '0 to 4' -> ('band', 0, 4); '90+' -> ('band', 90,
     None); a number or '5' -> ('from', 5) (matched on the band's lower bound); else ('label', text)."""
-    if isinstance(label, (numbers.Real, np.number)) and not isinstance(label, bool):
-        if np.isfinite(label) and float(label).is_integer():
-            return ("from", int(label))
+    if isinstance(label, numbers.Real) and not isinstance(label, bool):
+        value = float(label)
+        if np.isfinite(value) and value.is_integer():
+            return ("from", int(value))
         return ("label", str(label))
     text = str(label).strip().lower()
     if m := _RANGE.match(text):
@@ -426,41 +412,6 @@ def band_key(label) -> tuple:
     if m := _START.match(text):
         return ("from", int(m.group(1)))
     return ("label", text)
-
-
-def standard_table(standard, func: str) -> pd.Series:
-    """Return a standard population as a float Series indexed by age band label."""
-    if isinstance(standard, str):
-        if standard.strip().lower() == "esp2013":
-            return ESP2013.copy()
-        raise InputError(f"{func}: unknown standard {standard!r}; give 'esp2013' or a table")
-    if isinstance(standard, pd.DataFrame):
-        if standard.shape[1] != 2:
-            raise InputError(
-                f"{func}: a standard population DataFrame needs two columns (age band, population); "
-                f"got columns {list(standard.columns)}"
-            )
-        series = pd.Series(standard.iloc[:, 1].to_numpy(), index=standard.iloc[:, 0].to_numpy())
-    elif isinstance(standard, pd.Series):
-        series = standard.copy()
-    elif isinstance(standard, dict):
-        series = pd.Series(standard)
-    else:
-        raise InputError(
-            f"{func}: standard must be 'esp2013', a column name, a Series or a two-column DataFrame "
-            f"(age band, population); got {type(standard).__name__}"
-        )
-    values = pd.to_numeric(series, errors="coerce")
-    bad = values.isna() | (values < 0)
-    if bad.any():
-        raise InputError(
-            f"{func}: the standard population has missing, non-numeric or negative values for "
-            f"age bands {list(series.index[bad.to_numpy()][:5])}"
-        )
-    keys = [band_key(x) for x in series.index]
-    if len(set(keys)) != len(keys):
-        raise InputError(f"{func}: the standard population repeats age bands: {list(series.index)}")
-    return pd.Series(values.to_numpy(dtype="float64"), index=series.index, name="population")
 
 
 def match_bands(
@@ -490,12 +441,14 @@ def match_bands(
     position = np.where(codes >= 0, lookup[np.maximum(codes, 0)], -2)
     if (position == -2).any():
         rows = data.index[position == -2]
-        raise InputError(f"{func}: column {age!r} has missing age bands in rows {fmt_rows(rows)}")
+        raise InputError(
+            f"{func}: column {age!r} has missing age bands in rows {format_rows(rows)}"
+        )
     if unmatched:
         bad = position == -1
         raise InputError(
             f"{func}: age bands {unmatched[:10]} in column {age!r} (rows "
-            f"{fmt_rows(data.index[bad])}) do not match the standard population's bands "
+            f"{format_rows(data.index[bad])}) do not match the standard population's bands "
             f"{[str(x) for x in standard.index]}"
         )
     return position, [str(x) for x in standard.index]

@@ -1,5 +1,15 @@
 """Funnel-plot control limits and significance (re-exported by :mod:`rhoresearch.stats.indicators`).
 
+=============================  ==================================================================
+function                       what it gives
+=============================  ==================================================================
+:func:`funnel_limits`          the 95% and 99.8% control limits: 100 chart points
+:func:`funnel_significance`    each unit's significance label and ``outside_998`` (a boolean:
+                               outside the 99.8% limits)
+:func:`funnel_points`          rate-funnel chart points (rate and derived yearly denominator)
+:func:`funnel_exclusions`      the units :func:`funnel_limits` leaves out, by reason
+=============================  ==================================================================
+
 The limits follow the PHE Fingertips funnel-plot method as implemented in PHEindicatormethods
 (``calculate_funnel_limits``, ``assign_funnel_significance``, ``calculate_funnel_points``): for
 proportions the limits are where the Wilson score interval of a unit would just touch the overall
@@ -12,15 +22,25 @@ from __future__ import annotations
 
 import logging
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from rhoresearch.exceptions import InputError
+from rhoresearch.results import exclusions_table
 from rhoresearch.stats import _core as S
+from rhoresearch.validation import check_frame, format_rows, require_columns
 
-__all__ = ["funnel_limits", "funnel_significance", "funnel_points", "SIGNIFICANCE_LEVELS"]
+__all__ = [
+    "funnel_limits",
+    "funnel_significance",
+    "funnel_points",
+    "funnel_exclusions",
+    "SIGNIFICANCE_LEVELS",
+    "OUTSIDE_998_LEVELS",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +53,9 @@ SIGNIFICANCE_LEVELS = [
     "Not significant",
     "Not applicable for events less than 10 for dsrs",
 ]
+
+#: The labels of a unit outside the 99.8% limits (``outside_998`` is True for these).
+OUTSIDE_998_LEVELS = ("High (0.001)", "Low (0.001)")
 
 _STATISTICS = ("proportion", "rate", "ratio")
 
@@ -81,7 +104,9 @@ def _axis_points(axis_min: float, axis_max: float, offset_shift: int) -> np.ndar
     return np.array(points)
 
 
-def _wilson_funnel(p: float, population, average: float, side: str, multiplier: float):
+def _wilson_funnel(
+    p: float, population: Any, average: float, side: str, multiplier: float
+) -> np.ndarray:
     """Value at which a unit's Wilson score limit touches ``average`` (one-sided probability p)."""
     z2 = stats.norm.ppf(p) ** 2
     pop = np.asarray(population, dtype=float)
@@ -168,12 +193,21 @@ def _ratio_limit(obs: np.ndarray, expected: np.ndarray, p: float, side: str) -> 
         return val / np.asarray(expected, dtype=float)
 
 
-def _check_statistic(statistic, func):
+def _check_statistic(statistic: str, func: str) -> None:
     if statistic not in _STATISTICS:
         raise InputError(f"{func}: statistic must be one of {_STATISTICS}, got {statistic!r}")
 
 
-def _derived_denominator(num, rate_values, den, rate_type, multiplier, func, *, for_limits):
+def _derived_denominator(
+    num: np.ndarray,
+    rate_values: np.ndarray,
+    den: np.ndarray | None,
+    rate_type: str | None,
+    multiplier: float,
+    func: str,
+    *,
+    for_limits: bool,
+) -> np.ndarray:
     """Denominators for rate funnels, derived from count and rate as PHE does."""
     with np.errstate(divide="ignore", invalid="ignore"):
         derived = multiplier * num / rate_values
@@ -192,10 +226,19 @@ def _format_multiplier(multiplier: float) -> str:
     return f"{int(multiplier):,}" if float(multiplier).is_integer() else f"{multiplier:,}"
 
 
-def _numeric_inputs(data, func, columns):
-    S.check_frame(data, func)
-    S.require_columns(data, [c for c in columns if c is not None], func)
+def _numeric_inputs(data: pd.DataFrame, func: str, columns: list[str | None]) -> list[Any]:
+    """Check the frame and columns; each column as a float array (None for a column not given)."""
+    check_frame(data, func=func)
+    require_columns(data, [c for c in columns if c is not None], func=func, distinct=True)
     return [None if c is None else S.numeric(data, c, func) for c in columns]
+
+
+def _limit_inputs(
+    statistic: str, numerator: str, denominator: str | None, rate: str | None
+) -> list[str]:
+    """The columns a unit needs to count towards :func:`funnel_limits` (the others are left out)."""
+    second = rate if statistic == "rate" else denominator
+    return [numerator] + ([second] if second is not None else [])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -204,17 +247,17 @@ def _numeric_inputs(data, func, columns):
 
 
 def funnel_limits(
-    data,
+    data: pd.DataFrame,
     *,
-    statistic,
-    numerator,
-    denominator=None,
-    rate=None,
-    multiplier=None,
-    ratio_type=None,
-    rate_type=None,
-    years_of_data=None,
-):
+    statistic: str,
+    numerator: str,
+    denominator: str | None = None,
+    rate: str | None = None,
+    multiplier: float | None = None,
+    ratio_type: str | None = None,
+    rate_type: str | None = None,
+    years_of_data: float | None = None,
+) -> pd.DataFrame:
     """Funnel-plot control limits (95% and 99.8%) for proportions, rates or ratios: 100 chart points.
 
     Parameters
@@ -262,8 +305,10 @@ def funnel_limits(
     integer steps, as in PHEindicatormethods. Proportion limits are the Wilson-score funnel
     (Spiegelhalter 2005), clipped to [0, multiplier] (PHEindicatormethods clips the upper limit at 100
     whatever the multiplier; the two agree for percentages). Rate and ratio limits use exact Poisson
-    limits. Rows with a missing numerator, denominator or rate are left out and counted in
-    ``result.attrs["excluded_rows"]``.
+    limits. Rows with a missing numerator, or a missing denominator (proportion, ratio) or rate
+    (rate), are left out of the overall value and the axis range, and logged;
+    :func:`funnel_exclusions` (same arguments) returns how many, by reason, and
+    :func:`funnel_significance` gives those rows a missing label.
 
     References
     ----------
@@ -289,21 +334,22 @@ def funnel_limits(
             raise InputError(f"{func}: years_of_data must be a positive number")
     if statistic == "ratio" and ratio_type not in ("count", "isr"):
         raise InputError(f"{func}: ratio_type must be 'count' or 'isr', got {ratio_type!r}")
+    mult = 1.0  # not used for ratios
     if statistic in ("proportion", "rate"):
         if multiplier is None:
             raise InputError(f"{func}: statistic={statistic!r} needs a multiplier")
-        multiplier = S.check_multiplier(multiplier, func)
+        mult = S.check_multiplier(multiplier, func)
+    years: float = years_of_data if years_of_data is not None else 1.0  # used for rates only
     num, den, rate_values = _numeric_inputs(data, func, [numerator, denominator, rate])
     if statistic == "proportion":
         S.check_not_above(data, num, den, numerator, denominator, func)
-    keep = ~np.isnan(num)
+    _, drop = S.missing_by_column(data, _limit_inputs(statistic, numerator, denominator, rate))
+    keep = ~drop
     if statistic in ("proportion", "ratio"):
-        keep &= ~np.isnan(den)
         derived = den
     else:
-        keep &= ~np.isnan(rate_values)
         derived = _derived_denominator(
-            num, rate_values, den, rate_type, multiplier, func, for_limits=True
+            num, rate_values, den, rate_type, mult, func, for_limits=True
         )
     excluded = int((~keep).sum())
     if excluded:
@@ -317,11 +363,11 @@ def funnel_limits(
     if hi_d > 2 * lo_d:
         axis_min = 0.0
     elif statistic == "rate":
-        axis_min = _signif_floor(lo_d / years_of_data) * years_of_data
+        axis_min = _signif_floor(lo_d / years) * years
     else:
         axis_min = _signif_floor(lo_d)
     if statistic == "rate":
-        axis_max = _signif_ceiling(hi_d / years_of_data) * years_of_data
+        axis_max = _signif_ceiling(hi_d / years) * years
         axis_min = math.floor(axis_min * average)
         axis_max = math.ceil(axis_max * average)
     else:
@@ -331,16 +377,14 @@ def funnel_limits(
     if statistic == "proportion":
         out = pd.DataFrame({"population": x})
         for tag, p in (("2s", 0.975), ("3s", 0.999)):
-            out[f"lower_{tag}_limit"] = np.maximum(
-                0.0, _wilson_funnel(p, x, average, "low", multiplier)
-            )
+            out[f"lower_{tag}_limit"] = np.maximum(0.0, _wilson_funnel(p, x, average, "low", mult))
             out[f"upper_{tag}_limit"] = np.minimum(
-                multiplier, _wilson_funnel(p, x, average, "high", multiplier)
+                mult, _wilson_funnel(p, x, average, "high", mult)
             )
         out = out[
             ["population", "lower_2s_limit", "upper_2s_limit", "lower_3s_limit", "upper_3s_limit"]
         ]
-        out["baseline"] = average * multiplier
+        out["baseline"] = average * mult
         out["statistic"] = "proportion"
         out["method"] = "Wilson"
     elif statistic == "ratio":
@@ -366,25 +410,24 @@ def funnel_limits(
         for tag, p in (("2s", 0.025), ("3s", 0.001)):
             for side, solve in (("lower", "high"), ("upper", "low")):
                 pop = _poisson_funnel(x, p, solve) / average
-                out[f"{side}_{tag}_population_1_year"] = pop / years_of_data
-                out[f"{side}_{tag}_limit"] = x / pop * multiplier
-        out["baseline"] = average * multiplier
-        out["statistic"] = f"rate ({rate_type} per {_format_multiplier(multiplier)})"
+                out[f"{side}_{tag}_population_1_year"] = pop / years
+                out[f"{side}_{tag}_limit"] = x / pop * mult
+        out["baseline"] = average * mult
+        out["statistic"] = f"rate ({rate_type} per {_format_multiplier(mult)})"
         out["method"] = "Poisson"
-    out.attrs["excluded_rows"] = excluded
     return out
 
 
 def funnel_significance(
-    data,
+    data: pd.DataFrame,
     *,
-    statistic,
-    numerator,
-    denominator=None,
-    rate=None,
-    rate_type=None,
-    multiplier=None,
-):
+    statistic: str,
+    numerator: str,
+    denominator: str | None = None,
+    rate: str | None = None,
+    rate_type: str | None = None,
+    multiplier: float | None = None,
+) -> pd.DataFrame:
     """Label each unit as within or outside the 95% / 99.8% funnel limits around the overall value.
 
     Parameters
@@ -413,7 +456,10 @@ def funnel_significance(
         ``"Not significant"``, and for dsr rates with fewer than 10 events ``"Not applicable for events
         less than 10 for dsrs"``; missing for rows with missing inputs. "High (0.001)" means above the
         99.8% limit, "High (0.025)" above the 95% limit only. The labels are exactly those of
-        PHEindicatormethods.
+        PHEindicatormethods. Then ``outside_998`` (bool): True when the unit lies outside the 99.8%
+        limits (``significance`` is ``"High (0.001)"`` or ``"Low (0.001)"``,
+        :data:`OUTSIDE_998_LEVELS`), False otherwise (inside them, not applicable, or no label):
+        select the outliers with ``points[points["outside_998"]]`` rather than by matching the text.
 
     Notes
     -----
@@ -438,19 +484,20 @@ def funnel_significance(
     _check_statistic(statistic, func)
     if statistic in ("proportion", "ratio") and denominator is None:
         raise InputError(f"{func}: statistic={statistic!r} needs a denominator column")
+    mult = 1.0  # used for rates only
     if statistic == "rate":
         if rate is None or rate_type not in ("dsr", "crude") or multiplier is None:
             raise InputError(
                 f"{func}: statistic='rate' needs rate (a column), rate_type ('dsr' or 'crude') and "
                 f"multiplier; got rate={rate!r}, rate_type={rate_type!r}, multiplier={multiplier!r}"
             )
-        multiplier = S.check_multiplier(multiplier, func)
+        mult = S.check_multiplier(multiplier, func)
     num, den, rate_values = _numeric_inputs(data, func, [numerator, denominator, rate])
     if den is not None:
         zero = den == 0
         if zero.any():
             raise InputError(
-                f"{func}: denominator {denominator!r} is 0 in rows {S.fmt_rows(data.index[zero])}; "
+                f"{func}: denominator {denominator!r} is 0 in rows {format_rows(data.index[zero])}; "
                 "denominators must be greater than 0"
             )
     if statistic == "proportion":
@@ -481,7 +528,7 @@ def funnel_significance(
             else:
                 ok = ~np.isnan(num) & has_rate
             expected = _derived_denominator(
-                num, rate_values, den, rate_type, multiplier, func, for_limits=False
+                num, rate_values, den, rate_type, mult, func, for_limits=False
             )
             with np.errstate(invalid="ignore", divide="ignore"):
                 average = np.sum(num[ok]) / np.nansum(expected[ok])
@@ -496,22 +543,23 @@ def funnel_significance(
         label = np.where(np.nan_to_num(mask, nan=0).astype(bool), text, label)
     if statistic == "rate" and rate_type == "dsr":
         label = np.where(num < S.SMALL_COUNT, SIGNIFICANCE_LEVELS[-1], label)
-    label = np.where(ok, label, None)
+    label = np.where(ok, label, np.array(None, dtype=object))
     out = data.copy()
     out["significance"] = pd.Categorical(label, categories=SIGNIFICANCE_LEVELS)
+    out["outside_998"] = out["significance"].isin(OUTSIDE_998_LEVELS).to_numpy(dtype=bool)
     return out
 
 
 def funnel_points(
-    data,
+    data: pd.DataFrame,
     *,
-    numerator,
-    rate,
-    rate_type,
-    years_of_data,
-    multiplier,
-    denominator=None,
-):
+    numerator: str,
+    rate: str,
+    rate_type: str,
+    years_of_data: float,
+    multiplier: float,
+    denominator: str | None = None,
+) -> pd.DataFrame:
     """Chart points for a rate funnel: the rate to plot and the yearly denominator it sits at.
 
     Parameters
@@ -575,3 +623,56 @@ def funnel_points(
     out["rate_chart"] = chart
     out["denominator_derived"] = derived
     return out
+
+
+def funnel_exclusions(
+    data: pd.DataFrame,
+    *,
+    statistic: str,
+    numerator: str,
+    denominator: str | None = None,
+    rate: str | None = None,
+    step: str = "funnel limits",
+) -> pd.DataFrame:
+    """The units :func:`funnel_limits` leaves out (a missing input), by reason.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The frame given to :func:`funnel_limits`, one row per unit.
+    statistic : {"proportion", "rate", "ratio"}
+        As for :func:`funnel_limits`.
+    numerator, denominator, rate : str
+        As for :func:`funnel_limits`: a unit needs ``numerator`` and, for proportions and ratios,
+        ``denominator``, for rates ``rate``.
+    step : str, default "funnel limits"
+        The ``step`` of every row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The exclusions layout of :func:`rhoresearch.results.exclusions_table`: ``step``, ``reason``
+        (``"missing <column>"``), ``rows`` (units); one row per input column with missing values, no
+        rows when every unit has its inputs. A unit missing both inputs is counted under each.
+
+    Notes
+    -----
+    These units are also the ones :func:`funnel_significance` gives a missing label (for dsr rates,
+    units below 10 events are labelled "not applicable" even when their rate is missing).
+
+    References
+    ----------
+    Spiegelhalter DJ. Funnel plots for comparing institutional performance. Stat Med
+    2005;24:1185-1202.
+    """
+    func = "funnel_exclusions"
+    _check_statistic(statistic, func)
+    if statistic in ("proportion", "ratio") and denominator is None:
+        raise InputError(f"{func}: statistic={statistic!r} needs a denominator column")
+    if statistic == "rate" and rate is None:
+        raise InputError(f"{func}: statistic='rate' needs rate (a column)")
+    check_frame(data, func=func)
+    columns = _limit_inputs(statistic, numerator, denominator, rate)
+    require_columns(data, columns, func=func)
+    reasons, _ = S.missing_by_column(data, columns)
+    return exclusions_table(reasons.items(), step=step)

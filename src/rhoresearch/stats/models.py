@@ -16,30 +16,42 @@ reference), ``p_value`` (Wald test of ratio = 1), ``confidence``, ``is_reference
 ``n_excluded`` (rows left out), ``excluded`` (why, e.g. ``"missing age_band: 3; population <= 0: 1"``;
 missing when none), ``dispersion`` (Pearson chi-squared / residual df of the fitted model).
 
-The same exclusions are in ``result.attrs["excluded"]`` as a dict ``{reason: rows}``; a row missing
-several model columns is counted under each, and once in ``n_excluded``. Exclusions are logged.
+The same exclusions as a table in the one exclusions layout (``step``, ``reason``, ``rows``; see
+:mod:`rhoresearch.results`) come from :func:`model_exclusions`, called with the model's own column
+arguments; a row missing several model columns is counted under each reason there, and once in
+``n_excluded``. Exclusions are logged.
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
 from rhoresearch.exceptions import InputError
+from rhoresearch.results import exclusions_table
 from rhoresearch.stats import _core as S
+from rhoresearch.validation import (
+    as_columns,
+    check_frame,
+    confidence_levels,
+    format_rows,
+    require_columns,
+)
 
-__all__ = ["poisson_model", "logistic_model"]
+__all__ = ["poisson_model", "logistic_model", "model_exclusions"]
 
 logger = logging.getLogger(__name__)
 
 _FAMILIES = ("auto", "poisson", "negbin")
 
 
-def _levels_of(series: pd.Series) -> list:
+def _levels_of(series: pd.Series) -> list[Any]:
     """Observed levels in display order: category order for categoricals, else sorted."""
     present = series.dropna()
     if isinstance(series.dtype, pd.CategoricalDtype):
@@ -52,38 +64,18 @@ def _levels_of(series: pd.Series) -> list:
         return sorted(values, key=str)
 
 
-def _match(levels: list, reference):
+def _match(levels: list[Any], reference: object) -> Any:
     for level in levels:
         if level == reference or str(level) == str(reference):
             return level
     return None
 
 
-def _prepare(data, func, *, needed, group, reference, covariates, categorical, positive=None):
-    """Validate, drop incomplete rows (counted), and return the model frame and exclusion info."""
-    S.check_frame(data, func)
-    covariates = S.as_columns(covariates or None, func, "covariates")
-    categorical = set(S.as_columns(categorical or None, func, "categorical"))
-    if group in covariates:
-        raise InputError(f"{func}: group column {group!r} is also a covariate")
-    unknown_cat = categorical - set(covariates)
-    if unknown_cat:
-        raise InputError(f"{func}: categorical names {sorted(unknown_cat)} are not covariates")
-    columns = [*needed, group, *covariates]
-    S.require_columns(data, columns, func)
-    all_levels = _levels_of(data[group])
-    if _match(all_levels, reference) is None:
-        raise InputError(
-            f"{func}: reference group {reference!r} is not in column {group!r}; groups present: "
-            f"{[str(x) for x in all_levels[:20]]}"
-        )
-    reasons: dict[str, int] = {}
-    drop = np.zeros(len(data), dtype=bool)
-    for col in columns:
-        miss = data[col].isna().to_numpy()
-        if miss.any():
-            reasons[f"missing {col}"] = int(miss.sum())
-            drop |= miss
+def _reasons(
+    data: pd.DataFrame, columns: list[str], positive: str | None
+) -> tuple[dict[str, int], np.ndarray]:
+    """Rows a model leaves out, ``{reason: rows}`` and a boolean mask, in the order of ``columns``."""
+    reasons, drop = S.missing_by_column(data, columns)
     if positive is not None:
         values = pd.to_numeric(data[positive], errors="coerce").to_numpy(
             dtype=float, na_value=np.nan
@@ -92,6 +84,38 @@ def _prepare(data, func, *, needed, group, reference, covariates, categorical, p
         if bad.any():
             reasons[f"{positive} <= 0"] = int(bad.sum())
             drop |= bad
+    return reasons, drop
+
+
+def _prepare(
+    data: pd.DataFrame,
+    func: str,
+    *,
+    needed: list[str],
+    group: str,
+    reference: object,
+    covariates: S.Columns,
+    categorical: S.Columns,
+    positive: str | None = None,
+) -> tuple[pd.DataFrame, list[str], set[str], Any, dict[str, int], int]:
+    """Validate, drop incomplete rows (counted), and return the model frame and exclusion info."""
+    check_frame(data, func=func)
+    cov_cols = as_columns(covariates or None, func=func, name="covariates")
+    cat_cols = set(as_columns(categorical or None, func=func, name="categorical"))
+    if group in cov_cols:
+        raise InputError(f"{func}: group column {group!r} is also a covariate")
+    unknown_cat = cat_cols - set(cov_cols)
+    if unknown_cat:
+        raise InputError(f"{func}: categorical names {sorted(unknown_cat)} are not covariates")
+    columns = [*needed, group, *cov_cols]
+    require_columns(data, columns, func=func, distinct=True)
+    all_levels = _levels_of(data[group])
+    if _match(all_levels, reference) is None:
+        raise InputError(
+            f"{func}: reference group {reference!r} is not in column {group!r}; groups present: "
+            f"{[str(x) for x in all_levels[:20]]}"
+        )
+    reasons, drop = _reasons(data, columns, positive)
     frame = data.loc[~drop, columns]
     if drop.any():
         logger.info("%s: %d of %d rows excluded (%s)", func, drop.sum(), len(data), reasons)
@@ -101,13 +125,20 @@ def _prepare(data, func, *, needed, group, reference, covariates, categorical, p
             f"{func}: no complete rows left for the reference group {reference!r} "
             f"(exclusions: {reasons})"
         )
-    return frame, covariates, categorical, ref_level, reasons, int(drop.sum())
+    return frame, cov_cols, cat_cols, ref_level, reasons, int(drop.sum())
 
 
-def _design(frame, func, group, ref_level, covariates, categorical):
+def _design(
+    frame: pd.DataFrame,
+    func: str,
+    group: str,
+    ref_level: Any,
+    covariates: list[str],
+    categorical: set[str],
+) -> tuple[pd.DataFrame, list[tuple[str, Any]], list[Any]]:
     """Design matrix: intercept, group dummies (reference left out), covariates."""
     parts = [pd.Series(1.0, index=frame.index, name="__intercept")]
-    index = []  # (term, level) per column after the intercept
+    index: list[tuple[str, Any]] = []  # (term, level) per column after the intercept
     levels = _levels_of(frame[group])
     for level in levels:
         if level == ref_level:
@@ -134,7 +165,15 @@ def _design(frame, func, group, ref_level, covariates, categorical):
     return X, index, levels
 
 
-def _coef_row(term, level, j, params, ci, pvalues, c):
+def _coef_row(
+    term: str,
+    level: Any,
+    j: int,
+    params: np.ndarray,
+    ci: np.ndarray,
+    pvalues: np.ndarray,
+    c: float,
+) -> tuple[Any, ...]:
     """Row ``(term, group, estimate, lower_ci, upper_ci, p_value, confidence, False)`` of ``j``."""
     return (
         term,
@@ -149,22 +188,22 @@ def _coef_row(term, level, j, params, ci, pvalues, c):
 
 
 def _tidy(
-    result,
-    index,
-    levels,
-    group,
-    ref_level,
-    conf,
-    model_name,
-    n_used,
-    n_excluded,
-    reasons,
-    dispersion,
-    include_covariates,
-):
+    result: Any,
+    index: list[tuple[str, Any]],
+    levels: list[Any],
+    group: str,
+    ref_level: Any,
+    conf: tuple[float, ...],
+    model_name: str,
+    n_used: int,
+    n_excluded: int,
+    reasons: dict[str, int],
+    dispersion: float,
+    include_covariates: bool,
+) -> pd.DataFrame:
     params = np.asarray(result.params)[: len(index) + 1]
     pvalues = np.asarray(result.pvalues)[: len(index) + 1]
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for c in conf:
         ci = np.asarray(result.conf_int(alpha=1 - c))[: len(index) + 1]
         for level in levels:
@@ -205,30 +244,31 @@ def _tidy(
     text = "; ".join(f"{k}: {v}" for k, v in reasons.items())
     out["excluded"] = pd.Series([text or None] * len(out), dtype="str")
     out["dispersion"] = dispersion
-    out.attrs["excluded"] = dict(reasons)
     return out
 
 
-def _pearson_dispersion(y, mu, variance, df_resid):
+def _pearson_dispersion(
+    y: np.ndarray, mu: np.ndarray, variance: np.ndarray, df_resid: float
+) -> float:
     with np.errstate(divide="ignore", invalid="ignore"):
         chi2 = float(np.sum((y - mu) ** 2 / variance))
     return chi2 / df_resid if df_resid > 0 else np.nan
 
 
 def poisson_model(
-    data,
+    data: pd.DataFrame,
     *,
-    count,
-    population,
-    group,
-    reference,
-    covariates=(),
-    categorical=(),
-    family="auto",
-    confidence=0.95,
-    dispersion_threshold=1.5,
-    include_covariates=False,
-):
+    count: str,
+    population: str,
+    group: str,
+    reference: object,
+    covariates: Sequence[str] = (),
+    categorical: Sequence[str] = (),
+    family: str = "auto",
+    confidence: S.Confidence = 0.95,
+    dispersion_threshold: float = 1.5,
+    include_covariates: bool = False,
+) -> pd.DataFrame:
     """Adjusted rate ratios of every group against a reference group (Poisson or negative binomial).
 
     Parameters
@@ -268,7 +308,9 @@ def poisson_model(
         ``term``, ``group``, ``estimate`` (adjusted rate ratio), ``lower_ci``, ``upper_ci``,
         ``p_value``, ``confidence``, ``is_reference``, ``model`` (``"poisson"`` or
         ``"negative_binomial"``), ``n_used``, ``n_excluded``, ``excluded``, ``dispersion`` (Pearson
-        chi-squared / residual df of the Poisson fit). ``attrs["excluded"]``: ``{reason: rows}``.
+        chi-squared / residual df of the Poisson fit). The exclusions by reason as a table:
+        :func:`model_exclusions` with the same ``count``, ``population``, ``group`` and
+        ``covariates``.
 
     Notes
     -----
@@ -290,12 +332,12 @@ def poisson_model(
     func = "poisson_model"
     if family not in _FAMILIES:
         raise InputError(f"{func}: family must be one of {_FAMILIES}, got {family!r}")
-    conf = S.levels(confidence, func)
-    S.check_frame(data, func)
-    S.require_columns(data, [count, population], func)
+    conf = confidence_levels(confidence, func=func)
+    check_frame(data, func=func)
+    require_columns(data, [count, population], func=func, distinct=True)
     S.numeric(data, count, func)
     S.numeric(data, population, func)
-    frame, covariates, categorical, ref_level, reasons, n_excl = _prepare(
+    frame, cov_cols, cat_cols, ref_level, reasons, n_excl = _prepare(
         data,
         func,
         needed=[count, population],
@@ -305,7 +347,7 @@ def poisson_model(
         categorical=categorical,
         positive=population,
     )
-    X, index, levels = _design(frame, func, group, ref_level, covariates, categorical)
+    X, index, levels = _design(frame, func, group, ref_level, cov_cols, cat_cols)
     y = pd.to_numeric(frame[count]).astype(float).to_numpy()
     offset = np.log(pd.to_numeric(frame[population]).astype(float).to_numpy())
     Xa = X.to_numpy()
@@ -342,19 +384,19 @@ def poisson_model(
 
 
 def logistic_model(
-    data,
+    data: pd.DataFrame,
     *,
-    outcome,
-    group,
-    reference,
-    covariates=(),
-    categorical=(),
-    weights=None,
-    weight_type="freq",
-    cluster=None,
-    confidence=0.95,
-    include_covariates=False,
-):
+    outcome: str,
+    group: str,
+    reference: object,
+    covariates: Sequence[str] = (),
+    categorical: Sequence[str] = (),
+    weights: str | None = None,
+    weight_type: str = "freq",
+    cluster: str | None = None,
+    confidence: S.Confidence = 0.95,
+    include_covariates: bool = False,
+) -> pd.DataFrame:
     """Adjusted odds ratios of every group against a reference group (logistic regression).
 
     Parameters
@@ -391,7 +433,8 @@ def logistic_model(
         One row per group (per level): ``term``, ``group``, ``estimate`` (adjusted odds ratio; 1 for
         the reference), ``lower_ci``, ``upper_ci``, ``p_value``, ``confidence``, ``is_reference``,
         ``model`` (``"logistic"``), ``n_used``, ``n_excluded``, ``excluded``, ``dispersion`` (Pearson
-        chi-squared / residual df). ``attrs["excluded"]``: ``{reason: rows}``.
+        chi-squared / residual df). The exclusions by reason as a table: :func:`model_exclusions`
+        with the same ``outcome``, ``group``, ``covariates``, ``weights`` and ``cluster``.
 
     Notes
     -----
@@ -412,20 +455,20 @@ def logistic_model(
     func = "logistic_model"
     if weight_type not in ("freq", "var"):
         raise InputError(f"{func}: weight_type must be 'freq' or 'var', got {weight_type!r}")
-    conf = S.levels(confidence, func)
-    S.check_frame(data, func)
+    conf = confidence_levels(confidence, func=func)
+    check_frame(data, func=func)
     extra = [c for c in (weights, cluster) if c is not None]
-    S.require_columns(data, [outcome, *extra], func)
+    require_columns(data, [outcome, *extra], func=func, distinct=True)
     y_all = S.numeric(data, outcome, func, negative_ok=True)
     bad = ~np.isnan(y_all) & ~np.isin(y_all, (0.0, 1.0))
     if bad.any():
         raise InputError(
-            f"{func}: outcome {outcome!r} must be 0/1 or boolean; rows {S.fmt_rows(data.index[bad])} "
+            f"{func}: outcome {outcome!r} must be 0/1 or boolean; rows {format_rows(data.index[bad])} "
             f"have values {sorted(set(y_all[bad].tolist()))[:5]}"
         )
     if weights is not None:
         S.numeric(data, weights, func)
-    frame, covariates, categorical, ref_level, reasons, n_excl = _prepare(
+    frame, cov_cols, cat_cols, ref_level, reasons, n_excl = _prepare(
         data,
         func,
         needed=[outcome, *extra],
@@ -434,13 +477,13 @@ def logistic_model(
         covariates=covariates,
         categorical=categorical,
     )
-    X, index, levels = _design(frame, func, group, ref_level, covariates, categorical)
+    X, index, levels = _design(frame, func, group, ref_level, cov_cols, cat_cols)
     y = pd.to_numeric(frame[outcome].astype("float64")).to_numpy()
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if weights is not None:
         w = pd.to_numeric(frame[weights]).astype(float).to_numpy()
         kwargs["freq_weights" if weight_type == "freq" else "var_weights"] = w
-    fit_kw = {}
+    fit_kw: dict[str, Any] = {}
     if cluster is not None:
         codes = pd.factorize(frame[cluster])[0]
         fit_kw = {"cov_type": "cluster", "cov_kwds": {"groups": codes}}
@@ -461,3 +504,76 @@ def logistic_model(
         dispersion,
         include_covariates,
     )
+
+
+def model_exclusions(
+    data: pd.DataFrame,
+    *,
+    group: str,
+    count: str | None = None,
+    population: str | None = None,
+    outcome: str | None = None,
+    covariates: Sequence[str] = (),
+    weights: str | None = None,
+    cluster: str | None = None,
+    step: str = "adjusted model",
+) -> pd.DataFrame:
+    """The rows :func:`poisson_model` or :func:`logistic_model` leaves out, by reason.
+
+    Call it with the model's own column arguments: ``count``, ``population``, ``group`` and
+    ``covariates`` for :func:`poisson_model`; ``outcome``, ``group``, ``covariates``, ``weights``
+    and ``cluster`` for :func:`logistic_model`. The reasons and counts are those the model reports in
+    its ``excluded`` column (in the same order).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The frame given to the model.
+    group : str
+        The model's group column.
+    count, population : str, optional
+        The Poisson model's columns (give both, and not ``outcome``).
+    outcome : str, optional
+        The logistic model's outcome column.
+    covariates : sequence of str, optional
+        The model's covariates.
+    weights, cluster : str, optional
+        The logistic model's weight and cluster columns.
+    step : str, default "adjusted model"
+        The ``step`` of every row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The exclusions layout of :func:`rhoresearch.results.exclusions_table`: ``step``, ``reason``
+        (``"missing <column>"``, or ``"<population> <= 0"`` for the Poisson model), ``rows``; no rows
+        when nothing is left out. A row missing several columns is counted under each reason (the
+        model's ``n_excluded`` counts it once).
+
+    Raises
+    ------
+    InputError
+        Neither or both of (``count`` and ``population``) and ``outcome``; a column not in ``data``.
+
+    References
+    ----------
+    McCullagh P, Nelder JA. Generalized linear models, 2nd edn. London: Chapman & Hall; 1989
+    (complete-case analysis of the model's columns).
+    """
+    func = "model_exclusions"
+    check_frame(data, func=func)
+    poisson = count is not None or population is not None
+    if poisson == (outcome is not None) or (poisson and (count is None or population is None)):
+        raise InputError(
+            f"{func}: give count and population (poisson_model) or outcome (logistic_model); "
+            f"got count={count!r}, population={population!r}, outcome={outcome!r}"
+        )
+    if poisson:
+        needed = [count, population]
+    else:
+        needed = [outcome, *(c for c in (weights, cluster) if c is not None)]
+    covariate_cols = as_columns(covariates or None, func=func, name="covariates")
+    columns = [c for c in (*needed, group, *covariate_cols) if c is not None]
+    require_columns(data, columns, func=func, distinct=True)
+    reasons, _ = _reasons(data, columns, population if poisson else None)
+    return exclusions_table(reasons.items(), step=step)

@@ -1,30 +1,72 @@
 """Record-level preparation shared by the maternity and mental health workstreams (private).
 
-Adds the harmonised ethnic group and a recording status to record-level extracts, and tabulates
-rows excluded from an analysis, so that nothing is dropped silently.
+Adds the harmonised ethnic group and a recording status to record-level extracts (or to records
+counted by stratum inside a database engine), selects a region, and tabulates the rows excluded
+from an analysis, so that nothing is dropped silently.
+
+Every function returns what it found: rows an engine could not count come back beside the counts
+(:class:`CountedRecords`), never in ``DataFrame.attrs``.
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
-from rhoresearch import ethnicity
+from rhoresearch import config, ethnicity
+from rhoresearch.data import aggregate
 from rhoresearch.exceptions import DataQualityWarning, InputError
-from rhoresearch.workstreams._frames import require  # used here and by maternity / mental_health
+from rhoresearch.results import EXCLUSION_COLUMNS as RESULT_COLUMNS
+from rhoresearch.results import exclusions_table
+from rhoresearch.validation import require_columns, slug, slugs
 
 logger = logging.getLogger(__name__)
 
 #: Recording status of the ethnic category of a record.
 ETHNICITY_STATUSES = ("recorded", "not stated", "not known", "invalid code")
+#: High-level groups compared (every group but "Not stated" and "Not known"), in display order.
 GROUPS = [
     g for g in ethnicity.HIGH_LEVEL_ORDER if g not in (ethnicity.NOT_STATED, ethnicity.NOT_KNOWN)
 ]
 
-EXCLUSION_COLUMNS = ["step", "reason", "rows", "percent", "applies_to"]
+#: Columns of a data-quality exclusions table shown in a report (the one layout plus two).
+EXCLUSION_COLUMNS = [*RESULT_COLUMNS, "percent", "applies_to"]
+
+#: One exclusion step: ``(step, reason, rows, applies_to)``.
+Step = tuple[str, str, int, str]
+
+
+class CountedRecords(NamedTuple):
+    """Records counted by stratum in an engine, and the rows the engine could not count.
+
+    Attributes
+    ----------
+    counts : pandas.DataFrame
+        One row per stratum (see the workstream's ``counts_from_source``).
+    exclusions : pandas.DataFrame
+        ``step`` (``"records"``), ``reason`` (e.g. ``"maternal_deaths missing (not counted)"``),
+        ``rows``, ``applies_to`` (``"every analysis"``): one row per reason with at least one row
+        (usually none). Give it to the workstream's ``exclusions(..., excluded=...)``.
+    """
+
+    counts: pd.DataFrame
+    exclusions: pd.DataFrame
+
+
+def unmapped_values(values: pd.Series, *, chinese: str) -> list[object]:
+    """The distinct values of ``values`` that are not an ethnic category (invalid codes).
+
+    :func:`rhoresearch.ethnicity.unmapped` of the distinct values (each is read once); blank and
+    missing values are not invalid (they are "not known").
+    """
+    distinct = pd.Series(pd.unique(values.dropna()), dtype=object)
+    return list(ethnicity.unmapped(distinct, to="high_level", chinese=chinese))
 
 
 def add_ethnic_group(
@@ -35,25 +77,28 @@ def add_ethnic_group(
     chinese: str,
     func: str,
 ) -> pd.DataFrame:
-    """Return a copy with ``ethnic_group`` (high level) and ``ethnicity_status`` columns."""
-    require(records, [ethnicity_column], func)
+    """Return a copy with ``ethnic_group`` (high level) and ``ethnicity_status`` columns.
+
+    ``ethnicity_status`` is ``recorded``, ``not stated``, ``not known`` or ``invalid code``;
+    ``unknown="reference"`` counts records without a usable group with White (the MBRRACE-UK
+    convention), ``"exclude"`` leaves their group missing.
+    """
+    require_columns(records, [ethnicity_column], func=func)
     if unknown not in ("exclude", "reference"):
         raise InputError(f"{func}: unknown must be 'exclude' or 'reference', got {unknown!r}")
+    raw = records[ethnicity_column]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        group = ethnicity.harmonise(
-            records[ethnicity_column], to="high_level", errors="not_known", chinese=chinese
-        )
-    unmapped = dict(group.attrs.get("unmapped", {}))
+        group = ethnicity.harmonise(raw, to="high_level", errors="not_known", chinese=chinese)
+    unmapped = unmapped_values(raw, chinese=chinese)
+    invalid = raw.isin(unmapped).to_numpy() if unmapped else np.zeros(len(raw), dtype=bool)
     if unmapped:
         logger.info(
             "%s: %d row(s) with %d invalid ethnic category value(s) counted as not known",
             func,
-            sum(unmapped.values()),
+            int(invalid.sum()),
             len(unmapped),
         )
-    raw = records[ethnicity_column]
-    invalid = raw.isin(list(unmapped)).to_numpy() if unmapped else False
     status = pd.Series("recorded", index=records.index, dtype="str")
     status = status.mask(group.eq(ethnicity.NOT_STATED).to_numpy(), "not stated")
     status = status.mask(group.eq(ethnicity.NOT_KNOWN).to_numpy(), "not known")
@@ -70,17 +115,38 @@ def add_ethnic_group(
     return records.assign(ethnic_group=group, ethnicity_status=status)
 
 
-def exclusion_table(steps: list[tuple[str, str, int, str]], total: int) -> pd.DataFrame:
-    """Tidy exclusions frame from ``(step, reason, rows, applies_to)`` tuples."""
-    frame = pd.DataFrame(steps, columns=["step", "reason", "rows", "applies_to"])
-    frame["rows"] = frame["rows"].astype("int64")
+def exclusion_table(steps: Sequence[Step], total: int) -> pd.DataFrame:
+    """Data-quality table from ``(step, reason, rows, applies_to)`` tuples.
+
+    Returns the one exclusions layout (``step``, ``reason``, ``rows``) with ``percent`` (of
+    ``total``) and ``applies_to`` after it: the columns of :data:`EXCLUSION_COLUMNS`.
+    """
+    frame = exclusions_table(steps, applies_to=True)
     frame["percent"] = (frame["rows"] / total * 100.0) if total else float("nan")
     return frame[EXCLUSION_COLUMNS].reset_index(drop=True)
 
 
+def engine_steps(excluded: pd.DataFrame | None) -> list[Step]:
+    """Steps of the rows an engine could not count (:attr:`CountedRecords.exclusions`)."""
+    if excluded is None:
+        return []
+    require_columns(excluded, RESULT_COLUMNS, func="exclusions", what="exclusions column")
+    applies = (
+        excluded["applies_to"]
+        if "applies_to" in excluded.columns
+        else pd.Series("", index=excluded.index)
+    )
+    return [
+        (str(s), str(r), int(n), str(a))
+        for s, r, n, a in zip(
+            excluded["step"], excluded["reason"], excluded["rows"], applies, strict=True
+        )
+    ]
+
+
 def ethnicity_steps(
     data: pd.DataFrame, *, unknown: str, weight: pd.Series | None = None
-) -> list[tuple[str, str, int, str]]:
+) -> list[Step]:
     """Exclusion steps for the ethnicity recording status of prepared records.
 
     ``weight``: records per row, for counted rows (:func:`counted_records`); default 1 each.
@@ -105,29 +171,22 @@ def ethnicity_steps(
     ]
 
 
-def _slug(value) -> str:
-    """Lower case, runs of other characters as one space: "North-West" == "north west"."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return " ".join("".join(c if c.isalnum() else " " for c in str(value).lower()).split())
+def is_england(region: str | None) -> bool:
+    """Whether ``region`` means every record (``None`` or ``"England"``, any case)."""
+    return region is None or str(region).strip().lower() == "england"
 
 
-def _slugs(column: pd.Series) -> pd.Series:
-    """:func:`_slug` of every value, computed once per distinct value."""
-    lookup = {v: _slug(v) for v in pd.unique(column.dropna())}
-    return column.map(lookup)
-
-
-def select_region(records: pd.DataFrame, *, region: str, func: str) -> pd.DataFrame:
+def select_region(records: pd.DataFrame, *, region: str | None, func: str) -> pd.DataFrame:
     """Rows of ``records`` in ``region`` (``"England"``: all), by region name or code.
 
-    Matching ignores case and punctuation, so ``"north-west"`` selects ``"North West"``.
+    Matching compares :func:`rhoresearch.validation.slug` of both sides, so ``"north-west"``
+    selects ``"North West"``.
     """
-    if region is None or str(region).strip().lower() == "england":
+    if is_england(region):
         return records
-    require(records, ["region_name", "region_code"], func)
-    want = _slug(region)
-    keep = _slugs(records["region_name"]).eq(want) | _slugs(records["region_code"]).eq(want)
+    require_columns(records, ["region_name", "region_code"], func=func)
+    want = slug(region)
+    keep = slugs(records["region_name"]).eq(want) | slugs(records["region_code"]).eq(want)
     keep = keep.fillna(False).to_numpy(dtype=bool)
     if not keep.any():
         known = sorted(records["region_name"].dropna().unique().tolist())
@@ -136,101 +195,33 @@ def select_region(records: pd.DataFrame, *, region: str, func: str) -> pd.DataFr
     return records.loc[keep]
 
 
-def crude_and_adjusted(crude: pd.DataFrame, adjusted: pd.DataFrame, *, group: str, keys=()):
-    """Long table of crude ratios (``indicators.rate_ratio``) and adjusted ones (``models``).
-
-    Adjusted rows take the event counts of the matching crude rows, so that both pass the same
-    disclosure control. ``comparison`` says ``"crude"`` or ``"adjusted"``.
-    """
-    keys = list(keys)
-    require(
-        crude, [*keys, group, "count", "reference_count", "value", "lower_ci", "upper_ci"], "ratios"
-    )
-    require(adjusted, [*keys, "group", "estimate", "lower_ci", "upper_ci"], "ratios")
-    if "term" in adjusted.columns:
-        adjusted = adjusted[adjusted["term"] == group]
-    order = (
-        list(crude[group].cat.categories)
-        if isinstance(crude[group].dtype, pd.CategoricalDtype)
-        else list(dict.fromkeys(crude[group].astype("str")))
-    )
-    base = [*keys, group, "count", "reference_count", "reference"]
-    value_cols = ["value", "lower_ci", "upper_ci", "p_value", "is_reference"]
-    c = crude[[*base, *value_cols]].copy()
-    c[group] = c[group].astype("str")
-    a = adjusted.rename(columns={"group": group, "estimate": "value", "model": "fit"})
-    a = a[[*keys, group, *value_cols, "fit"]].copy()
-    a[group] = a[group].astype("str")
-    a = a.merge(c[base], on=[*keys, group], how="left")
-    out = pd.concat(
-        [c.assign(comparison="crude", fit="rate ratio"), a.assign(comparison="adjusted")],
-        ignore_index=True,
-    )
-    out[group] = pd.Categorical(out[group], categories=order, ordered=True)
-    out["comparison"] = pd.Categorical(
-        out["comparison"], categories=["crude", "adjusted"], ordered=True
-    )
-    for col in ("count", "reference_count"):
-        out[col] = pd.to_numeric(out[col], errors="coerce").round().astype("Int64")
-    out = out.sort_values([*keys, group, "comparison"], kind="stable").reset_index(drop=True)
-    return out[
-        [*keys, group, "comparison", "reference", "count", "reference_count", *value_cols, "fit"]
-    ]
-
-
-def findings(
-    comparison: pd.DataFrame, *, specs, group: str, reference: str, qualifier: str, key="outcome"
-):
-    """Sentences for every non-reference group's crude and adjusted ratio (see callers)."""
-    from rhoresearch.report import narrative
-
-    lines = []
-    for name, outcome, noun in specs:
-        rows = comparison[(comparison[key] == name) & ~comparison["is_reference"].astype(bool)]
-        suppressed = set()
-        for _, row in rows.iterrows():
-            hidden = str(row["value"]) == "[c]"
-            if row["comparison"] == "adjusted" and hidden and row[group] in suppressed:
-                continue  # one "suppressed" sentence per group is enough
-            if hidden:
-                suppressed.add(row[group])
-            extra = qualifier if row["comparison"] == "adjusted" else ""
-            lines.append(
-                narrative.ratio_sentence(
-                    row,
-                    group_col=group,
-                    outcome=outcome,
-                    comparator=reference,
-                    noun=noun,
-                    qualifier=extra,
-                )
-            )
-    return lines
+def resolve_source(source: Any) -> Any:
+    """A path relative to the project root made absolute; any other source unchanged."""
+    if isinstance(source, str | Path) and not str(source).startswith("spark:"):
+        return config.resolve_path(source)
+    return source
 
 
 # ---------------------------------------------------------------------------------------------
 # Record-level sources too large for pandas: counted rows from rhoresearch.data.aggregate
 # ---------------------------------------------------------------------------------------------
 
-#: Key of ``DataFrame.attrs`` holding the rows the engine excluded, as (reason, rows) pairs.
-ENGINE_EXCLUSIONS = "engine_exclusions"
-
 
 def counted_records(
-    source,
+    source: Any,
     *,
     strata: list[str],
     events: dict[str, str],
     weight: str,
     ethnicity_column: str,
-    region: str,
+    region: str | None,
     unknown: str,
     chinese: str,
     func: str,
-    dtypes: dict | None = None,
+    dtypes: dict[str, str] | None = None,
     age_column: str | None = None,
-    connection=None,
-) -> pd.DataFrame:
+    connection: Any = None,
+) -> CountedRecords:
     """One row per distinct combination of raw ethnicity and ``strata``, with record counts.
 
     The records are counted by :func:`rhoresearch.data.aggregate.stratified_counts` inside the engine
@@ -239,17 +230,19 @@ def counted_records(
     so that the region selection, the harmonised group and the recording status are then added
     to the small result exactly as :func:`add_ethnic_group` adds them to records. ``weight`` is
     the column with the number of records of each row; ``events`` maps output names to the flag
-    columns summed. Rows the engine had to exclude (a missing event flag, an age out of range)
-    are in ``attrs[ENGINE_EXCLUSIONS]``.
-    """
-    from rhoresearch import config
-    from rhoresearch.data import aggregate
+    columns summed.
 
-    if isinstance(source, str | Path) and not str(source).startswith("spark:"):
-        source = config.resolve_path(source)
+    Returns
+    -------
+    CountedRecords
+        ``counts`` (the rows described above) and ``exclusions``: the rows the engine had to
+        leave out (a missing event flag, an age out of range), one row per reason with at least
+        one row, in the exclusions layout with ``applies_to``.
+    """
+    source = resolve_source(source)
     strata = list(dict.fromkeys([ethnicity_column, "region_name", "region_code", *strata]))
     keep_missing = list(strata)
-    options = {}
+    options: dict[str, Any] = {}
     if age_column is not None:
         options = {"age_column": age_column, "age_bands": "esp2013"}
         keep_missing.append("age_band")
@@ -278,60 +271,17 @@ def counted_records(
     lost = [(r, int(n)) for r, n in zip(excluded["reason"], excluded["n_rows"], strict=True) if n]
     if lost:
         logger.warning("%s: rows excluded while counting: %s", func, lost)
-    out.attrs[ENGINE_EXCLUSIONS] = lost
+    exclusions = exclusions_table(
+        [("records", f"{reason} (not counted)", n, "every analysis") for reason, n in lost],
+        applies_to=True,
+    )
+    return CountedRecords(out, exclusions)
+
+
+def plain_keys(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """A copy of ``frame`` with its categorical ``keys`` as strings (for merges on them)."""
+    out = frame.copy()
+    for c in keys:
+        if isinstance(out[c].dtype, pd.CategoricalDtype):
+            out[c] = out[c].astype("str")
     return out
-
-
-def engine_steps(records: pd.DataFrame) -> list[tuple[str, str, int, str]]:
-    """Exclusion steps for the rows the engine excluded while counting (usually none)."""
-    return [
-        ("records", f"{reason} (not counted)", n, "every analysis")
-        for reason, n in records.attrs.get(ENGINE_EXCLUSIONS, [])
-    ]
-
-
-def completeness(
-    records: pd.DataFrame, *, code: str, by, weight: str | None, confidence: float
-) -> pd.DataFrame:
-    """:func:`rhoresearch.workstreams.data_quality.completeness` of records or of counted records.
-
-    With ``weight``, each row stands for ``records[weight]`` records (:func:`counted_records`);
-    the result is the same as on the records themselves.
-    """
-    from rhoresearch.workstreams import _frames, data_quality
-
-    if weight is None:
-        return data_quality.completeness(records, code=code, by=by, confidence=confidence)
-    by = _frames.as_list(by)
-    require(records, [code, weight, *by], "completeness")
-    status = data_quality.classify_codes(
-        records[code].astype(object).where(records[code].notna(), None)
-    )
-    counts = (
-        pd.crosstab(
-            [records[c] for c in by],
-            status.to_numpy(),
-            values=records[weight].to_numpy(),
-            aggfunc="sum",
-            dropna=False,
-            colnames=["status"],
-        )
-        .fillna(0)
-        .reindex(columns=list(data_quality.STATUSES), fill_value=0)
-        .stack()
-        .rename("_n")
-        .reset_index()
-    )
-    counts["_n"] = counts["_n"].astype("int64")
-    counts["status"] = counts["status"].astype(str)
-    counts["_total"] = counts.groupby(by, sort=False)["_n"].transform("sum")
-    counts = counts[counts["_total"] > 0]
-    res = _frames.percentages(
-        counts, numerator="_n", denominator="_total", by=[*by, "status"], confidence=confidence
-    )
-    res.insert(len(by) + 1, "status_label", res["status"].map(data_quality.STATUS_LABELS))
-    order = {s: i for i, s in enumerate(data_quality.STATUSES)}
-    res = res.sort_values(
-        [*by, "status"], key=lambda s: s.map(order) if s.name == "status" else s, kind="stable"
-    )
-    return res.reset_index(drop=True)

@@ -2,31 +2,39 @@
 
 A patient-experience survey gives one row per respondent with a non-response weight. This module
 loads such a file against its schema (:data:`RESPONSES_SCHEMA`), turns the answers into yes/no
-outcomes by a documented rule (:func:`binarise`), counts respondents per group
-(:func:`respondents_by_group`), estimates weighted percentages with intervals that account for the
-weights through the Kish effective sample size (:func:`weighted_percentages`), and fits logistic
-models adjusted for age, sex and deprivation through :func:`rhoresearch.stats.models.logistic_model`
-(:func:`adjusted_odds_ratios`). :func:`prepare` makes the analysis frame (region, binarised answers,
-harmonised ethnic group, exclusions counted), :func:`weight_summary` describes the weights and
-:func:`findings` words the key results from the suppressed tables.
+outcomes by a documented rule (:func:`binarise`), makes the analysis frame (:func:`prepare`: region,
+binarised answers, harmonised ethnic group, and the rows left out, returned beside it), counts
+respondents per group (:func:`respondents_by_group`), gives the weighted percentage answering
+positively to each question (:func:`question_percentages`) and the odds ratios adjusted for age, sex
+and deprivation (:func:`adjusted_odds_ratios`). :func:`suppress_tables` applies disclosure control
+to every table the report shows, :func:`suppression_notes` and :func:`findings` word what was
+suppressed and the key results.
 
-The statistics themselves (the Wilson interval, the logistic model) come from
-:mod:`rhoresearch.stats.indicators` and :mod:`rhoresearch.stats.models`; what is specific to surveys (the
-weights, the effective sample size, the binarisation) lives here.
+The statistics come from :mod:`rhoresearch.stats`: the weighted percentages, Kish's effective sample
+size and the weight summary from :mod:`rhoresearch.stats.survey`, the logistic model from
+:mod:`rhoresearch.stats.models`. What is specific to this survey (its questions, what counts as a
+positive answer, which tables are published together) lives here.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from os import PathLike
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from rhoresearch import config, data
+from rhoresearch import config, data, disclosure, ethnicity
 from rhoresearch.exceptions import InputError
-from rhoresearch.workstreams import _frames
+from rhoresearch.report import narrative
+from rhoresearch.results import Result, combine_exclusions, exclusions_table
+from rhoresearch.stats import models
+from rhoresearch.stats.survey import weighted_percentages
+from rhoresearch.validation import as_columns, check_frame, require_columns, slug
 
 __all__ = [
     "AGE_BANDS",
@@ -34,15 +42,21 @@ __all__ = [
     "BINARY_QUESTIONS",
     "QUESTIONS",
     "QUESTION_LABELS",
+    "COVARIATES",
+    "COVARIATE_WORDS",
+    "UNKNOWN_GROUPS",
+    "ANSWER_COUNTS",
     "RESPONSES_SCHEMA",
+    "Prepared",
+    "Tables",
     "load_responses",
     "prepare",
     "binarise",
-    "effective_sample_size",
     "respondents_by_group",
-    "weighted_percentages",
-    "weight_summary",
+    "question_percentages",
     "adjusted_odds_ratios",
+    "suppress_tables",
+    "suppression_notes",
     "findings",
 ]
 
@@ -61,6 +75,24 @@ QUESTION_LABELS = {
     "q_involved": "Felt involved in decisions about their care",
     "q_listened": "Felt listened to",
     "q_discrimination": "Felt discriminated against by health services in the last year",
+}
+
+#: Default adjustment variables of the odds ratios.
+COVARIATES = ("age_band", "sex", "imd_quintile")
+
+#: How a covariate is named in a sentence ("of the same age band, sex and deprivation quintile");
+#: other covariates are named by their column, underscores as spaces.
+COVARIATE_WORDS = {"age_band": "age band", "sex": "sex", "imd_quintile": "deprivation quintile"}
+
+#: Groups whose ethnicity is unknown: counted in every table, left out of comparisons.
+UNKNOWN_GROUPS = (ethnicity.NOT_STATED, ethnicity.NOT_KNOWN)
+
+#: The disclosure options of the tables of answers by question and group (percentages, odds
+#: ratios): pass them to :func:`rhoresearch.report.runtime.show_table` and ``save_table``.
+ANSWER_COUNTS: dict[str, Any] = {
+    "counts": ["n_respondents", "n_positive", "n_not_positive"],
+    "by": "question_text",
+    "row_total": "n_respondents",
 }
 
 _LIKERT_CODES = [1, 2, 3, 4, 5, 9]
@@ -92,7 +124,42 @@ Don't know, blank).
 """
 
 
-def load_responses(path) -> pd.DataFrame:
+class Prepared(NamedTuple):
+    """The analysis frame of :func:`prepare`, the rows it leaves out and the region it covers.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        One row per respondent of the region: binarised question columns and the ethnic group.
+    exclusions : pandas.DataFrame
+        ``step``, ``reason``, ``rows``, ``applies_to`` (see :mod:`rhoresearch.results`).
+    region : str
+        The region as the data spells it, or ``"England"`` for all respondents.
+    """
+
+    data: pd.DataFrame
+    exclusions: pd.DataFrame
+    region: str
+
+
+class Tables(NamedTuple):
+    """The tables a community-trust report shows and saves (after :func:`suppress_tables`).
+
+    Attributes
+    ----------
+    respondents, weights, percentages, odds_ratios, exclusions : pandas.DataFrame
+        Respondents by group, the weight summary by group, the weighted percentages, the adjusted
+        odds ratios and the rows left out (columns ``step``, ``reason``, ``n``, ``applies_to``).
+    """
+
+    respondents: pd.DataFrame
+    weights: pd.DataFrame
+    percentages: pd.DataFrame
+    odds_ratios: pd.DataFrame
+    exclusions: pd.DataFrame
+
+
+def load_responses(path: str | PathLike[str]) -> pd.DataFrame:
     """Load a survey response file and validate it against :data:`RESPONSES_SCHEMA`.
 
     Parameters
@@ -121,7 +188,7 @@ def prepare(
     ethnicity_column: str = "ethnic_category",
     group: str = "ethnic_group",
     to: str = "high_level",
-) -> pd.DataFrame:
+) -> Prepared:
     """Select a region, binarise the answers and harmonise ethnicity: the analysis frame.
 
     Parameters
@@ -129,8 +196,9 @@ def prepare(
     data : pandas.DataFrame
         Responses as loaded by :func:`load_responses`; not modified.
     region : str, optional
-        Keep respondents of this region only (``None`` or ``"England"``: all). Matched ignoring
-        case, spaces and hyphens, so ``"north-west"`` selects "North West".
+        Keep respondents of this region only (``None`` or ``"England"``: all). Matched on letters
+        and digits ignoring case (:func:`rhoresearch.validation.slug`), so ``"north-west"`` selects
+        "North West".
     positive : sequence of int, default (4, 5)
         Agreement-scale points counted as positive (see :func:`binarise`).
     ethnicity_column : str, default "ethnic_category"
@@ -142,67 +210,45 @@ def prepare(
 
     Returns
     -------
-    pandas.DataFrame
-        The selected respondents with binarised question columns and ``group``.
-        ``attrs["exclusions"]`` is a tidy frame (``step``, ``reason``, ``n``, ``applies_to``)
-        counting respondents outside the region, respondents whose ethnicity is not stated or not
-        known (in every table by group, left out of the comparisons) and answers not counted per
-        question.
+    Prepared
+        ``data``: the selected respondents with binarised question columns and ``group``;
+        ``exclusions``: ``step``, ``reason``, ``rows``, ``applies_to``, counting respondents outside
+        the region, respondents whose ethnicity is not stated or not known (in every table by group,
+        left out of the comparisons) and answers not counted, per question; ``region``: the region
+        as the data spells it, or ``"England"``.
+
+    Raises
+    ------
+    InputError
+        ``data`` is not a DataFrame, or the region is not in the data.
 
     Notes
     -----
     Nothing is dropped except by the region filter: unknown ethnicity stays as the groups
     "Not stated" and "Not known" so that respondent counts show it.
     """
-    from rhoresearch import ethnicity
-
-    if not isinstance(data, pd.DataFrame):
-        raise InputError(f"prepare: data must be a DataFrame, got {type(data).__name__}")
+    check_frame(data, func="prepare")
     rows = []
     work = data
-    if region is not None and _slug(region) != "england":
-        if "region" not in data.columns:
-            raise InputError("prepare: a region was given but data has no 'region' column")
+    where = "England"
+    if region is not None and slug(region) != "england":
+        require_columns(data, "region", func="prepare")
         known = sorted(data["region"].dropna().unique())
-        matches = [r for r in known if _slug(r) == _slug(region)]
+        matches = [r for r in known if slug(r) == slug(region)]
         if not matches:
             raise InputError(f"prepare: region {region!r} not in the data (regions: {known})")
-        region = matches[0]
-        keep = data["region"] == region
-        rows.append(
-            {
-                "step": "region",
-                "reason": f"outside {region}",
-                "n": int((~keep).sum()),
-                "applies_to": "every table",
-            }
-        )
+        where = matches[0]
+        keep = data["region"] == where
+        rows.append(("region", f"outside {where}", int((~keep).sum()), "every table"))
         work = data.loc[keep]
-    out = binarise(work, positive=positive)
+    out, answers = binarise(work, positive=positive)
     out[group] = ethnicity.harmonise(out[ethnicity_column], to=to, errors="not_known")
-    for label in (ethnicity.NOT_STATED, ethnicity.NOT_KNOWN):
-        rows.append(
-            {
-                "step": "ethnic group",
-                "reason": f"ethnicity {label.lower()}",
-                "n": int((out[group] == label).sum()),
-                "applies_to": "comparisons between groups",
-            }
-        )
-    excluded = out.attrs["excluded"]
-    for rec in excluded.itertuples(index=False):
-        rows.append(
-            {
-                "step": f"answer to {rec.question}",
-                "reason": rec.reason,
-                "n": int(rec.n),
-                "applies_to": f"{rec.question} only",
-            }
-        )
-    out.attrs["exclusions"] = pd.DataFrame(rows, columns=["step", "reason", "n", "applies_to"])
-    out.attrs["region"] = "England" if region is None or _slug(region) == "england" else region
-    logger.info("survey prepare: %d respondents kept of %d", len(out), len(data))
-    return out
+    for label in UNKNOWN_GROUPS:
+        n = int((out[group] == label).sum())
+        rows.append(("ethnic group", f"ethnicity {label.lower()}", n, "comparisons between groups"))
+    exclusions = combine_exclusions(exclusions_table(rows, applies_to=True), answers)
+    logger.info("community trust prepare: %d respondents kept of %d", len(out), len(data))
+    return Prepared(out, exclusions, where)
 
 
 def binarise(
@@ -210,7 +256,7 @@ def binarise(
     *,
     questions: Sequence[str] | None = None,
     positive: Sequence[int] = (4, 5),
-) -> pd.DataFrame:
+) -> Result:
     """Turn survey answers into 1 / 0 outcomes (missing where the answer does not count).
 
     Parameters
@@ -225,10 +271,11 @@ def binarise(
 
     Returns
     -------
-    pandas.DataFrame
-        A copy of ``data`` in which each question column holds ``1.0`` (positive), ``0.0`` or NaN
-        (not counted). ``attrs["excluded"]`` is a tidy frame with one row per question and reason
-        (``question``, ``reason`` in ``"not answered"``, ``"don't know"``, ``"invalid"``, ``n``).
+    rhoresearch.results.Result
+        ``table``: a copy of ``data`` in which each question column holds ``1.0`` (positive),
+        ``0.0`` or NaN (not counted); ``exclusions``: one row per question and reason, ``step``
+        (``"answer to <question>"``), ``reason`` (``"not answered"``, ``"don't know"``,
+        ``"invalid"``), ``rows`` and ``applies_to`` (``"<question> only"``).
 
     Notes
     -----
@@ -236,23 +283,18 @@ def binarise(
     the NHS Adult Inpatient Survey's "positive score"), 9 "don't know" and blanks are excluded from
     the denominator. Yes/No: Yes = 1, No = 0, "Don't know" and blanks excluded. Values outside
     these codes are excluded as ``"invalid"`` (the schema normally rejects them first). Excluded
-    answers are counted in ``attrs["excluded"]``, never silently dropped.
+    answers are counted in the exclusions, never silently dropped.
 
     References
     ----------
     Care Quality Commission. NHS Patient Survey Programme: scoring and positive-response methods
     (Adult Inpatient Survey technical documentation).
     """
-    if not isinstance(data, pd.DataFrame):
-        raise InputError(f"binarise: data must be a DataFrame, got {type(data).__name__}")
-    questions = (
-        [q for q in QUESTIONS if q in data.columns] if questions is None else list(questions)
-    )
-    missing = [q for q in questions if q not in data.columns]
-    if missing:
-        raise InputError(
-            f"binarise: question columns {missing} not in data (columns: {list(data.columns)})"
-        )
+    check_frame(data, func="binarise")
+    if questions is None:
+        questions = [q for q in QUESTIONS if q in data.columns]
+    questions = as_columns(questions, func="binarise", name="questions")
+    require_columns(data, questions, func="binarise", what="question column")
     out = data.copy()
     rows = []
     for q in questions:
@@ -278,7 +320,7 @@ def binarise(
             ("don't know", dont_know),
             ("invalid", invalid),
         ):
-            rows.append({"question": q, "reason": reason, "n": int(mask.sum())})
+            rows.append((f"answer to {q}", reason, int(mask.sum()), f"{q} only"))
         logger.info(
             "binarise %s: %d positive, %d not, %d excluded",
             q,
@@ -286,61 +328,17 @@ def binarise(
             int(np.nansum(value == 0)),
             int(np.isnan(value).sum()),
         )
-    out.attrs["excluded"] = pd.DataFrame(rows, columns=["question", "reason", "n"])
-    return out
+    return Result(out, exclusions_table(rows, applies_to=True))
 
 
-def effective_sample_size(weights) -> float:
-    """Kish's effective sample size of a set of weights: ``(sum w)^2 / sum w^2``.
-
-    Parameters
-    ----------
-    weights : array-like
-        Non-negative weights; missing values are ignored.
-
-    Returns
-    -------
-    float
-        The effective sample size (equal to the number of weights when all are equal; 0 for none).
-
-    Notes
-    -----
-    ``n_eff = n / (1 + cv^2)`` where ``cv`` is the coefficient of variation of the weights: the
-    number of unweighted observations that would give the same variance of a mean (Kish's design
-    effect due to unequal weighting, ``deff = n / n_eff``).
-
-    References
-    ----------
-    Kish L. Survey Sampling. New York: Wiley, 1965. Kish L. Weighting for unequal Pi. J Off Stat
-    1992;8:183-200.
-    """
-    w = pd.to_numeric(pd.Series(weights), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    w = w[~np.isnan(w)]
-    if (w < 0).any():
-        raise InputError("effective_sample_size: weights must be >= 0")
-    total = w.sum()
-    squares = (w**2).sum()
-    return float(total**2 / squares) if squares > 0 else 0.0
-
-
-def _slug(text: str) -> str:
-    return " ".join(str(text).lower().replace("-", " ").replace("_", " ").split())
-
-
-def _join(items: Sequence[str]) -> str:
-    """``a``; ``a and b``; ``a, b and c``."""
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def respondents_by_group(data: pd.DataFrame, *, by: str | list[str]) -> pd.DataFrame:
+def respondents_by_group(data: pd.DataFrame, *, by: str | Sequence[str]) -> pd.DataFrame:
     """Count respondents per group (including "Not stated" and "Not known").
 
     Parameters
     ----------
     data : pandas.DataFrame
         One row per respondent; not modified.
-    by : str or list of str
+    by : str or sequence of str
         Grouping column(s), e.g. the harmonised ethnic group. Categorical columns keep their
         category order and every category appears (with 0 if empty).
 
@@ -354,12 +352,10 @@ def respondents_by_group(data: pd.DataFrame, *, by: str | list[str]) -> pd.DataF
     -----
     Rows with a missing group value are counted under a group value of NaN, never dropped.
     """
-    cols = _frames.as_list(by)
+    cols = as_columns(by, func="respondents_by_group")
     if not cols:
         raise InputError("respondents_by_group: give at least one column in 'by'")
-    missing = [c for c in cols if c not in data.columns]
-    if missing:
-        raise InputError(f"respondents_by_group: columns {missing} not in data")
+    require_columns(data, cols, func="respondents_by_group")
     counts = (
         data.groupby(cols, observed=False, dropna=False, sort=True)
         .size()
@@ -372,223 +368,53 @@ def respondents_by_group(data: pd.DataFrame, *, by: str | list[str]) -> pd.DataF
     return counts
 
 
-def weighted_percentages(
+def question_percentages(
     data: pd.DataFrame,
     *,
-    outcomes: str | Sequence[str],
-    weight: str,
-    by: str | list[str] | None = None,
+    by: str | Sequence[str] | None = "ethnic_group",
+    questions: Sequence[str] = QUESTIONS,
+    weight: str = "weight",
     confidence: float = 0.95,
+    labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Weighted percentage answering positively, by group, with Wilson intervals on the Kish n_eff.
+    """Weighted percentage answering each question positively, by group, with its wording.
 
     Parameters
     ----------
     data : pandas.DataFrame
-        One row per respondent with 1/0/NaN outcome columns (see :func:`binarise`); not modified.
-    outcomes : str or sequence of str
-        The outcome columns.
-    weight : str
-        The survey weight column (> 0).
-    by : str or list of str, optional
-        Grouping columns; ``None`` gives one row per outcome for all respondents. Categorical
-        columns keep their order; empty categories are dropped.
+        The analysis frame of :func:`prepare` (1/0/NaN question columns); not modified.
+    by : str or sequence of str or None, default "ethnic_group"
+        Grouping columns.
+    questions : sequence of str, default :data:`QUESTIONS`
+        The binarised question columns.
+    weight : str, default "weight"
+        The survey weight column.
     confidence : float, default 0.95
-        Confidence level of the interval.
+        Confidence level of the intervals.
+    labels : mapping, optional
+        Plain-language wording per question (default :data:`QUESTION_LABELS`; a question without
+        one is worded by its column name).
 
     Returns
     -------
     pandas.DataFrame
-        One row per outcome and group: ``question``, the ``by`` columns, ``n_respondents``
-        (respondents with a counted answer), ``n_positive`` and ``n_not_positive`` (unweighted),
-        ``weighted_n`` (sum of weights), ``effective_n`` (Kish), ``value`` (weighted percentage,
-        0-100), ``lower_ci``, ``upper_ci``, ``confidence``, ``statistic``
-        (``"weighted percentage"``), ``method``.
-
-    Notes
-    -----
-    The point estimate is the weighted mean ``p = sum(w * y) / sum(w)`` over respondents with a
-    counted answer. The interval is the Wilson score interval (computed by
-    :func:`rhoresearch.stats.indicators.proportion`) for ``p`` with the sample size replaced by Kish's
-    effective sample size ``n_eff = (sum w)^2 / sum w^2`` of the group, i.e. for
-    ``p * n_eff`` "successes" out of ``n_eff``. This carries the loss of precision due to unequal
-    weights (design effect ``n / n_eff``) into the interval; it does not model clustering or
-    stratification of the sample design (Korn & Graubard; Dean & Pagano compare such intervals).
-    Missing outcomes and missing or non-positive weights are excluded per outcome and their
-    numbers logged.
-
-    References
-    ----------
-    Kish L. Survey Sampling. Wiley, 1965. Wilson EB. Probable inference, the law of succession,
-    and statistical inference. J Am Stat Assoc 1927;22:209-12. Korn EL, Graubard BI. Confidence
-    intervals for proportions with small expected number of positive counts estimated from survey
-    data. Surv Methodol 1998;24:193-201. Dean N, Pagano M. Evaluating confidence interval methods
-    for binomial proportions in clustered surveys. J Surv Stat Methodol 2015;3:484-503.
+        The rows of :func:`rhoresearch.stats.survey.weighted_percentages` with ``outcome`` named
+        ``question`` and followed by ``question_text``: ``question``, ``question_text``, the ``by``
+        columns, ``n_respondents``, ``n_positive``, ``n_not_positive``, ``weighted_n``,
+        ``effective_n``, ``value`` (weighted percentage), ``lower_ci``, ``upper_ci``,
+        ``confidence``, ``statistic``, ``method`` (the method and its references are there).
     """
-    from rhoresearch.stats import indicators
-
-    outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
-    cols = _frames.as_list(by)
-    needed = [*outcomes, weight, *cols]
-    missing = [c for c in needed if c not in data.columns]
-    if missing:
-        raise InputError(
-            f"weighted_percentages: columns {missing} not in data (columns: {list(data.columns)})"
-        )
-    w_all = pd.to_numeric(data[weight], errors="coerce")
-    frames = []
-    for q in outcomes:
-        y = pd.to_numeric(data[q], errors="coerce")
-        bad_y = y.notna() & ~y.isin([0, 1])
-        if bad_y.any():
-            raise InputError(
-                f"weighted_percentages: outcome {q!r} must be 0, 1 or missing; rows "
-                f"{list(data.index[bad_y][:5])} hold {list(y[bad_y][:5])}"
-            )
-        keep = y.notna() & w_all.notna() & (w_all > 0)
-        n_excluded = int((~keep).sum())
-        if n_excluded:
-            logger.info(
-                "weighted_percentages %s: %d rows excluded (no answer or weight)", q, n_excluded
-            )
-        work = data.loc[keep, cols].copy()
-        work["_y"] = y[keep].to_numpy(dtype=float)
-        work["_w"] = w_all[keep].to_numpy(dtype=float)
-        work["_wy"] = work["_w"] * work["_y"]
-        work["_w2"] = work["_w"] ** 2
-        if cols:
-            grouped = work.groupby(cols, observed=True, sort=True)
-            agg = grouped.agg(
-                n_respondents=("_y", "size"),
-                n_positive=("_y", "sum"),
-                weighted_n=("_w", "sum"),
-                _wy=("_wy", "sum"),
-                _w2=("_w2", "sum"),
-            ).reset_index()
-        else:
-            agg = pd.DataFrame(
-                {
-                    "n_respondents": [len(work)],
-                    "n_positive": [work["_y"].sum()],
-                    "weighted_n": [work["_w"].sum()],
-                    "_wy": [work["_wy"].sum()],
-                    "_w2": [work["_w2"].sum()],
-                }
-            )
-        agg["n_respondents"] = agg["n_respondents"].astype("int64")
-        agg["n_positive"] = agg["n_positive"].round().astype("int64")
-        agg["n_not_positive"] = agg["n_respondents"] - agg["n_positive"]
-        agg["effective_n"] = np.where(agg["_w2"] > 0, agg["weighted_n"] ** 2 / agg["_w2"], 0.0)
-        p = np.where(agg["weighted_n"] > 0, agg["_wy"] / agg["weighted_n"], np.nan)
-        est = pd.DataFrame(
-            {
-                "_row": np.arange(len(agg)),
-                "_num": p * agg["effective_n"].to_numpy(),
-                "_den": agg["effective_n"].to_numpy(),
-            }
-        )
-        res = indicators.proportion(
-            est,
-            numerator="_num",
-            denominator="_den",
-            by="_row",
-            confidence=confidence,
-            multiplier=100,
-        )
-        res = res.set_index("_row").reindex(np.arange(len(agg)))
-        agg["value"] = 100 * p
-        agg["lower_ci"] = res["lower_ci"].to_numpy()
-        agg["upper_ci"] = res["upper_ci"].to_numpy()
-        agg["confidence"] = confidence
-        agg["statistic"] = "weighted percentage"
-        agg["method"] = "Wilson on Kish effective sample size"
-        agg.insert(0, "question", q)
-        frames.append(agg.drop(columns=["_wy", "_w2"]))
-    columns = [
-        "question",
-        *cols,
-        "n_respondents",
-        "n_positive",
-        "n_not_positive",
-        "weighted_n",
-        "effective_n",
-        "value",
-        "lower_ci",
-        "upper_ci",
-        "confidence",
-        "statistic",
-        "method",
-    ]
-    return pd.concat(frames, ignore_index=True)[columns]
+    out = weighted_percentages(
+        data, outcomes=list(questions), weight=weight, by=by, confidence=confidence
+    ).rename(columns={"outcome": "question"})
+    out.insert(1, "question_text", out["question"].map(_wording(labels)))
+    return out
 
 
-def weight_summary(
-    data: pd.DataFrame, *, weight: str, by: str | list[str] | None = None
-) -> pd.DataFrame:
-    """Spread of the survey weights and the precision they cost, by group.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        One row per respondent; not modified.
-    weight : str
-        The weight column.
-    by : str or list of str, optional
-        Grouping columns (``None``: all respondents).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per group: the ``by`` columns, ``n_respondents``, ``weighted_n`` (sum of weights),
-        ``effective_n`` (Kish), ``design_effect`` (``n_respondents / effective_n``, Kish's design
-        effect due to unequal weights), ``weight_min``, ``weight_median``, ``weight_max``.
-
-    References
-    ----------
-    Kish L. Weighting for unequal Pi. J Off Stat 1992;8:183-200.
-    """
-    cols = _frames.as_list(by)
-    missing = [c for c in [weight, *cols] if c not in data.columns]
-    if missing:
-        raise InputError(f"weight_summary: columns {missing} not in data")
-    w = pd.to_numeric(data[weight], errors="coerce")
-    work = data[cols].assign(_w=w, _w2=w**2)
-    if cols:
-        g = work.groupby(cols, observed=True, sort=True)["_w"]
-        out = g.agg(
-            n_respondents="count",
-            weighted_n="sum",
-            weight_min="min",
-            weight_median="median",
-            weight_max="max",
-        ).reset_index()
-        sq = work.groupby(cols, observed=True, sort=True)["_w2"].sum().to_numpy()
-    else:
-        out = pd.DataFrame(
-            {
-                "n_respondents": [int(w.count())],
-                "weighted_n": [w.sum()],
-                "weight_min": [w.min()],
-                "weight_median": [w.median()],
-                "weight_max": [w.max()],
-            }
-        )
-        sq = np.array([work["_w2"].sum()])
-    out["n_respondents"] = out["n_respondents"].astype("int64")
-    out["effective_n"] = out["weighted_n"] ** 2 / sq
-    out["design_effect"] = out["n_respondents"] / out["effective_n"]
-    return out[
-        [
-            *cols,
-            "n_respondents",
-            "weighted_n",
-            "effective_n",
-            "design_effect",
-            "weight_min",
-            "weight_median",
-            "weight_max",
-        ]
-    ]
+def _wording(labels: Mapping[str, str] | None) -> Callable[[str], str]:
+    """Word a question by ``labels`` (default :data:`QUESTION_LABELS`), else by its name."""
+    known = QUESTION_LABELS if labels is None else labels
+    return lambda q: known.get(q, q)
 
 
 def adjusted_odds_ratios(
@@ -597,11 +423,12 @@ def adjusted_odds_ratios(
     outcomes: str | Sequence[str],
     group: str,
     reference: str,
-    covariates: Sequence[str] = ("age_band", "sex", "imd_quintile"),
+    covariates: Sequence[str] = COVARIATES,
     weight: str | None = None,
     respondent: str | None = "respondent_id",
-    exclude_groups: Sequence[str] = ("Not stated", "Not known"),
-    confidence: float = 0.95,
+    exclude_groups: Sequence[str] = UNKNOWN_GROUPS,
+    confidence: float | Sequence[float] = 0.95,
+    labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Odds ratios of each outcome for each group against the reference, adjusted for covariates.
 
@@ -615,7 +442,7 @@ def adjusted_odds_ratios(
         The ethnic group column.
     reference : str
         The reference group (e.g. ``"White"``).
-    covariates : sequence of str, default ("age_band", "sex", "imd_quintile")
+    covariates : sequence of str, default :data:`COVARIATES`
         Adjustment variables, entered as categorical terms.
     weight : str, optional
         Survey weight column. The model is fitted by weighted (pseudo-) maximum likelihood and
@@ -623,19 +450,23 @@ def adjusted_odds_ratios(
     respondent : str or None, default "respondent_id"
         Column identifying the respondent (the unit of the sandwich estimator). If ``None`` or not
         in ``data``, each row is its own cluster.
-    exclude_groups : sequence of str, default ("Not stated", "Not known")
+    exclude_groups : sequence of str, default :data:`UNKNOWN_GROUPS`
         Group values left out of the models (counted in ``n_excluded_group``).
-    confidence : float, default 0.95
-        Confidence level.
+    confidence : float or sequence of float, default 0.95
+        Confidence level(s).
+    labels : mapping, optional
+        Plain-language wording per outcome for ``question_text`` (default
+        :data:`QUESTION_LABELS`; an outcome without one is worded by its column name).
 
     Returns
     -------
     pandas.DataFrame
         The rows of :func:`rhoresearch.stats.models.logistic_model` for the group terms (``group``,
-        ``estimate`` the odds ratio, ``lower_ci``, ``upper_ci``, ``p_value``, ``n_used``,
-        ``n_excluded`` and the other columns it returns), with ``question`` first, the group's
-        respondents in the model ``n_respondents``, ``n_positive`` and ``n_not_positive`` (for
-        disclosure control), and ``n_excluded_group`` (rows left out because their group is in
+        ``estimate`` the odds ratio, ``lower_ci``, ``upper_ci``, ``p_value``, ``confidence``,
+        ``is_reference``, ``n_used``, ``n_excluded`` and the other columns it returns), with
+        ``question`` and ``question_text`` first, then ``reference_group``, the group's respondents
+        in the model ``n_respondents``, ``n_positive`` and ``n_not_positive`` (for disclosure
+        control), and ``n_excluded_group`` (rows left out because their group is in
         ``exclude_groups``).
 
     Notes
@@ -648,8 +479,8 @@ def adjusted_odds_ratios(
     ``A^-1 B A^-1`` with ``A = sum w_i mu_i (1 - mu_i) x_i x_i'`` and ``B = sum w_i^2 (y_i -
     mu_i)^2 x_i x_i'`` (Binder 1983; Lumley & Scott 2017): the linearisation variance for a
     weighted sample without strata or clusters. It is obtained from
-    :func:`rhoresearch.stats.models.logistic_model` with ``weight_type="var"`` and ``cluster`` set to the
-    respondent; model-based (unweighted-information) standard errors would be too narrow.
+    :func:`rhoresearch.stats.models.logistic_model` with ``weight_type="var"`` and ``cluster`` set
+    to the respondent; model-based (unweighted-information) standard errors would be too narrow.
 
     References
     ----------
@@ -657,46 +488,46 @@ def adjusted_odds_ratios(
     Stat Rev 1983;51:279-92. Lumley T, Scott AJ. Fitting regression models to survey data. Stat
     Sci 2017;32:265-78.
     """
-    import warnings
-
-    from rhoresearch.stats import models
-
-    outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
-    missing = [c for c in [*outcomes, group, *covariates] if c not in data.columns]
-    if weight is not None and weight not in data.columns:
-        missing.append(weight)
-    if missing:
-        raise InputError(f"adjusted_odds_ratios: columns {missing} not in data")
+    func = "adjusted_odds_ratios"
+    outcome_cols = as_columns(outcomes, func=func, name="outcomes")
+    covariates = as_columns(covariates, func=func, name="covariates")
+    require_columns(data, [*outcome_cols, group, *covariates], func=func)
+    if weight is not None:
+        require_columns(data, weight, func=func, what="weight column")
     is_excluded = data[group].isin(list(exclude_groups)) | data[group].isna()
     work = data.loc[~is_excluded].copy()
     if isinstance(work[group].dtype, pd.CategoricalDtype):
         work[group] = work[group].cat.remove_unused_categories()
     for c in covariates:
         work[c] = work[c].astype("string")
-    options: dict = {}
+    options: dict[str, Any] = {}
     if weight is not None:
         if respondent is None or respondent not in work.columns:
             respondent = "_respondent"
             work[respondent] = np.arange(len(work))
         options = {"weights": weight, "weight_type": "var", "cluster": respondent}
+    wording = _wording(labels)
     frames = []
-    for q in outcomes:
+    for q in outcome_cols:
         with warnings.catch_warnings():
             # statsmodels warns that robust covariances are "not fully supported" with weights;
             # for the binomial family (scale fixed at 1) the cluster sandwich with var_weights is
-            # the linearisation variance described in the Notes (checked in tests/test_survey.py)
+            # the linearisation variance described in the Notes (checked in
+            # tests/workstreams/test_community_trust.py)
             warnings.filterwarnings("ignore", message="cov_type not fully supported")
             res = models.logistic_model(
                 work,
                 outcome=q,
                 group=group,
                 reference=reference,
-                covariates=list(covariates),
+                covariates=covariates,
                 confidence=confidence,
                 **options,
             )
         res = res.copy()
         res.insert(0, "question", q)
+        res.insert(1, "question_text", wording(q))
+        res["reference_group"] = reference
         used = work.dropna(subset=[q, *covariates, *([weight] if weight else [])])
         counts = used.groupby(group, observed=True)[q].agg(["size", "sum"])
         key = res["group"].astype(str)
@@ -710,73 +541,222 @@ def adjusted_odds_ratios(
     return pd.concat(frames, ignore_index=True)
 
 
+#: Columns of the odds-ratio table as published (its respondent counts are then taken from the
+#: suppressed percentage table, see :func:`suppress_tables`).
+_ODDS_RATIO_COLUMNS = (
+    "question question_text group estimate lower_ci upper_ci p_value confidence is_reference "
+    "reference_group n_used n_excluded n_excluded_group"
+).split()
+#: Columns of the weight summary derived from its respondent counts.
+_WEIGHT_DERIVED = "weighted_n effective_n design_effect weight_min weight_median weight_max".split()
+
+
+def suppress_tables(
+    *,
+    respondents: pd.DataFrame,
+    weights: pd.DataFrame,
+    percentages: pd.DataFrame,
+    odds_ratios: pd.DataFrame,
+    exclusions: pd.DataFrame,
+    threshold: int,
+    group: str = "ethnic_group",
+) -> Tables:
+    """Disclosure control of every table of the report: small respondent counts and what they reveal.
+
+    Parameters
+    ----------
+    respondents : pandas.DataFrame
+        :func:`respondents_by_group`.
+    weights : pandas.DataFrame
+        :func:`rhoresearch.stats.survey.weight_summary` by group.
+    percentages : pandas.DataFrame
+        :func:`question_percentages` by ``group``.
+    odds_ratios : pandas.DataFrame
+        :func:`adjusted_odds_ratios` (its ``group`` column holds the values of ``group``).
+    exclusions : pandas.DataFrame
+        ``Prepared.exclusions`` (``step``, ``reason``, ``rows``, ``applies_to``).
+    threshold : int
+        Respondent counts from 1 to ``threshold - 1`` are suppressed.
+    group : str, default "ethnic_group"
+        The group column of ``percentages``.
+
+    Returns
+    -------
+    Tables
+        The tables as they are shown and saved, each from :func:`rhoresearch.disclosure.suppress`:
+        ``respondents`` and ``weights`` (their values derived from suppressed counts blanked),
+        ``percentages`` (the "yes" and "no" counts of each group suppressed together, with
+        secondary suppression within each question), ``odds_ratios`` (``question``,
+        ``question_text``, ``group``, ``estimate``, ``lower_ci``, ``upper_ci``, ``p_value``,
+        ``confidence``, ``is_reference``, ``reference_group``, ``n_used``, ``n_excluded``,
+        ``n_excluded_group``, then ``n_respondents``, ``n_positive``, ``n_not_positive`` taken
+        from the suppressed percentage table), ``exclusions`` (``step``, ``reason``, ``n`` (the
+        ``rows``, named as the report's table has always been), ``applies_to``; primary
+        suppression only).
+
+    Notes
+    -----
+    The odds-ratio table shows the respondent counts of the percentage table as suppressed there,
+    so that the two tables together reveal nothing that either hides; an odds ratio whose counts are
+    suppressed is suppressed too.
+    """
+    respondents_safe = disclosure.suppress(respondents, counts="n_respondents", threshold=threshold)
+    weights_safe = disclosure.suppress(
+        weights,
+        counts="n_respondents",
+        derived=_WEIGHT_DERIVED,
+        threshold=threshold,
+    )
+    pct_safe = disclosure.suppress(
+        percentages,
+        **ANSWER_COUNTS,
+        derived=["value", "lower_ci", "upper_ci", "weighted_n", "effective_n"],
+        threshold=threshold,
+    )
+    # the counts of the percentage table as suppressed there, with their flags
+    answers = disclosure.select(
+        pct_safe.assign(group=pct_safe[group].astype(str)),
+        ["question", "group", *ANSWER_COUNTS["counts"]],
+    )
+    odds = odds_ratios.assign(group=odds_ratios["group"].astype(str))[_ODDS_RATIO_COLUMNS]
+    or_safe = disclosure.suppress(
+        odds.merge(answers, on=["question", "group"], how="left"),
+        **ANSWER_COUNTS,
+        derived=["estimate", "lower_ci", "upper_ci", "p_value"],
+        threshold=threshold,
+    )
+    exclusions_safe = disclosure.suppress(
+        exclusions.rename(columns={"rows": "n"}), counts="n", secondary=False, threshold=threshold
+    )
+    return Tables(respondents_safe, weights_safe, pct_safe, or_safe, exclusions_safe)
+
+
+#: What each of the :class:`Tables` is called in the report's note on suppression.
+_TABLE_NAMES = {
+    "respondents": "Respondents by group",
+    "weights": "Weights by group",
+    "percentages": "Weighted percentages",
+    "odds_ratios": "Odds ratios",
+    "exclusions": "Exclusions",
+}
+
+
+def suppression_notes(tables: Tables, *, threshold: int) -> list[str]:
+    """What disclosure control suppressed in each table, as markdown lines.
+
+    Parameters
+    ----------
+    tables : Tables
+        The tables from :func:`suppress_tables`.
+    threshold : int
+        The threshold they were suppressed with.
+
+    Returns
+    -------
+    list of str
+        A bold heading naming the threshold, a blank line, then one bullet per table with
+        :func:`rhoresearch.disclosure.suppression_note`.
+    """
+    return [
+        f"**What was suppressed** (respondent counts from 1 to {threshold - 1}, and anything they "
+        "could be worked out from):",
+        "",
+        *(
+            f"- {_TABLE_NAMES[name]}: {disclosure.suppression_note(table, threshold=threshold)}"
+            for name, table in tables._asdict().items()
+        ),
+    ]
+
+
+def _join(items: Sequence[str]) -> str:
+    """``""``; ``a``; ``a and b``; ``a, b and c``."""
+    items = list(items)
+    return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+
+
 def findings(
     percentages: pd.DataFrame,
     odds_ratios: pd.DataFrame,
     *,
     reference: str,
+    region: str,
+    n_respondents: int,
+    covariates: Sequence[str] = COVARIATES,
     group: str = "ethnic_group",
-    labels: dict[str, str] | None = None,
-    adjusted_for: str = "age, sex and deprivation",
+    labels: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Key findings in words, one sentence per question, from suppressed result tables.
+    """Key findings in markdown: a heading, then one bullet per question, from suppressed tables.
 
     Parameters
     ----------
     percentages : pandas.DataFrame
-        Output of :func:`weighted_percentages` (by ``group``), after disclosure control.
+        :func:`question_percentages` by ``group``, after disclosure control.
     odds_ratios : pandas.DataFrame
-        Output of :func:`adjusted_odds_ratios`, after disclosure control.
+        :func:`adjusted_odds_ratios`, after disclosure control.
     reference : str
         The reference group.
+    region : str
+        Where the respondents live (``Prepared.region``).
+    n_respondents : int
+        Respondents analysed (``len(Prepared.data)``).
+    covariates : sequence of str, default :data:`COVARIATES`
+        What the odds ratios were adjusted for, worded by :data:`COVARIATE_WORDS`.
     group : str, default "ethnic_group"
         The group column of ``percentages``.
-    labels : dict, optional
+    labels : mapping, optional
         Plain-language wording per question (default :data:`QUESTION_LABELS`).
-    adjusted_for : str, default "age, sex and deprivation"
-        How the odds ratios were adjusted, for the sentence.
 
     Returns
     -------
     list of str
-        Per question: the reference group's weighted percentage with its interval, then the groups
-        whose adjusted odds ratio's interval lies wholly below 1 ("lower"), wholly above 1
-        ("higher"), and the others ("no clear difference"; suppressed ones named as such), e.g.
-        ``"Felt listened to: 81.8% (95% CI 81.4% to 82.2%) of White respondents. After adjusting
-        for age, sex and deprivation, the odds were lower for Black (0.74, 95% CI 0.64 to 0.87)
-        respondents; no clear difference for Other respondents."``
+        Markdown lines: the heading (region, respondents, what the odds ratios compare), a blank
+        line, then per question a bullet with the reference group's weighted percentage and its
+        interval, the groups whose adjusted odds ratio's interval lies wholly below 1 ("lower"),
+        wholly above 1 ("higher"), and the others ("no clear difference"; suppressed ones named as
+        such), e.g. ``"- Felt listened to: 81.8% (95% CI 81.4% to 82.2%) of White respondents
+        (weighted). Compared with White respondents of the same age band, sex and deprivation
+        quintile, the odds were lower for Black (0.74, 95% CI 0.64 to 0.87) respondents. No clear
+        difference for Other respondents."``
 
     Notes
     -----
-    Numbers are formatted by :func:`rhoresearch.report.narrative.format_ci` ("x (95% CI a to b)"); a
-    suppressed value (``[c]``) is never printed.
+    Every number and name comes from the arguments: the intervals' level from each row's
+    ``confidence``, the adjustment from ``covariates``. Numbers are formatted by
+    :func:`rhoresearch.report.narrative.format_ci`; a suppressed value
+    (:func:`rhoresearch.disclosure.is_suppressed`) is never printed.
     """
-    from rhoresearch.report import narrative
-
-    labels = QUESTION_LABELS if labels is None else labels
-    out = []
+    wording = _wording(labels)
+    adjusted = _join([COVARIATE_WORDS.get(c, c.replace("_", " ")) for c in covariates])
+    same = f" of the same {adjusted}" if covariates else ""
+    heading = (
+        f"**{region}: {n_respondents:,} respondents.** Percentages are weighted for non-response; "
+        f"odds ratios compare each group with {reference} respondents{same} (above 1: more likely "
+        "to say yes)."
+    )
+    out = [heading, ""]
     for q in percentages["question"].drop_duplicates():
         pct = percentages[percentages["question"] == q]
         ref = pct[pct[group].astype(str) == reference]
-        head = f"{labels.get(q, q)}:"
+        head = f"{wording(q)}:"
         if len(ref):
             row = ref.iloc[0]
-            conf = float(row["confidence"])
-            head += (
-                " "
-                + narrative.format_ci(
-                    row["value"], row["lower_ci"], row["upper_ci"], confidence=conf, unit="%"
-                )
-                + f" of {reference} respondents (weighted)."
-            )
+            if disclosure.is_suppressed(row, "value"):
+                head += f" the percentage of {reference} respondents is suppressed."
+            else:
+                ci = [row[c] for c in ("value", "lower_ci", "upper_ci")]
+                text = narrative.format_ci(*ci, confidence=float(row["confidence"]), unit="%")
+                head += f" {text} of {reference} respondents (weighted)."
         ors = odds_ratios[
             (odds_ratios["question"] == q) & ~odds_ratios["is_reference"].astype(bool)
         ]
-        lower, higher, unclear, hidden = [], [], [], []
+        lower: list[tuple[float, str]] = []
+        higher: list[tuple[float, str]] = []
+        unclear: list[str] = []
+        hidden: list[str] = []
         for _, row in ors.iterrows():
             est, lo, hi = row["estimate"], row["lower_ci"], row["upper_ci"]
             name = str(row["group"])
-            if any(isinstance(v, str) for v in (est, lo, hi)):
+            if any(disclosure.is_suppressed(row, c) for c in ("estimate", "lower_ci", "upper_ci")):
                 hidden.append(name)
                 continue
             if pd.isna(lo) or pd.isna(hi) or lo <= 1 <= hi:
@@ -787,17 +767,14 @@ def findings(
             (lower if hi < 1 else higher).append((float(est), f"{name} ({text})"))
         parts = []
         if lower:
-            items = [t for _, t in sorted(lower)]
-            parts.append("lower for " + _join(items) + " respondents")
+            parts.append("lower for " + _join([t for _, t in sorted(lower)]) + " respondents")
         if higher:
             items = [t for _, t in sorted(higher, reverse=True)]
             parts.append("higher for " + _join(items) + " respondents")
         sentence = head
         if parts:
-            sentence += (
-                f" Compared with {reference} respondents of the same {adjusted_for}, the odds "
-                "were " + " and ".join(parts) + "."
-            )
+            odds = " and ".join(parts)
+            sentence += f" Compared with {reference} respondents{same}, the odds were {odds}."
         if unclear:
             sentence += f" No clear difference for {_join(unclear)} respondents."
         if hidden:
@@ -805,5 +782,5 @@ def findings(
                 f" The odds ratios for {_join(hidden)} respondents are suppressed to protect "
                 "confidentiality."
             )
-        out.append(sentence)
+        out.append(f"- {sentence}")
     return out

@@ -1,4 +1,5 @@
-"""Tests for rhoresearch.ethnicity: schemes, harmonisation, traps, unmapped values."""
+"""Tests for rhoresearch.ethnicity.harmonisation: every published code and label, variants, the
+traps, missing and unmapped values (through the explicit API), the binary split."""
 
 from __future__ import annotations
 
@@ -10,18 +11,16 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-from rhoresearch import config, ethnicity
+from rhoresearch import ethnicity
 from rhoresearch.ethnicity import (
-    CENSUS2021_CODES,
-    CENSUS2021_ORDER,
-    DEFAULT_REFERENCE,
     HIGH_LEVEL_ORDER,
-    NHS_CODE_ORDER,
     NHS_CODES,
     harmonise,
     harmonise_report,
     to_binary,
+    unmapped,
 )
+from rhoresearch.ethnicity import harmonisation as harmonisation_module
 from rhoresearch.exceptions import DataQualityWarning, InputError, UnknownCodeError
 
 # The high-level headings of the reference tables, in the short names the high-level scheme uses.
@@ -38,23 +37,6 @@ HEADING = {
 }
 
 
-def _read_reference(name: str) -> pd.DataFrame:
-    return pd.read_csv(
-        config.reference_dir() / name, dtype=str, keep_default_na=False, na_values=[""]
-    )
-
-
-@pytest.fixture(scope="module")
-def nhs_table() -> pd.DataFrame:
-    return _read_reference("nhs_data_dictionary_ethnic_category.csv")
-
-
-@pytest.fixture(scope="module")
-def census_table() -> pd.DataFrame:
-    table = _read_reference("census2021_ethnic_group_classification.csv")
-    return table[table["census2021_code"] != "-8"].reset_index(drop=True)
-
-
 def _variants(text: str) -> list[str]:
     """Common ways a label arrives: case, padding, doubled spaces, other separators."""
     return [
@@ -69,57 +51,6 @@ def _variants(text: str) -> list[str]:
         text.replace(",", ""),
         text.replace(" and ", " & "),
     ]
-
-
-# ---------------------------------------------------------------------------------------------
-# The schemes agree with the committed reference tables
-# ---------------------------------------------------------------------------------------------
-
-
-def test_nhs_codes_match_reference_table(nhs_table):
-    assert dict(zip(nhs_table["code"], nhs_table["description"], strict=True)) == NHS_CODES
-
-
-def test_census_codes_match_reference_table(census_table):
-    expected = {
-        int(c): label
-        for c, label in zip(
-            census_table["census2021_code"], census_table["census2021_label"], strict=True
-        )
-    }
-    assert expected == CENSUS2021_CODES
-
-
-def test_display_orders():
-    assert NHS_CODE_ORDER[0] == "White - British"
-    assert NHS_CODE_ORDER[-2:] == ["Not stated", "Not known"]
-    assert len(NHS_CODE_ORDER) == 18
-    assert len(CENSUS2021_ORDER) == 21
-    assert CENSUS2021_ORDER[:1] == ["Asian, Asian British or Asian Welsh: Bangladeshi"]
-    assert HIGH_LEVEL_ORDER == [
-        "Asian",
-        "Black",
-        "Mixed",
-        "White",
-        "Other",
-        "Not stated",
-        "Not known",
-    ]
-    assert ethnicity.labels("binary") == ["White", "Ethnic minority", "Not known"]
-    assert ethnicity.labels("binary", minority_label="BME") == ["White", "BME", "Not known"]
-
-
-@pytest.mark.parametrize("scheme", ["nhs_code", "census2021", "high_level", "binary"])
-def test_default_reference_is_a_category_of_its_scheme(scheme):
-    assert DEFAULT_REFERENCE[scheme] in ethnicity.labels(scheme)
-
-
-def test_default_reference_values():
-    assert DEFAULT_REFERENCE["nhs_code"] == "White - British"
-    assert DEFAULT_REFERENCE["census2021"] == (
-        "White: English, Welsh, Scottish, Northern Irish or British"
-    )
-    assert DEFAULT_REFERENCE["high_level"] == "White"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,21 +171,17 @@ def test_common_variants_to_nhs_code(value, expected):
 
 
 @pytest.mark.parametrize(
-    ("file", "column", "chinese"),
+    ("table", "column", "chinese"),
     [
-        ("mha_published_rates_per_100000.csv", "ethnic_group", "asian"),
-        (
-            "sdg322_neonatal_mortality_rate_by_baby_ethnicity_england_wales.csv",
-            "baby_ethnic_group",
-            "asian",
-        ),
-        ("sdg311_maternal_mortality_rate_by_ethnicity_england.csv", "ethnic_group", "other"),
+        ("mha_published_rates", "ethnic_group", "asian"),
+        ("neonatal_mortality_sdg322", "baby_ethnic_group", "asian"),
+        ("maternal_mortality_sdg311", "ethnic_group", "other"),
     ],
 )
-def test_published_figure_labels_harmonise_to_high_level(file, column, chinese):
-    values = _read_reference(file)[column]
+def test_published_figure_labels_harmonise_to_high_level(read_reference, table, column, chinese):
+    values = read_reference(table)[column]
     got = harmonise(values, to="high_level", chinese=chinese)  # raises if any is unmapped
-    assert got.attrs["unmapped"] == {}
+    assert unmapped(values, to="high_level", chinese=chinese) == {}
     assert got.notna().all()
 
 
@@ -305,8 +232,10 @@ def test_high_level_exact_series():
     )
     got = harmonise(values)
     assert_series_equal(got, expected)
-    assert got.attrs["unmapped"] == {}
-    assert got.attrs["n_missing"] == 2
+    assert got.attrs == {}  # nothing travels beside the values
+    assert unmapped(values) == {}
+    report = harmonise_report(values)
+    assert report.loc[report["status"] == "missing", "n"].sum() == 2
 
 
 def test_accepts_list_array_index_and_categorical():
@@ -336,13 +265,13 @@ def test_does_not_mutate_input():
 
 def test_each_distinct_value_is_classified_once(monkeypatch):
     calls = []
-    original = ethnicity._classify
+    original = harmonisation_module.classify
 
     def counting(value, code_system):
         calls.append(value)
         return original(value, code_system)
 
-    monkeypatch.setattr(ethnicity, "_classify", counting)
+    monkeypatch.setattr(harmonisation_module, "classify", counting)
     values = pd.Series(["A", "B", None, "A"] * 25_000)
     got = harmonise(values)
     assert len(calls) == 3  # "A", "B", and one call for all missing values
@@ -358,8 +287,10 @@ def test_missing_values_are_not_known_and_not_unmapped():
     values = [None, np.nan, pd.NA, "", "   ", "NULL", "n/a"]
     got = harmonise(values, to="nhs_code")
     assert (got == "Not known").all()
-    assert got.attrs["unmapped"] == {}
-    assert got.attrs["n_missing"] == 7
+    assert unmapped(values, to="nhs_code") == {}
+    report = harmonise_report(values, to="nhs_code")
+    assert set(report["status"]) == {"missing"}
+    assert report["n"].sum() == 7
 
 
 def test_unmapped_values_raise_with_every_value_and_count():
@@ -386,8 +317,10 @@ def test_errors_not_known_warns_logs_and_counts(caplog):
     with pytest.warns(DataQualityWarning, match="Martian"):
         got = harmonise(values, errors="not_known")
     assert got.tolist() == ["White", "Not known", "Not known", "Not known", "Not known"]
-    assert got.attrs["unmapped"] == {"Martian": 2, "Q": 1}
-    assert got.attrs["n_missing"] == 1
+    assert got.attrs == {}
+    assert unmapped(values) == {"Martian": 2, "Q": 1}
+    report = harmonise_report(values)
+    assert report.loc[report["status"] == "missing", "n"].sum() == 1
     assert any("could not be mapped" in r.getMessage() for r in caplog.records)
 
 
@@ -429,14 +362,65 @@ def test_harmonise_report_frame():
     assert got.loc[got["status"] == "unmapped", "note"].str.len().gt(0).all()
 
 
-def test_report_agrees_with_attrs():
+def test_report_unmapped_and_error_agree():
     values = ["A", "Martian", "Q", "Q", None]
-    with pytest.warns(DataQualityWarning):
-        got = harmonise(values, errors="not_known")
     report = harmonise_report(values)
-    unmapped = report[report["status"] == "unmapped"]
-    assert dict(zip(unmapped["input_value"], unmapped["n"], strict=True)) == got.attrs["unmapped"]
+    rows = report[report["status"] == "unmapped"]
+    from_report = dict(zip(rows["input_value"], rows["n"], strict=True))
+    assert from_report == unmapped(values) == {"Martian": 1, "Q": 2}
+    with pytest.raises(UnknownCodeError) as info:
+        harmonise(values)
+    assert info.value.unmapped == from_report
     assert report["n"].sum() == len(values)
+
+
+def test_unmapped_lists_values_in_order_of_appearance_with_counts():
+    values = pd.Series(["Q", "A", "", "Martian", None, "Q", 42, "Martian", "Q"])
+    got = unmapped(values, to="nhs_code")
+    assert list(got.items()) == [("Q", 3), ("Martian", 2), (42, 1)]
+    assert unmapped(["A", "Z", "99", None]) == {}
+
+
+@pytest.mark.parametrize(
+    ("values", "kwargs", "expected"),
+    [
+        # high-level only values: fine for the high level, unmapped for detailed schemes
+        (["White", "A"], {"to": "high_level"}, {}),
+        (["White", "A"], {"to": "nhs_code"}, {"White": 1}),
+        (["White", "A"], {"to": "census2021"}, {"White": 1}),
+        # MBRRACE-UK's group maps only with Chinese under Other
+        (["Chinese or other"] * 2, {"to": "high_level"}, {"Chinese or other": 2}),
+        (["Chinese or other"] * 2, {"to": "high_level", "chinese": "other"}, {}),
+        # the binary split: "BME" maps, MBRRACE's White (inc. not known) cannot be split
+        (
+            ["BME", "White (inc. not known)", "Q"],
+            {"to": "binary"},
+            {"White (inc. not known)": 1, "Q": 1},
+        ),
+        # bare Census numbers only with the Census code system
+        (["13"], {"to": "census2021"}, {"13": 1}),
+        (["13"], {"to": "census2021", "code_system": "census2021"}, {}),
+    ],
+)
+def test_unmapped_follows_the_scheme_and_options(values, kwargs, expected):
+    assert unmapped(values, **kwargs) == expected
+    errors = "not_known"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        if kwargs.get("to") == "binary":
+            options = {k: v for k, v in kwargs.items() if k != "to"}
+            got = to_binary(values, errors=errors, **options)
+        else:
+            got = harmonise(values, errors=errors, **kwargs)
+    # exactly the unmapped rows (and no others) are counted as not known
+    assert int((got == "Not known").sum()) == sum(expected.values())
+
+
+def test_unmapped_rejects_bad_options():
+    with pytest.raises(InputError, match="to="):
+        unmapped(["A"], to="nhs")
+    with pytest.raises(InputError, match="DataFrame"):
+        unmapped(pd.DataFrame({"a": ["A"]}))
 
 
 def test_high_level_only_values_do_not_map_to_detail():
@@ -508,38 +492,6 @@ def test_chinese_trap():
         harmonise(["Chinese or other"], to="high_level")
 
 
-def test_lossy_mappings_are_listed():
-    lossy = ethnicity.lossy_mappings()
-    assert list(lossy.columns) == ["from_scheme", "from_value", "to_scheme", "to_value", "loss"]
-    census_rows = lossy[lossy["from_scheme"] == "census2021"]
-    assert dict(zip(census_rows["from_value"], census_rows["to_value"], strict=True)) == {
-        "White: Gypsy or Irish Traveller": NHS_CODES["C"],
-        "White: Roma": NHS_CODES["C"],
-        "Other ethnic group: Arab": NHS_CODES["S"],
-    }
-    assert lossy["loss"].str.len().gt(20).all()
-    assert (lossy["from_value"] == NHS_CODES["R"]).any()
-
-
-def test_lossy_rows_match_harmonise():
-    for row in ethnicity.lossy_mappings().itertuples(index=False):
-        if row.from_scheme == "census2021":
-            assert harmonise([row.from_value], to="nhs_code").tolist() == [row.to_value]
-            report = harmonise_report([row.from_value], to="nhs_code")
-            assert report["status"].tolist() == ["lossy"]
-        if row.from_scheme == "nhs_code" and row.to_scheme == "census2021":
-            assert harmonise([row.from_value], to="census2021").tolist() == [row.to_value]
-
-
-def test_concordance_covers_every_census_group():
-    table = ethnicity.concordance()
-    assert table["census2021_code"].dropna().astype(int).tolist() == list(range(1, 20))
-    assert table["nhs_code"].tolist()[-2:] == ["Z", "99"]
-    assert table.loc[table["lossy"], "census2021_code"].astype(int).tolist() == [15, 16, 18]
-    chinese = table[table["nhs_code"] == "R"].iloc[0]
-    assert (chinese["high_level"], chinese["high_level_nhs2001"]) == ("Asian", "Other")
-
-
 # ---------------------------------------------------------------------------------------------
 # Binary split
 # ---------------------------------------------------------------------------------------------
@@ -571,6 +523,8 @@ def test_to_binary_unmapped():
     with pytest.warns(DataQualityWarning):
         got = to_binary(["Martian", "A"], errors="not_known", unknown_label="Unknown")
     assert got.tolist() == ["Unknown", "White"]
+    assert got.attrs == {}
+    assert unmapped(["Martian", "A"], to="binary") == {"Martian": 1}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -601,20 +555,6 @@ def test_bad_values_argument():
 
 
 @pytest.mark.parametrize("scheme", ["nhs_code", "census2021", "high_level"])
-def test_short_labels_are_unique_and_cover_the_scheme(scheme):
-    short = ethnicity.short_labels(scheme)
-    assert list(short) == ethnicity.labels(scheme)
-    assert len(set(short.values())) == len(short)
-
-
-def test_short_labels_examples():
-    assert ethnicity.short_labels("nhs_code")["Black or Black British - Caribbean"] == "Caribbean"
-    census = ethnicity.short_labels("census2021")
-    assert census["White: English, Welsh, Scottish, Northern Irish or British"] == "White British"
-    assert census["Mixed or Multiple ethnic groups: White and Asian"] == "White and Asian"
-
-
-@pytest.mark.parametrize("scheme", ["nhs_code", "census2021", "high_level"])
 def test_harmonise_is_idempotent(scheme):
     values = pd.Series([*NHS_CODES, None, "White: Roma", "Arab", "Chinese"])
     once = harmonise(values, to=scheme)
@@ -624,8 +564,3 @@ def test_harmonise_is_idempotent(scheme):
 def test_to_binary_is_idempotent():
     once = to_binary(["A", "N", None], minority_label="BME")
     assert_series_equal(to_binary(once, minority_label="BME"), once)
-
-
-def test_labels_rejects_unknown_scheme():
-    with pytest.raises(InputError, match="nhs_code"):
-        ethnicity.labels("ons")

@@ -1,0 +1,286 @@
+"""Checks that a table is safe to publish: :func:`check` refuses an unsafe table,
+:func:`unprotected_totals` lists the published totals that still reveal a suppressed cell.
+
+Both read either representation of a suppressed cell: a missing value flagged in its flag column
+(a table from :func:`rhoresearch.disclosure.suppress`) or the ``[c]`` symbol (a rendered or
+published table).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from rhoresearch.disclosure import _cells
+from rhoresearch.disclosure._cells import Derived
+from rhoresearch.disclosure.flags import SUPPRESSED, _suppressed_mask, flag_column
+from rhoresearch.exceptions import DisclosureError, InputError
+from rhoresearch.validation import (
+    DEFAULT_THRESHOLD,
+    as_columns,
+    check_frame,
+    check_threshold,
+    require_columns,
+)
+
+__all__ = ["check", "unprotected_totals"]
+
+logger = logging.getLogger(__name__)
+
+Margins = Iterable[str | Sequence[str] | None] | None
+
+
+def _unsafe_cells(
+    table: pd.DataFrame,
+    *,
+    counts: list[str],
+    threshold: int,
+    func: str,
+    derived: Derived,
+    by: str | Sequence[str] | None,
+    margins: Margins,
+    row_total: str | bool | None,
+    suppress_zero: bool,
+) -> list[tuple[int, str, object, str]]:
+    """Every unsafe cell as (row position, column, shown value, reason)."""
+    require_columns(table, counts, func=func, what="count column")
+    dmap = _cells.derived_map(table, counts, derived, func=func)
+    k = len(counts)
+    values, marked = _cells.count_matrix(table, counts, func=func)
+    found: list[tuple[int, str, object, str]] = []
+    # a cell flagged as suppressed must not still hold its value
+    for col in [c for c in table.columns if isinstance(c, str) and flag_column(c) in table.columns]:
+        cells = table[col].astype(object).to_numpy()
+        for i in np.flatnonzero(_suppressed_mask(table, col)):
+            if _cells.holds_value(cells[i]):
+                found.append(
+                    (
+                        int(i),
+                        col,
+                        _cells.plain(cells[i]),
+                        f"flagged as suppressed in {flag_column(col)!r} but still holds a value",
+                    )
+                )
+    small = (values > 0) & (values < threshold) & ~marked
+    if suppress_zero:
+        small |= (values == 0) & ~marked
+    for i, j in zip(*np.nonzero(small), strict=True):
+        col = counts[j]
+        what = "zero count (zeros are suppressed here)" if values[i, j] == 0 else "count"
+        found.append(
+            (
+                int(i),
+                col,
+                _cells.plain(table[col].iloc[i]),
+                f"{what} below the threshold of {threshold}",
+            )
+        )
+    for j, col in enumerate(counts):
+        for dcol in dmap[col]:
+            dvals = table[dcol].astype(object).to_numpy()
+            for i in np.flatnonzero(marked[:, j]):
+                if _cells.shown_as_number(dvals[i]):
+                    found.append(
+                        (
+                            int(i),
+                            dcol,
+                            _cells.plain(dvals[i]),
+                            f"derived from the suppressed count in column {col!r}",
+                        )
+                    )
+    if by is not None or margins or row_total:
+        groups = _cells.groupings(by, margins, func=func)
+        if by is None and not _cells.whole_table_margin(margins):
+            groups = groups[1:]  # the whole-table total only when margins asks for it
+        _cells.check_groupings(table, groups, func=func)
+        cons = _cells.constraints(table, counts, groups, row_total)
+        for desc, cell in _cells.lone_suppressed(cons, marked):
+            found.append(
+                (
+                    cell // k,
+                    counts[cell % k],
+                    SUPPRESSED,
+                    f"the only suppressed cell in {desc}: recoverable from that total",
+                )
+            )
+    # de-duplicate, keep order
+    seen: set[tuple[int, str, str]] = set()
+    unique = []
+    for item in found:
+        key = (item[0], item[1], item[3])
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
+
+
+def check(
+    table: pd.DataFrame,
+    *,
+    counts: str | Sequence[str],
+    threshold: int = DEFAULT_THRESHOLD,
+    name: str | None = None,
+    derived: Derived = None,
+    by: str | Sequence[str] | None = None,
+    margins: Margins = None,
+    row_total: str | bool | None = None,
+    suppress_zero: bool = False,
+) -> pd.DataFrame:
+    """Refuse a table that would disclose a small number; return it unchanged if it is safe.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table about to be written or shown: the output of
+        :func:`rhoresearch.disclosure.suppress` (suppressed cells missing and flagged) or of
+        :func:`rhoresearch.disclosure.render` (suppressed cells ``"[c]"``); both are accepted.
+    counts : str or list of str
+        The count columns. Numbers, missing values, ``"[c]"`` or another GSS symbol (``[x]``,
+        ``[z]`` ...).
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` must not be shown.
+    name : str, optional
+        The table's name for the message.
+    derived : list of str or dict, optional
+        Derived columns that must not show a number where a count is suppressed; as in
+        :func:`rhoresearch.disclosure.suppress` (default: the recognised derived columns of the
+        table).
+    by, margins, row_total : optional
+        The groupings whose totals are published, as in :func:`rhoresearch.disclosure.suppress`.
+        When given, a group whose cells of a count column include exactly one suppressed cell is
+        unsafe (the total reveals it). Without them no secondary check is made.
+    suppress_zero : bool, default False
+        Zero counts are unsafe too.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table`` itself, unchanged, when it is safe (the same object, with the same columns,
+        flag columns included).
+
+    Raises
+    ------
+    DisclosureError
+        Naming the table and every unsafe cell (row label and label columns, column, shown value,
+        reason); ``error.cells`` holds ``(row label, column, value)`` tuples. Unsafe: a count from 1
+        to ``threshold - 1`` shown; a derived value shown beside a suppressed count; a cell flagged
+        as suppressed that still holds a value; with groupings, a total revealing its only
+        suppressed cell.
+    InputError
+        A column is missing, or a count cell is neither a number, empty nor a GSS symbol.
+
+    Notes
+    -----
+    The message quotes the unsafe values so the analyst can find them; it is meant for the analyst,
+    not for publication.
+
+    References
+    ----------
+    Government Statistical Service (2022). *Symbols in tables, definitions and help*.
+
+    Hundepool A, Domingo-Ferrer J, Franconi L, Giessing S, Schulte Nordholt E, Spicer K, de Wolf
+    P-P (2012). *Statistical Disclosure Control*. Wiley. Chapters 4 and 5.
+    """
+    func = _cells.where("check", name)
+    check_frame(table, func=func, name="table")
+    counts_l = as_columns(counts, func=func, name="counts")
+    if not counts_l:
+        raise InputError(f"{func}: counts must name at least one column")
+    threshold = check_threshold(threshold, func=func)
+    found = _unsafe_cells(
+        table,
+        counts=counts_l,
+        threshold=threshold,
+        func=func,
+        derived=derived,
+        by=by,
+        margins=margins,
+        row_total=row_total,
+        suppress_zero=suppress_zero,
+    )
+    label = name or "table"
+    if not found:
+        logger.debug("check %s: safe at threshold %d", label, threshold)
+        return table
+    keys = _cells.label_columns(table, set(counts_l))
+    lines = [
+        f"{_cells.describe_row(table, i, keys)}, column {col!r}, value {val!r}: {why}"
+        for i, col, val, why in found
+    ]
+    shown = "\n  ".join(lines[:20])
+    more = f"\n  ... and {len(lines) - 20} more" if len(lines) > 20 else ""
+    raise DisclosureError(
+        f"table {label!r} is not safe to publish at threshold {threshold}: "
+        f"{len(found)} unsafe cell(s):\n  {shown}{more}\n"
+        "Pass it through rhoresearch.disclosure.suppress(...) first.",
+        cells=[(table.index[i], col, val) for i, col, val, _ in found],
+    )
+
+
+def unprotected_totals(
+    table: pd.DataFrame,
+    *,
+    counts: str | Sequence[str],
+    by: str | Sequence[str] | None = None,
+    margins: Margins = None,
+    row_total: str | bool | None = None,
+    name: str | None = None,
+) -> pd.DataFrame:
+    """The published totals that still reveal a suppressed cell (their only suppressed cell).
+
+    :func:`rhoresearch.disclosure.suppress` leaves such a total only when nothing else in it could
+    be suppressed (e.g. a group of two rows, one small and one missing), and logs a warning; this
+    function lists them, for a report's caveats or a test.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table from :func:`rhoresearch.disclosure.suppress` (or rendered: ``[c]`` cells).
+    counts : str or list of str
+        The count columns.
+    by, margins, row_total : optional
+        The published totals, exactly as given to :func:`rhoresearch.disclosure.suppress`:
+        ``by=None`` means the whole column's total is published.
+    name : str, optional
+        The table's name, for messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per total with exactly one suppressed cell, in the order ``by`` groups, ``margins``
+        groups, rows. Columns: ``total`` (object, e.g. ``"the total of year=2020 (column
+        'count')"``), ``row`` (object, the index label of the suppressed cell), ``column``
+        (object, its count column). Empty (with these columns) when every total is protected.
+
+    Raises
+    ------
+    InputError
+        ``table`` is not a DataFrame, a column is missing or a count is not a number.
+
+    References
+    ----------
+    Hundepool A, Domingo-Ferrer J, Franconi L, Giessing S, Schulte Nordholt E, Spicer K, de Wolf
+    P-P (2012). *Statistical Disclosure Control*. Wiley. Chapter 4 (secondary cell suppression).
+    """
+    func = _cells.where("unprotected_totals", name)
+    check_frame(table, func=func, name="table")
+    counts_l = as_columns(counts, func=func, name="counts")
+    if not counts_l:
+        raise InputError(f"{func}: counts must name at least one column")
+    require_columns(table, counts_l, func=func, what="count column")
+    groups = _cells.groupings(by, margins, func=func)
+    _cells.check_groupings(table, groups, func=func)
+    _, marked = _cells.count_matrix(table, counts_l, func=func)
+    cons = _cells.constraints(table, counts_l, groups, row_total)
+    k = len(counts_l)
+    lone = _cells.lone_suppressed(cons, marked)
+    return pd.DataFrame(
+        {
+            "total": pd.Series([desc for desc, _ in lone], dtype=object),
+            "row": pd.Series([table.index[cell // k] for _, cell in lone], dtype=object),
+            "column": pd.Series([counts_l[cell % k] for _, cell in lone], dtype=object),
+        }
+    )

@@ -1,0 +1,67 @@
+"""Figures for the reports: forest plots, bars with intervals, funnel plots, trends, agreement plots.
+
+One module per family of figures: :mod:`~rhoresearch.report.plotting.forest` (forest plots),
+:mod:`~rhoresearch.report.plotting.bars` (bars with intervals),
+:mod:`~rhoresearch.report.plotting.funnel` (funnel plots), :mod:`~rhoresearch.report.plotting.trend`
+(lines over time), :mod:`~rhoresearch.report.plotting.agreement` (Bland-Altman) and
+:mod:`~rhoresearch.report.plotting.shares` (stacked shares); the palette and theme are in
+``_style``, what they share in ``_common``. Every public name is importable from here
+(``plotting.bar_ci(...)``).
+
+Every function takes a tidy frame (the output of ``rhoresearch.stats`` after
+``rhoresearch.disclosure.suppress``), returns a :class:`matplotlib.figure.Figure` and never calls
+``plt.show()``. Figures are built with the object-oriented API (``matplotlib.figure.Figure``), not
+through ``pyplot``: no global figure state, nothing opened on screen, safe under the Agg backend and
+in worker processes, and a notebook shows a figure once (when it is displayed or passed to
+``runtime.show_figure``).
+
+Conventions
+-----------
+- *Theme*: importing this package changes nothing; call :func:`set_theme` once (notebooks do, after
+  their imports) for the house style.
+- *Colours*: one colour-blind-safe palette (Okabe & Ito 2008), with a fixed colour per high-level
+  ethnic group (:data:`GROUP_COLOURS`) so a group has the same colour in every figure of every
+  report; :func:`group_colours` gives colours for any ordered list of groups (detailed groups get
+  shades of their high-level group's colour). Labels that are not ethnic groups (indicators, pay
+  bands) are drawn in one neutral grey unless ``hue`` colours them.
+- *Text*: every figure has a title and labelled axes; the value axis label is a required argument
+  and should carry the unit (``"Rate per 100,000 maternities"``, ``"Rate ratio (log scale)"``).
+- *Suppressed values*: cells that :func:`rhoresearch.disclosure.is_suppressed` reports (a missing
+  value with its flag column ``<column>_suppressed`` true, or ``"[c]"`` in a table read from a
+  published CSV) are not plotted; the group keeps its place on the axis with a ``[c]`` marker
+  (:data:`rhoresearch.disclosure.SUPPRESSED`), and the value axis label ends with a line saying
+  which groups were suppressed. Missing values without a flag are treated the same way and marked
+  ``[x]`` (not available).
+- *Disclosure*: pass ``counts=`` (count column names) to run
+  :func:`rhoresearch.disclosure.check` on the frame (as it would be shown) before drawing; it
+  raises :class:`~rhoresearch.exceptions.DisclosureError` for an unsafe frame.
+- *Alt text*: each function writes a suggested alternative text (the kind of chart, its title and
+  the values it shows) which :func:`alt_text` returns; pass ``alt=`` to replace it. Use it with
+  ``runtime.show_figure(fig, name=..., alt=plotting.alt_text(fig))``.
+- Input frames are never modified.
+"""
+
+from __future__ import annotations
+
+from rhoresearch.report.plotting._common import alt_text
+from rhoresearch.report.plotting._style import GROUP_COLOURS, OKABE_ITO, group_colours, set_theme
+from rhoresearch.report.plotting.agreement import bland_altman
+from rhoresearch.report.plotting.bars import bar_ci
+from rhoresearch.report.plotting.forest import forest_plot
+from rhoresearch.report.plotting.funnel import funnel_plot
+from rhoresearch.report.plotting.shares import stacked_share
+from rhoresearch.report.plotting.trend import trend_plot
+
+__all__ = [
+    "OKABE_ITO",
+    "GROUP_COLOURS",
+    "set_theme",
+    "group_colours",
+    "alt_text",
+    "forest_plot",
+    "bar_ci",
+    "funnel_plot",
+    "trend_plot",
+    "bland_altman",
+    "stacked_share",
+]

@@ -1,0 +1,277 @@
+"""Forest plots: ratios (or any estimates) with their intervals, one row per group."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib import ticker
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from rhoresearch import disclosure
+from rhoresearch.report.narrative import format_number
+from rhoresearch.report.plotting._common import (
+    NOT_AVAILABLE,
+    cell_numbers,
+    check_data,
+    check_text,
+    ci_text,
+    guard,
+    interval_columns,
+    label_note,
+    legend_below,
+    list_items,
+    new_figure,
+    optional_numbers,
+    ordered_labels,
+    store_alt,
+    width_for,
+)
+from rhoresearch.report.plotting._style import group_colours, series_colours
+from rhoresearch.validation import DEFAULT_THRESHOLD
+
+__all__ = ["forest_plot"]
+
+_LOG_TICKS_FINE = [0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10]
+_LOG_TICKS_COARSE = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+
+
+def _log_ticks(ax: Axes, lo: float, hi: float) -> None:
+    ticks = [t for t in _LOG_TICKS_FINE if lo <= t <= hi]
+    if len(ticks) < 3 or hi > 10 or lo < 0.1:
+        ticks = [t for t in _LOG_TICKS_COARSE if lo <= t <= hi]
+    if len(ticks) >= 2:
+        ax.xaxis.set_major_locator(ticker.FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda x, _pos: f"{x:g}"))
+    ax.xaxis.set_minor_locator(ticker.NullLocator())
+
+
+def forest_plot(
+    data: pd.DataFrame,
+    *,
+    label: str,
+    title: str,
+    xlabel: str,
+    estimate: str = "value",
+    lower: str = "lower_ci",
+    upper: str = "upper_ci",
+    hue: str | None = None,
+    order: Sequence | None = None,
+    reference_line: float | None = 1.0,
+    log_scale: bool = True,
+    ylabel: str | None = None,
+    annotate: bool = True,
+    digits: int = 2,
+    figsize: tuple[float, float] | None = None,
+    counts: str | list[str] | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+    alt: str | None = None,
+) -> Figure:
+    """Forest plot of ratios (or any estimates) with their intervals, one row per group.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Tidy ratio table: ``label``, ``estimate``, ``lower``, ``upper``; optionally ``reference``
+        (the reference group, named under the axis) and ``is_reference`` (that row is marked
+        "(reference)").
+    label : str
+        Column of group labels (rows, top to bottom in ``order``, else categorical order, else
+        first appearance).
+    title : str
+        Figure title.
+    xlabel : str
+        Value axis label with the measure, e.g. ``"Rate ratio (log scale)"``.
+    estimate, lower, upper : str
+        Columns of the estimate and its limits.
+    hue : str, optional
+        Column splitting each group into several estimates drawn one under the other (e.g.
+        ``"model"`` with ``"crude"``/``"adjusted"``), coloured by hue with a legend; without it
+        points are coloured by group.
+    order : sequence, optional
+        Display order of the labels.
+    reference_line : float or None, default 1.0
+        Vertical line of no difference (``0`` for differences; ``None`` for none).
+    log_scale : bool, default True
+        Logarithmic value axis (ratios). Non-positive values cannot be shown on it and are marked.
+    ylabel : str, optional
+        Group axis label (default: ``label`` with underscores as spaces, capitalised).
+    annotate : bool, default True
+        Write each estimate and interval at the right, e.g. ``"3.72 (2.91 to 4.66)"``.
+    digits : int, default 2
+        Decimal places of the annotations.
+    figsize : tuple, optional
+        Default: 7 inches wide, 0.45 inch per row.
+    counts : str or list of str, optional
+        Count columns to pass to :func:`rhoresearch.disclosure.check` before drawing.
+    threshold : int, default 5
+        Threshold for that check.
+    alt : str, optional
+        Alt text to store instead of the generated one.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes; :func:`alt_text` returns its alt text.
+
+    Raises
+    ------
+    InputError
+        A column is missing, the frame is empty, title/xlabel empty, a value is not a number.
+    DisclosureError
+        ``counts`` given and the frame is not safe.
+
+    References
+    ----------
+    Lewis S, Clarke M (2001). Forest plots: trying to see the wood and the trees. *BMJ*
+    322:1479-1480.
+    """
+    func = "forest_plot"
+    check_data(data, [label, estimate, hue, *interval_columns(data, lower, upper)], func)
+    check_text(func, title=title, xlabel=xlabel)
+    guard(data, counts, threshold, title)
+    labels = ordered_labels(data[label], order)
+    hues = ordered_labels(data[hue], None) if hue else [None]
+    est, sup, miss = cell_numbers(data, estimate)
+    lo, hi = optional_numbers(data, lower), optional_numbers(data, upper)
+    is_ref = (
+        data["is_reference"].fillna(False).astype(bool).to_numpy()
+        if "is_reference" in data.columns
+        else np.zeros(len(data), dtype=bool)
+    )
+    lab_values = data[label].astype(str).to_numpy()
+    hue_values = data[hue].astype(str).to_numpy() if hue else None
+
+    rows = []  # (y, row position or None, group label, hue)
+    y = 0.0
+    for lab in labels:
+        for h in hues:
+            hit = np.flatnonzero((lab_values == lab) & (True if hue is None else hue_values == h))
+            for pos in hit:
+                rows.append((y, int(pos), lab, h))
+                y -= 1
+        y -= 0.4 if hue else 0
+    n_rows = len(rows)
+    if figsize is None:
+        figsize = (width_for(labels), max(2.2, 0.45 * n_rows + 1.4))
+    fig = new_figure(figsize)
+    ax = fig.add_subplot()
+    colours = group_colours(hues) if hue else series_colours(labels)
+
+    shown = np.array([not sup[p] and not miss[p] for _, p, _, _ in rows], dtype=bool)
+    finite = [est[p] for _, p, _, _ in rows if np.isfinite(est[p])]
+    finite += [x for _, p, _, _ in rows for x in (lo[p], hi[p]) if np.isfinite(x)]
+    if reference_line is not None:
+        finite.append(reference_line)
+    if log_scale:
+        finite = [x for x in finite if x > 0]
+    if finite:
+        xmin, xmax = min(finite), max(finite)
+    else:
+        xmin, xmax = (0.5, 2.0) if log_scale else (-1.0, 1.0)
+    if log_scale:
+        xmin, xmax = xmin / 1.25, xmax * 1.25
+        if xmin == xmax:
+            xmin, xmax = xmin / 2, xmax * 2
+    else:
+        pad = (xmax - xmin) * 0.08 or 1.0
+        xmin, xmax = xmin - pad, xmax + pad
+    mid = (
+        math.sqrt(xmin * xmax)
+        if log_scale
+        else (reference_line if reference_line is not None else (xmin + xmax) / 2)
+    )
+    if log_scale and reference_line is not None and reference_line > 0:
+        mid = reference_line
+
+    sup_labels: list[str] = []
+    miss_labels: list[str] = []
+    alt_items: list[str] = []
+    right_labels: list[str] = []
+    seen_hue: set = set()
+    for (yy, p, lab, h), ok in zip(rows, shown, strict=True):
+        name = lab if h is None else f"{lab} ({h})"
+        colour = colours[str(h) if hue else lab]
+        if not ok:
+            mark = disclosure.SUPPRESSED if sup[p] else NOT_AVAILABLE
+            ax.text(
+                mid,
+                yy,
+                mark,
+                ha="center",
+                va="center",
+                color="#555555",
+                fontsize="small",
+                zorder=3,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+            )
+            (sup_labels if sup[p] else miss_labels).append(name)
+            alt_items.append(f"{name}: {'suppressed' if sup[p] else 'not available'}")
+            right_labels.append(mark)
+            continue
+        v = est[p]
+        if log_scale and v <= 0:
+            ax.text(xmin, yy, " 0 (not on log scale)", ha="left", va="center", fontsize="small")
+            alt_items.append(f"{name}: {format_number(v, digits=digits)}")
+            right_labels.append(format_number(v, digits=digits))
+            continue
+        l_, u_ = lo[p], hi[p]
+        if np.isfinite(l_) and np.isfinite(u_):
+            l_draw = max(l_, xmin) if log_scale else l_
+            ax.plot([l_draw, u_], [yy, yy], color=colour, lw=1.8, solid_capstyle="butt")
+        kwargs: dict[str, Any] = {}
+        if hue and h not in seen_hue:
+            kwargs["label"] = h
+            seen_hue.add(h)
+        ax.plot([v], [yy], marker="s", ms=7, color=colour, lw=0, **kwargs)
+        text = ci_text(v, l_, u_, digits)
+        if is_ref[p]:
+            text = f"{format_number(v, digits=digits)} (reference)"
+        alt_items.append(f"{name}: {text}")
+        right_labels.append(text)
+
+    if reference_line is not None:
+        ax.axvline(reference_line, color="#333333", lw=1.1, ls="--", zorder=1.5)
+    if log_scale:
+        ax.set_xscale("log")
+    ax.set_xlim(xmin, xmax)
+    if log_scale:
+        _log_ticks(ax, xmin, xmax)
+    yticks = [r[0] for r in rows]
+    yticklabels = []
+    for _, p, lab, h in rows:
+        text = lab if h is None else f"{lab}: {h}"
+        if is_ref[p]:
+            text += " (reference)"
+        yticklabels.append(text)
+    ax.set_yticks(yticks, yticklabels)
+    ax.set_ylim(min(yticks) - 0.7, max(yticks) + 0.7)
+    ax.grid(axis="y", visible=False)
+    if annotate:
+        right = ax.secondary_yaxis("right")
+        right.set_yticks(yticks, right_labels)
+        right.tick_params(length=0, labelsize="small")
+        right.spines["right"].set_visible(False)
+    ref_name = None
+    if "reference" in data.columns:
+        refs = data["reference"].dropna().astype(str).unique()
+        if len(refs) == 1:
+            ref_name = refs[0]
+    full_xlabel = xlabel + (f"\nReference group: {ref_name}" if ref_name else "")
+    ax.set_xlabel(label_note(full_xlabel, sup_labels, miss_labels))
+    ax.set_ylabel(ylabel if ylabel is not None else label.replace("_", " ").capitalize())
+    ax.set_title(title)
+    if hue:
+        legend_below(fig, ax, hue.replace("_", " ").capitalize())
+    default = (
+        f"Forest plot: {title}. {xlabel} for {len(rows)} estimate(s)"
+        + (f" against {ref_name}" if ref_name else "")
+        + (f", with a line at {reference_line:g}" if reference_line is not None else "")
+        + f". {list_items(alt_items)}."
+    )
+    store_alt(fig, alt, default)
+    return fig

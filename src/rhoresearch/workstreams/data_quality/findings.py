@@ -1,0 +1,569 @@
+"""What a data-quality report shows: its tables after disclosure control, and key findings.
+
+Each ``*_table`` function computes one table of the report and applies
+:func:`rhoresearch.disclosure.suppress` with the rules that table needs (which columns are counts,
+which are derived from them, which totals are published), so that a notebook only shows and saves
+the result. :func:`summary_tables` makes them all; :func:`findings` writes the key-findings bullets
+from them and the notebook's parameters.
+
+References
+----------
+Scobie S, Spencer J, Raleigh V (2021). Ethnicity coding in English health service datasets.
+Nuffield Trust. ONS (2023). Understanding consistency of ethnicity data recorded in health-related
+administrative datasets in England: 2011 to 2021. NHS Digital, GDPPR ethnicity asset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from rhoresearch import disclosure
+from rhoresearch.report import narrative
+from rhoresearch.validation import (
+    DEFAULT_THRESHOLD,
+    as_columns,
+    check_threshold,
+    require_columns,
+)
+from rhoresearch.workstreams._completeness import STATUS_LABELS, completeness
+from rhoresearch.workstreams.data_quality.datasets import dataset_label
+from rhoresearch.workstreams.data_quality.providers import provider_funnel, provider_table
+from rhoresearch.workstreams.data_quality.research import PPR_RANGE, representation
+from rhoresearch.workstreams.data_quality.sources import (
+    agreement,
+    agreement_by_group,
+    disagreement_flows,
+)
+
+__all__ = [
+    "SummaryTables",
+    "completeness_table",
+    "agreement_table",
+    "agreement_by_group_table",
+    "flows_table",
+    "representation_table",
+    "summary_tables",
+    "commonest_moves",
+    "reference_first",
+    "findings",
+]
+
+_STATUS_COLUMNS = ["status_label", "numerator", "denominator", "value", "lower_ci", "upper_ci"]
+_AGREEMENT_COLUMNS = [
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "kappa",
+    "kappa_lower_ci",
+    "kappa_upper_ci",
+    "expected_agreement",
+    "n_excluded",
+]
+_BY_GROUP_COLUMNS = [
+    "ethnic_group",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "recorded_in_b",
+    "kappa",
+    "kappa_lower_ci",
+    "kappa_upper_ci",
+]
+_FLOW_COLUMNS = ["group_a", "group_b", "count", "denominator", "percent"]
+_PPR_COLUMNS = [
+    "study_id",
+    "study_title",
+    "ethnic_group",
+    "participants",
+    "participant_share",
+    "population_share",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "representation",
+    "n_not_stated",
+]
+#: Funnel labels of a provider below the 95% limit (``rhoresearch.stats.SIGNIFICANCE_LEVELS``).
+_BELOW_95 = ("Low (0.001)", "Low (0.025)")
+
+
+class SummaryTables(NamedTuple):
+    """The disclosure-controlled tables of a data-quality report (see :func:`summary_tables`).
+
+    Attributes
+    ----------
+    by_year : DataFrame
+        :func:`completeness_table` by year.
+    by_dataset : DataFrame
+        :func:`completeness_table` by dataset and year.
+    providers : DataFrame
+        ``rhoresearch.workstreams.data_quality.provider_table`` for the year.
+    provider_limits : DataFrame
+        The providers' funnel limits (no counts).
+    agreement : DataFrame
+        :func:`agreement_table`.
+    agreement_by_group : DataFrame
+        :func:`agreement_by_group_table`.
+    flows : DataFrame
+        :func:`flows_table`.
+    representation : DataFrame
+        :func:`representation_table`.
+    """
+
+    by_year: pd.DataFrame
+    by_dataset: pd.DataFrame
+    providers: pd.DataFrame
+    provider_limits: pd.DataFrame
+    agreement: pd.DataFrame
+    agreement_by_group: pd.DataFrame
+    flows: pd.DataFrame
+    representation: pd.DataFrame
+
+
+def completeness_table(
+    records: pd.DataFrame,
+    *,
+    by: str | Sequence[str],
+    confidence: float = 0.95,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """Completeness of ethnicity recording by ``by``, suppressed within each ``by`` group.
+
+    Parameters
+    ----------
+    records : DataFrame
+        One row per record; not modified.
+    by : str or list of str
+        Grouping columns (e.g. ``"year"`` or ``["dataset", "year"]``).
+    confidence : float, default 0.95
+        Confidence level of the Wilson intervals.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, ``status_label``, ``numerator``, ``denominator``, ``value`` (%),
+        ``lower_ci``, ``upper_ci`` (:func:`~rhoresearch.workstreams.data_quality.completeness`), the
+        statuses of each group adding up to its records.
+    """
+    threshold = check_threshold(threshold, func="completeness_table")
+    by = as_columns(by, func="completeness_table")
+    res = completeness(records, by=by, confidence=confidence)
+    return disclosure.suppress(
+        res[[*by, *_STATUS_COLUMNS]], counts="numerator", by=by, threshold=threshold
+    )
+
+
+def agreement_table(
+    linked: pd.DataFrame,
+    *,
+    source_a: str = "census_code",
+    source_b: str = "hes_code",
+    confidence: float = 0.95,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """Overall agreement between the sources and Cohen's kappa, suppressed.
+
+    Parameters
+    ----------
+    linked : DataFrame
+        One row per person, the group in each source; not modified.
+    source_a, source_b : str
+        The reference source and the compared source.
+    confidence : float, default 0.95
+        Confidence level.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``numerator``, ``denominator``, ``value`` (% agreement), ``lower_ci``,
+        ``upper_ci``, ``kappa``, ``kappa_lower_ci``, ``kappa_upper_ci``, ``expected_agreement``,
+        ``n_excluded`` (:func:`~rhoresearch.workstreams.data_quality.agreement`).
+    """
+    threshold = check_threshold(threshold, func="agreement_table")
+    res = agreement(linked, source_a=source_a, source_b=source_b, confidence=confidence)
+    return disclosure.suppress(
+        res[_AGREEMENT_COLUMNS],
+        counts=["numerator", "denominator", "n_excluded"],
+        derived=[
+            "value",
+            "lower_ci",
+            "upper_ci",
+            "kappa",
+            "kappa_lower_ci",
+            "kappa_upper_ci",
+            "expected_agreement",
+        ],
+        secondary=False,
+        threshold=threshold,
+    )
+
+
+def agreement_by_group_table(
+    linked: pd.DataFrame,
+    *,
+    source_a: str = "census_code",
+    source_b: str = "hes_code",
+    confidence: float = 0.95,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """Agreement for each self-reported group, with the group's kappa, suppressed.
+
+    Parameters
+    ----------
+    linked : DataFrame
+        One row per person; not modified.
+    source_a, source_b : str
+        The reference source and the compared source.
+    confidence : float, default 0.95
+        Confidence level.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed.
+
+    Returns
+    -------
+    DataFrame
+        ``ethnic_group``, ``numerator``, ``denominator``, ``value`` (%), ``lower_ci``, ``upper_ci``,
+        ``recorded_in_b``, ``kappa``, ``kappa_lower_ci``, ``kappa_upper_ci``
+        (:func:`~rhoresearch.workstreams.data_quality.agreement_by_group`); the columns' totals
+        are published (``margins=[None]``).
+    """
+    threshold = check_threshold(threshold, func="agreement_by_group_table")
+    res = agreement_by_group(linked, source_a=source_a, source_b=source_b, confidence=confidence)
+    return disclosure.suppress(
+        res[_BY_GROUP_COLUMNS],
+        counts=["numerator", "denominator", "recorded_in_b"],
+        derived=["value", "lower_ci", "upper_ci", "kappa", "kappa_lower_ci", "kappa_upper_ci"],
+        margins=[None],
+        threshold=threshold,
+    )
+
+
+def flows_table(
+    linked: pd.DataFrame,
+    *,
+    source_a: str = "census_code",
+    source_b: str = "hes_code",
+    threshold: int = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """The disagreements only: where each self-reported group is recorded instead, suppressed.
+
+    Parameters
+    ----------
+    linked : DataFrame
+        One row per person; not modified.
+    source_a, source_b : str
+        The reference source and the compared source.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed.
+
+    Returns
+    -------
+    DataFrame
+        ``group_a``, ``group_b``, ``count``, ``denominator``, ``percent``: the rows of
+        :func:`~rhoresearch.workstreams.data_quality.disagreement_flows` with ``agrees`` false (the
+        agreeing counts are in the by-group table). Each group's disagreements add up to a known
+        total, and so do the destinations, so both are protected (``by="group_a"``,
+        ``margins=["group_b"]``).
+    """
+    threshold = check_threshold(threshold, func="flows_table")
+    flows = disagreement_flows(linked, source_a=source_a, source_b=source_b).table
+    return disclosure.suppress(
+        flows.loc[~flows["agrees"], _FLOW_COLUMNS],
+        counts="count",
+        derived=["percent"],
+        by="group_a",
+        margins=["group_b"],
+        threshold=threshold,
+    )
+
+
+def representation_table(
+    participants: pd.DataFrame,
+    reference: pd.DataFrame,
+    *,
+    confidence: float = 0.95,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """Participation-to-prevalence ratios by study and group, with the study's title, suppressed.
+
+    Parameters
+    ----------
+    participants : DataFrame
+        Participants by ``study_id`` and ``ethnic_group`` (``participants``; ``study_title`` if
+        present); not modified.
+    reference : DataFrame
+        Reference shares by ``study_id`` and ``ethnic_group``; not modified.
+    confidence : float, default 0.95
+        Confidence level.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed.
+
+    Returns
+    -------
+    DataFrame
+        ``study_id``, ``study_title`` (the ``study_id`` when the participants have no title),
+        ``ethnic_group``, ``participants``, ``participant_share``, ``population_share``, ``value``
+        (PPR), ``lower_ci``, ``upper_ci``, ``representation``, ``n_not_stated``
+        (:func:`~rhoresearch.workstreams.data_quality.representation`), suppressed within each
+        study.
+    """
+    threshold = check_threshold(threshold, func="representation_table")
+    require_columns(participants, ["study_id"], func="representation_table")
+    if "study_title" in participants.columns:
+        titles = participants[["study_id", "study_title"]].drop_duplicates()
+    else:
+        ids = participants["study_id"].drop_duplicates()
+        titles = pd.DataFrame({"study_id": ids, "study_title": ids.astype(str)})
+    ppr = representation(participants, reference, confidence=confidence).merge(
+        titles, on="study_id", how="left"
+    )
+    return disclosure.suppress(
+        ppr[_PPR_COLUMNS],
+        counts=["participants", "n_not_stated"],
+        derived=["participant_share", "value", "lower_ci", "upper_ci", "representation"],
+        by="study_id",
+        threshold=threshold,
+    )
+
+
+def summary_tables(
+    records: pd.DataFrame,
+    providers: pd.DataFrame,
+    linked: pd.DataFrame,
+    participants: pd.DataFrame,
+    research_reference: pd.DataFrame,
+    *,
+    year: int,
+    source_a: str = "census_code",
+    source_b: str = "hes_code",
+    confidence: float = 0.95,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> SummaryTables:
+    """Every disclosure-controlled table of a data-quality report.
+
+    Parameters
+    ----------
+    records : DataFrame
+        The selected records (``rhoresearch.workstreams.data_quality.select``); not modified.
+    providers, linked, participants, research_reference : DataFrame
+        The other inputs (see ``rhoresearch.workstreams.data_quality.SCHEMAS``); not modified.
+    year : int
+        The year of the provider comparison (every year gives the trend).
+    source_a, source_b : str
+        The linked file's reference source and the source compared with it.
+    confidence : float, default 0.95
+        Confidence level of the intervals.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed.
+
+    Returns
+    -------
+    SummaryTables
+
+    Raises
+    ------
+    InputError
+        ``year`` is not in the records.
+    """
+    c, t = confidence, threshold
+    sources = {"source_a": source_a, "source_b": source_b}
+    funnel = provider_funnel(records, providers, year=year, confidence=c)
+    return SummaryTables(
+        by_year=completeness_table(records, by="year", confidence=c, threshold=t),
+        by_dataset=completeness_table(records, by=["dataset", "year"], confidence=c, threshold=t),
+        providers=provider_table(funnel.points, threshold=t),
+        provider_limits=funnel.limits,
+        agreement=agreement_table(linked, **sources, confidence=c, threshold=t),
+        agreement_by_group=agreement_by_group_table(linked, **sources, confidence=c, threshold=t),
+        flows=flows_table(linked, **sources, threshold=t),
+        representation=representation_table(
+            participants, research_reference, confidence=c, threshold=t
+        ),
+    )
+
+
+def commonest_moves(flows: pd.DataFrame, *, n: int = 2) -> pd.DataFrame:
+    """The ``n`` commonest other recordings of each self-reported group that can be shown.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        :func:`flows_table` (rows ordered by ``group_a`` then ``count``, descending); not modified.
+    n : int, default 2
+        Rows kept per ``group_a``.
+
+    Returns
+    -------
+    DataFrame
+        The first ``n`` rows of each ``group_a`` among those whose ``count`` is not suppressed,
+        same columns, same order.
+    """
+    require_columns(flows, ["group_a", "count"], func="commonest_moves")
+    shown = flows[~np.asarray(disclosure.is_suppressed(flows, "count"), dtype=bool)]
+    return shown.groupby("group_a", sort=False).head(n)
+
+
+def reference_first(
+    table: pd.DataFrame, *, reference: str, column: str = "ethnic_group"
+) -> pd.DataFrame:
+    """The rows of ``table`` with ``column == reference`` first, the others in their order."""
+    require_columns(table, [column], func="reference_first")
+    first = (table[column] == reference).to_numpy(dtype=bool)
+    return pd.concat([table[first], table[~first]]).reset_index(drop=True)
+
+
+def _cell(row: pd.Series, column: str = "value") -> str:
+    """A row's cell as shown in a sentence ([c] when suppressed, [x] when missing)."""
+    return narrative.format_number(row[column], suppressed=disclosure.is_suppressed(row, column))
+
+
+def _ci(
+    row: pd.Series,
+    *,
+    confidence: float,
+    estimate: str = "value",
+    lower: str = "lower_ci",
+    upper: str = "upper_ci",
+    digits: int = 1,
+    unit: str = "",
+) -> str:
+    """``value (95% CI lower to upper)`` of a row ([c] when the estimate is suppressed)."""
+    return narrative.format_ci(
+        row[estimate],
+        row[lower],
+        row[upper],
+        digits=digits,
+        confidence=confidence,
+        unit=unit,
+        suppressed=bool(disclosure.is_suppressed(row, estimate)),
+    )
+
+
+def _numbers(table: pd.DataFrame, column: str = "value") -> pd.Series:
+    """The values of ``column`` that are shown: not suppressed, not missing, as floats."""
+    hidden = np.asarray(disclosure.is_suppressed(table, column), dtype=bool)
+    return pd.to_numeric(table.loc[~hidden, column], errors="coerce").dropna()
+
+
+def findings(
+    tables: SummaryTables,
+    *,
+    dataset: str = "all",
+    year: int,
+    confidence: float = 0.95,
+) -> list[str]:
+    """The key findings of a data-quality report, as markdown lines.
+
+    Parameters
+    ----------
+    tables : SummaryTables
+        From :func:`summary_tables`.
+    dataset : str, default "all"
+        The notebook's ``dataset`` parameter (``"all"`` or a dataset such as
+        ``"hospital-episodes"``), named in the heading and the completeness sentence as the data
+        write it (:func:`~rhoresearch.workstreams.data_quality.dataset_label`).
+    year : int
+        The year of the completeness figures (compared with the first year of the data).
+    confidence : float, default 0.95
+        The confidence level of the intervals, named in the sentences.
+
+    Returns
+    -------
+    list of str
+        A bold heading (the dataset), a blank line, then one ``"- "`` bullet per finding:
+        completeness in ``year`` by status; the range of providers' valid-code percentages and how
+        many lie below the 95% funnel limit; the change in "not stated" since the first year;
+        overall agreement and kappa; the groups with the lowest and highest agreement; the
+        study-group combinations under-represented (PPR below 0.8). Suppressed values are said to
+        be suppressed ([c]).
+    """
+    which = dataset_label(dataset, tables.by_dataset)
+    by_year = tables.by_year
+    latest = by_year[by_year["year"] == year].set_index("status_label")
+    first_year = int(by_year["year"].min())
+    first = by_year[by_year["year"] == first_year].set_index("status_label")
+    valid, stated = STATUS_LABELS["valid"], STATUS_LABELS["not_stated"]
+    valid_ci = _ci(latest.loc[valid], confidence=confidence, unit="%")
+    share = {status: _cell(latest.loc[STATUS_LABELS[status]]) for status in STATUS_LABELS}
+    sentences = [
+        f"In {year}, {valid_ci} of records in {which} carried a valid ethnic category code; "
+        f"{share['not_stated']}% were not stated, {share['not_known']}% not known, "
+        f"{share['missing']}% blank and {share['invalid']}% invalid."
+    ]
+    providers = tables.providers
+    shown = _numbers(providers)
+    hidden = np.asarray(disclosure.is_suppressed(providers, "significance"), dtype=bool)
+    low = int((providers["significance"].isin(_BELOW_95).to_numpy(dtype=bool) & ~hidden).sum())
+    sentences.append(
+        f"Across {len(providers)} providers the valid-code percentage ranged from "
+        f"{narrative.format_number(shown.min() if len(shown) else None)}% to "
+        f"{narrative.format_number(shown.max() if len(shown) else None)}%; {low} lay below the "
+        "95% funnel limit."
+    )
+    if first_year != year:
+        before, now = first.loc[stated], latest.loc[stated]
+        change = "changed"
+        numbers = _numbers(pd.DataFrame([before, now]))
+        if len(numbers) == 2:
+            change = {1: "rose", -1: "fell", 0: "was unchanged"}[
+                int(np.sign(round(numbers.iloc[1], 1) - round(numbers.iloc[0], 1)))
+            ]
+        if change == "was unchanged":
+            sentences.append(
+                f'"Not stated" was {_cell(now)}% of records in both {first_year} and {year}.'
+            )
+        else:
+            sentences.append(
+                f'"Not stated" {change} from {_cell(before)}% of records in {first_year} to '
+                f"{_cell(now)}% in {year}."
+            )
+    overall = tables.agreement.iloc[0]
+    same = _ci(overall, confidence=confidence, unit="%")
+    kappa = _ci(
+        overall,
+        confidence=confidence,
+        estimate="kappa",
+        lower="kappa_lower_ci",
+        upper="kappa_upper_ci",
+        digits=3,
+    )
+    sentences.append(
+        f"The two sources recorded the same group for {same} of people (Cohen's kappa {kappa})."
+    )
+    groups = tables.agreement_by_group
+    ranked = groups.loc[_numbers(groups).sort_values(kind="stable").index]
+
+    def named(rows: pd.DataFrame) -> str:
+        return "; ".join(f"{r['ethnic_group']} ({_cell(r)}%)" for _, r in rows.iterrows())
+
+    if len(ranked):
+        sentences.append(
+            f"Agreement was lowest for {named(ranked.head(3))}; highest for "
+            f"{named(ranked.tail(2).iloc[::-1])}."
+        )
+    ppr = tables.representation
+    under = ppr[ppr["representation"] == "under-represented"]
+    n_studies = ppr["study_id"].nunique()
+    text = (
+        f"{len(under)} of {len(ppr)} study-group combinations had a participation-to-prevalence "
+        f"ratio below {PPR_RANGE[0]:g} (under-represented)"
+    )
+    if len(under):
+        text += ": " + ", ".join(
+            f"{g} in {n} of {n_studies} studies"
+            for g, n in under["ethnic_group"].value_counts().items()
+        )
+    sentences.append(text + ".")
+    return [f"**{which}**", "", *(f"- {s}" for s in sentences)]

@@ -1,0 +1,111 @@
+"""Workstream 6, mental health: dataset schemas and workstream-specific steps.
+
+The statistics (crude and directly standardised rates, rate ratios, indirectly standardised
+ratios, funnel limits, adjusted models) come from :mod:`rhoresearch.stats`; this package prepares
+record-level Mental Health Act extracts for them and words the results. Its modules, one concern
+each:
+
+- :mod:`~rhoresearch.workstreams.mental_health.datasets`: :data:`DETENTIONS`, :data:`CTOS`,
+  :data:`POPULATION`, :data:`PROVIDERS` (schemas of the inputs), :func:`age_band`,
+  :func:`prepare` (harmonised ethnic group, recording status, five-year age band of the 2013
+  European Standard Population and sex label added to each record; nothing dropped) and
+  :func:`counts_from_source` (the same, counted inside a database engine from a file of any size
+  or a Spark table, with the rows it could not count and the people counted);
+- :mod:`~rhoresearch.workstreams.mental_health.counts`: :func:`choose_year`,
+  :func:`event_counts` (events and distinct people by stratum), :func:`exclusions`,
+  :func:`ethnicity_completeness`, :func:`population_by`, :func:`join_population`,
+  :func:`standard_population`, :func:`provider_strata`;
+- :mod:`~rhoresearch.workstreams.mental_health.summary`: :data:`MEASURES`,
+  :func:`measure_rates`, :func:`measure_ratios`, :func:`adjusted_ratios`,
+  :func:`compare_crude_adjusted` (shared with workstream 5), :func:`rates_with_published`,
+  :func:`provider_funnel`, :func:`providers_outside`, :func:`findings`;
+- :mod:`~rhoresearch.workstreams.mental_health.published`: :func:`published_rates`,
+  :func:`published_for_year` (the published national rates, for context).
+
+Counting follows NHS Digital's Mental Health Act statistics: a detention counts once; records
+with ethnic category not stated (``Z``), not known (``99``) or invalid, unknown age, or sex other
+than male or female, are excluded from rates by ethnic group (and counted).
+
+References
+----------
+NHS Digital. Mental Health Act Statistics, Annual Figures: methodology, and the code in
+NHSDigital/mental-health-act-annual-statistics (rates by ethnicity, standardisation).
+Eurostat. Revision of the European Standard Population, 2013 edition.
+"""
+
+from rhoresearch.workstreams._comparisons import compare_crude_adjusted
+from rhoresearch.workstreams.mental_health.counts import (
+    choose_year,
+    ethnicity_completeness,
+    event_counts,
+    exclusions,
+    join_population,
+    population_by,
+    provider_strata,
+    standard_population,
+)
+from rhoresearch.workstreams.mental_health.datasets import (
+    AGE_BANDS,
+    CTOS,
+    DETENTIONS,
+    GROUPS,
+    PEOPLE_KEYS,
+    POPULATION,
+    PROVIDERS,
+    SEXES,
+    CountedEvents,
+    age_band,
+    counts_from_source,
+    prepare,
+)
+from rhoresearch.workstreams.mental_health.published import published_for_year, published_rates
+from rhoresearch.workstreams.mental_health.summary import (
+    MEASURES,
+    STANDARD_NAMES,
+    Measure,
+    ProviderFunnel,
+    adjusted_ratios,
+    findings,
+    measure_rates,
+    measure_ratios,
+    provider_funnel,
+    providers_outside,
+    rates_with_published,
+)
+
+__all__ = [
+    "AGE_BANDS",
+    "GROUPS",
+    "SEXES",
+    "DETENTIONS",
+    "CTOS",
+    "POPULATION",
+    "PROVIDERS",
+    "PEOPLE_KEYS",
+    "MEASURES",
+    "STANDARD_NAMES",
+    "Measure",
+    "CountedEvents",
+    "ProviderFunnel",
+    "age_band",
+    "choose_year",
+    "standard_population",
+    "prepare",
+    "counts_from_source",
+    "ethnicity_completeness",
+    "exclusions",
+    "event_counts",
+    "population_by",
+    "join_population",
+    "provider_strata",
+    "measure_rates",
+    "measure_ratios",
+    "adjusted_ratios",
+    "compare_crude_adjusted",
+    "rates_with_published",
+    "provider_funnel",
+    "providers_outside",
+    "findings",
+    "published_rates",
+    "published_for_year",
+]

@@ -1,0 +1,550 @@
+"""Workstream 6 counts: events and people by stratum, denominators, and the records left out.
+
+- :func:`choose_year`: the financial year analysed;
+- :func:`event_counts`: events (detentions or CTOs) and distinct people by stratum, from records
+  (:func:`~rhoresearch.workstreams.mental_health.prepare`) or from records counted in an engine
+  (:func:`~rhoresearch.workstreams.mental_health.counts_from_source`);
+- :func:`exclusions`: rows excluded from the rates and why; :func:`ethnicity_completeness`;
+- :func:`population_by`, :func:`join_population`, :func:`standard_population`: denominators and
+  the standard population of direct standardisation;
+- :func:`provider_strata`: per-provider stratum counts with national reference rates, the input of
+  :func:`rhoresearch.stats.isr` for a funnel plot of providers.
+
+Counting follows NHS Digital's Mental Health Act statistics: a detention counts once; records
+with ethnic category not stated (``Z``), not known (``99``) or invalid, unknown age, or sex other
+than male or female, are excluded from rates by ethnic group (and counted here).
+
+References
+----------
+NHS Digital. Mental Health Act Statistics, Annual Figures: methodology, and the code in
+NHSDigital/mental-health-act-annual-statistics (rates by ethnicity, standardisation).
+Eurostat. Revision of the European Standard Population, 2013 edition.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from rhoresearch import stats
+from rhoresearch.exceptions import InputError
+from rhoresearch.validation import as_columns, require_columns
+from rhoresearch.workstreams import _completeness, _records
+from rhoresearch.workstreams._records import plain_keys
+from rhoresearch.workstreams.mental_health.datasets import AGE_BANDS, PEOPLE_KEYS, SEXES
+
+__all__ = [
+    "choose_year",
+    "standard_population",
+    "ethnicity_completeness",
+    "exclusions",
+    "event_counts",
+    "population_by",
+    "join_population",
+    "provider_strata",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def choose_year(
+    records: pd.DataFrame, year: str = "latest", *, column: str = "financial_year"
+) -> str:
+    """Check a requested financial year against those in the data and return it.
+
+    Parameters
+    ----------
+    records : DataFrame
+        Records with a ``column`` of financial years. Not modified.
+    year : str, default "latest"
+        ``"2023-24"`` or ``"latest"``.
+    column : str, default "financial_year"
+        The year column.
+
+    Returns
+    -------
+    str
+        The financial year.
+
+    Raises
+    ------
+    InputError
+        If the year is not in the data (the message lists those that are).
+
+    References
+    ----------
+    NHS Digital. Mental Health Act Statistics, Annual Figures (financial years, e.g. "2023-24").
+    """
+    require_columns(records, [column], func="choose_year")
+    years = sorted(records[column].dropna().astype("str").unique().tolist())
+    if not years:
+        raise InputError("choose_year: no financial year in the data")
+    if str(year).strip().lower() == "latest":
+        return years[-1]
+    if str(year) not in years:
+        raise InputError(f"choose_year: {year!r} is not in the data; the years are {years}")
+    return str(year)
+
+
+def standard_population(
+    name: str = "esp2013", *, population: pd.DataFrame | None = None
+) -> pd.Series:
+    """The standard population for direct age standardisation, by the 19 age bands.
+
+    Parameters
+    ----------
+    name : {"esp2013", "population"}, default "esp2013"
+        ``"esp2013"``: the 2013 European Standard Population (100,000 people), as UK public
+        health indicators use. ``"population"``: the study population itself, all ethnic groups
+        and both sexes together (for England, the Census 2021 population: the standard NHS
+        Digital uses for its Mental Health Act rates by ethnic group).
+    population : DataFrame, optional
+        Required for ``"population"``: :func:`population_by` output with ``age_band`` and
+        ``population``.
+
+    Returns
+    -------
+    Series
+        Indexed by age band (:data:`AGE_BANDS`), named ``standard_population``; for
+        :func:`rhoresearch.stats.dsr` (``standard=``).
+
+    Raises
+    ------
+    InputError
+        For another name, or ``"population"`` without a population.
+
+    References
+    ----------
+    Eurostat. Revision of the European Standard Population: report of Eurostat's task force.
+    Luxembourg: Publications Office of the European Union; 2013. NHS Digital, Mental Health Act
+    statistics (standardisation by age and sex to the all-ethnicity population).
+    """
+    if name == "esp2013":
+        esp = stats.esp2013()
+        band = next(c for c in esp.columns if "band" in c or "age" in c)
+        value = next(c for c in esp.columns if "pop" in c)
+        out = pd.Series(esp[value].to_numpy(dtype=float), index=esp[band].astype("str"))
+    elif name == "population":
+        if population is None:
+            raise InputError('standard_population: name="population" needs population=')
+        require_columns(population, ["age_band", "population"], func="standard_population")
+        out = population.groupby("age_band", observed=True)["population"].sum().astype(float)
+        out.index = out.index.astype("str")
+    else:
+        raise InputError(
+            f"standard_population: name must be 'esp2013' or 'population', got {name!r}"
+        )
+    out = out.reindex(list(AGE_BANDS))
+    if out.isna().any():
+        raise InputError(
+            f"standard_population: no standard for age bands {list(out.index[out.isna()])}"
+        )
+    return out.rename("standard_population").rename_axis("age_band")
+
+
+def ethnicity_completeness(
+    records: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = "financial_year",
+    count: str | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Ethnic category recording status by ``by`` (records or counted records).
+
+    Parameters
+    ----------
+    records : DataFrame
+        Output of ``prepare`` or the ``counts`` of ``counts_from_source``. Not modified.
+    by : str or list of str, default "financial_year"
+        Grouping columns.
+    count : str, optional
+        The column of record counts of counted records (default: ``detentions`` or ``ctos``,
+        whichever is there).
+    confidence : float, default 0.95
+        Level of the Wilson intervals.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`rhoresearch.workstreams._completeness.completeness` (``by``, ``status``,
+        ``status_label``, ``numerator``, ``denominator``, ``value``, ``lower_ci``, ``upper_ci``,
+        ``confidence``, ``statistic``, ``method``, ``note``), the same for records and for
+        counted records.
+
+    References
+    ----------
+    Scobie S, Spencer J, Raleigh V (2021). Ethnicity coding in English health service datasets.
+    Nuffield Trust.
+    """
+    weight = _weight(records, count)
+    return _completeness.completeness(
+        records,
+        code="ethnic_category",
+        by=by,
+        weight=None if weight is None else str(weight.name),
+        confidence=confidence,
+    )
+
+
+def _weight(records: pd.DataFrame, count: str | None = None) -> pd.Series | None:
+    """Records per row of counted records (``counts_from_source``), else None."""
+    for col in [count] if count else ("detentions", "ctos"):
+        if col in records.columns and pd.api.types.is_integer_dtype(records[col]):
+            return records[col].astype("int64")
+    return None
+
+
+def exclusions(
+    records: pd.DataFrame,
+    *,
+    excluded: pd.DataFrame | None = None,
+    dataset: str | None = None,
+) -> pd.DataFrame:
+    """Rows excluded from the rates by ethnic group, and why (data-quality section).
+
+    Parameters
+    ----------
+    records : DataFrame
+        Output of ``prepare`` or the ``counts`` of ``counts_from_source``. Not modified.
+    excluded : DataFrame, optional
+        The ``exclusions`` of ``counts_from_source``: rows the engine could not count (an age
+        out of range; added to the total and listed after it).
+    dataset : str, optional
+        A name for the records (``"detentions"``): given, a first column ``dataset`` holds it, so
+        that the tables of several datasets can be stacked.
+
+    Returns
+    -------
+    DataFrame
+        (``dataset``,) ``step``, ``reason``, ``rows``, ``percent`` (of all records),
+        ``applies_to``. The first row is the total; then the rows the engine could not count;
+        then ethnicity not stated / not known / invalid; then, among records with a usable
+        ethnic group, age not known and sex not male or female; the last row counts the records
+        used in the rates.
+
+    Notes
+    -----
+    The rates need ethnic group, age band and sex (age and sex for standardisation and the
+    model), so records missing any of them are excluded, as in NHS Digital's statistics.
+
+    References
+    ----------
+    NHS Digital. Mental Health Act Statistics, Annual Figures: methodology (records with unknown
+    ethnicity, age or sex are left out of rates by ethnic group).
+    """
+    func = "mental_health.exclusions"
+    require_columns(
+        records, ["ethnic_group", "ethnicity_status", "age_band", "sex_group"], func=func
+    )
+    weight = _weight(records)
+    w = np.ones(len(records), dtype="int64") if weight is None else weight.to_numpy()
+    engine = _records.engine_steps(excluded)
+    total = int(w.sum()) + sum(n for _, _, n, _ in engine)
+    steps = [("records", "records in the extract (after region selection)", total, "")]
+    steps += engine
+    steps += _records.ethnicity_steps(records, unknown="exclude", weight=weight)
+    usable = records["ethnic_group"].notna().to_numpy()
+    no_age = records["age_band"].isna().to_numpy()
+    no_sex = records["sex_group"].isna().to_numpy()
+    applies = "rates by ethnic group"
+    steps += [
+        ("age and sex", "age not known", int(w[usable & no_age].sum()), applies),
+        ("age and sex", "sex not male or female", int(w[usable & ~no_age & no_sex].sum()), applies),
+        ("used", "records used in the rates", int(w[usable & ~no_age & ~no_sex].sum()), ""),
+    ]
+    table = _records.exclusion_table(steps, total)
+    if dataset is not None:
+        table.insert(0, "dataset", dataset)
+    return table
+
+
+def event_counts(
+    records: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = ("financial_year", "ethnic_group", "age_band", "sex_group"),
+    count: str = "detentions",
+    person: str = "person_id",
+    people: str = "people",
+    people_counts: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Events and distinct people by stratum.
+
+    Parameters
+    ----------
+    records : DataFrame
+        Output of ``prepare`` (one row per record, with ``person``), or the ``counts`` of
+        ``counts_from_source`` (one row per stratum, with a ``count`` column). Not modified.
+    by : str or sequence of str
+        Strata.
+    count : str, default "detentions"
+        Name of the output column with the number of events (for counted records: the column
+        of record counts).
+    person : str, default "person_id"
+        Column identifying a person (records only).
+    people : str, default "people"
+        Name of the output column with the number of distinct people.
+    people_counts : DataFrame, optional
+        For counted records: the ``people`` of ``counts_from_source``. When ``by`` are the
+        strata of :data:`~rhoresearch.workstreams.mental_health.PEOPLE_KEYS`, a ``people``
+        column is taken from it; otherwise (or without it) counted records give events only.
+
+    Returns
+    -------
+    DataFrame
+        One row per observed stratum: the ``by`` columns, ``count`` (events), ``people``
+        (distinct people; see ``people_counts`` for counted records). With ``financial_year``
+        among ``by``, a person detained in two years counts in each.
+
+    Notes
+    -----
+    Records without a usable ethnic group, age band or sex are left out (counted by
+    :func:`exclusions`). A person is counted once, in the stratum of their first record in the
+    data (so people counts add up over strata; a person whose age band changed between
+    detentions is counted in the first band only).
+
+    References
+    ----------
+    NHS Digital. Mental Health Act Statistics, Annual Figures: methodology (detentions and people
+    detained).
+    """
+    func = "mental_health.event_counts"
+    cols = as_columns(by, func=func)
+    if count in records.columns and person not in records.columns:
+        return _counted_event_counts(
+            records, by=cols, count=count, people=people, people_counts=people_counts, func=func
+        )
+    require_columns(records, ["ethnic_group", "age_band", "sex_group", person, *cols], func=func)
+    keep = (
+        records["ethnic_group"].notna() & records["age_band"].notna() & records["sex_group"].notna()
+    )
+    for col in cols:
+        keep &= records[col].notna()
+    used = records.loc[keep.to_numpy()]
+    events = used.groupby(cols, observed=True, sort=True).size().rename(count)
+    period_cols = [c for c in cols if c in ("financial_year", "year", "period")]
+    first = used.drop_duplicates([*period_cols, person], keep="first")
+    persons = first.groupby(cols, observed=True, sort=True).size().rename(people)
+    out = pd.concat([events, persons], axis=1).fillna(0).astype("int64").reset_index()
+    logger.info("%s: %d of %d records counted", func, len(used), len(records))
+    return out
+
+
+def _counted_event_counts(
+    records: pd.DataFrame,
+    *,
+    by: list[str],
+    count: str,
+    people: str,
+    people_counts: pd.DataFrame | None,
+    func: str,
+) -> pd.DataFrame:
+    """:func:`event_counts` of counted records (people when ``people_counts`` fits ``by``)."""
+    require_columns(records, ["ethnic_group", "age_band", "sex_group", count, *by], func=func)
+    keep = (
+        records["ethnic_group"].notna() & records["age_band"].notna() & records["sex_group"].notna()
+    )
+    for col in by:
+        keep &= records[col].notna()
+    used = records.loc[keep.to_numpy()]
+    out = used.groupby(by, observed=True, sort=True)[count].sum().astype("int64").reset_index()
+    if people_counts is not None and set(by) == set(PEOPLE_KEYS):
+        require_columns(people_counts, [*by, people], func=func, what="people_counts column")
+        plain = plain_keys(people_counts, by)[[*by, people]]
+        out = plain_keys(out, by).merge(plain, on=by, how="left")
+        out[people] = out[people].fillna(0).astype("int64")
+        for c in by:
+            if isinstance(records[c].dtype, pd.CategoricalDtype):
+                out[c] = pd.Categorical(out[c], dtype=records[c].dtype)
+    logger.info(
+        "%s: %d of %d records counted", func, int(used[count].sum()), int(records[count].sum())
+    )
+    return out
+
+
+def population_by(
+    population: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = ("ethnic_group", "age_band", "sex"),
+    region: str = "England",
+    chinese: str = "other",
+) -> pd.DataFrame:
+    """Population denominators with high-level ethnic group, summed to the strata wanted.
+
+    Parameters
+    ----------
+    population : DataFrame
+        :data:`~rhoresearch.workstreams.mental_health.POPULATION`. Not modified.
+    by : sequence of str, default ("ethnic_group", "age_band", "sex")
+        Strata; ``ethnic_group`` is derived from ``ethnic_category``.
+    region : str, default "England"
+        As for ``prepare``.
+    chinese : {"other", "asian"}, default "other"
+        As for ``prepare``.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns (``sex`` renamed ``sex_group``, ``age_band`` an ordered categorical)
+        and ``population``.
+
+    Raises
+    ------
+    InputError
+        If a population ethnic category is not a valid code (denominators must be clean).
+
+    References
+    ----------
+    Office for National Statistics. Census 2021, TS021 ethnic group (usual residents).
+    """
+    func = "mental_health.population_by"
+    by = as_columns(by, func=func)
+    selected = _records.select_region(population, region=region, func=func)
+    prepared = _records.add_ethnic_group(
+        selected,
+        ethnicity_column="ethnic_category",
+        unknown="exclude",
+        chinese=chinese,
+        func=func,
+    )
+    bad = prepared["ethnic_group"].isna()
+    if bad.any():
+        values = sorted(prepared.loc[bad, "ethnic_category"].astype("str").unique().tolist())
+        raise InputError(f"{func}: population rows with unusable ethnic_category {values[:10]}")
+    prepared = prepared.assign(
+        age_band=pd.Categorical(prepared["age_band"], categories=list(AGE_BANDS), ordered=True),
+        sex_group=pd.Categorical(prepared["sex"], categories=list(SEXES)),
+    )
+    cols = ["sex_group" if c == "sex" else c for c in by]
+    require_columns(prepared, cols, func=func)
+    out = prepared.groupby(cols, observed=True, sort=True)["population"].sum().reset_index()
+    out["population"] = out["population"].astype("int64")
+    return out
+
+
+def join_population(
+    counts: pd.DataFrame,
+    population: pd.DataFrame,
+    *,
+    on: str | Sequence[str],
+    count_columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Join event counts to their population strata, keeping strata with no events.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Output of :func:`event_counts`. Not modified.
+    population : DataFrame
+        Output of :func:`population_by`, with the strata of ``on`` (minus any period column). Not
+        modified.
+    on : sequence of str
+        Strata of ``counts``. Columns not in ``population`` (e.g. ``financial_year``) are crossed
+        with every population stratum, so each year gets the full population.
+    count_columns : sequence of str, optional
+        Count columns to carry (default: every numeric column of ``counts`` not in ``on``).
+
+    Returns
+    -------
+    DataFrame
+        Every population stratum (x each value of the extra columns), the count columns (0 when
+        no event) and ``population``.
+
+    Raises
+    ------
+    InputError
+        If some counted events fall in strata with no population row (they would be lost).
+
+    References
+    ----------
+    NHS Digital. Mental Health Act Statistics, Annual Figures: methodology (rates with
+    population denominators; groups with no detention have a rate of 0).
+    """
+    func = "mental_health.join_population"
+    on = as_columns(on, func=func, name="on")
+    require_columns(counts, on, func=func)
+    pop_keys = [c for c in on if c in population.columns]
+    extra = [c for c in on if c not in population.columns]
+    require_columns(population, [*pop_keys, "population"], func=func)
+    if count_columns is None:
+        count_columns = [
+            c for c in counts.columns if c not in on and pd.api.types.is_numeric_dtype(counts[c])
+        ]
+    else:
+        count_columns = as_columns(count_columns, func=func, name="count_columns")
+    grid = population[[*pop_keys, "population"]]
+    if extra:
+        values = counts[extra].drop_duplicates().reset_index(drop=True)
+        grid = values.merge(grid, how="cross")
+    left = plain_keys(grid, on)
+    right = plain_keys(counts[[*on, *count_columns]], on)
+    merged = left.merge(right, on=on, how="outer", indicator=True)
+    orphan = merged["_merge"].eq("right_only")
+    if orphan.any():
+        lost = int(merged.loc[orphan, count_columns].sum().sum())
+        example = merged.loc[orphan, on].head(3).to_dict("records")
+        raise InputError(
+            f"{func}: {lost} event(s) in strata with no population row, e.g. {example}"
+        )
+    merged = merged.drop(columns="_merge")
+    for c in count_columns:
+        merged[c] = merged[c].fillna(0).astype("int64")
+    merged["population"] = merged["population"].astype("int64")
+    for c in on:
+        if isinstance(grid[c].dtype, pd.CategoricalDtype):
+            merged[c] = pd.Categorical(merged[c], dtype=grid[c].dtype)
+    return merged.sort_values(on, kind="stable").reset_index(drop=True)[
+        [*on, *count_columns, "population"]
+    ]
+
+
+def provider_strata(
+    counts: pd.DataFrame,
+    population: pd.DataFrame,
+    *,
+    count: str = "detentions",
+    strata: Sequence[str] = ("ethnic_group", "age_band", "sex_group"),
+    provider: str = "provider_code",
+) -> pd.DataFrame:
+    """Per-provider stratum counts and populations with the national reference rates.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        :func:`event_counts` by ``[provider, *strata]``. Not modified.
+    population : DataFrame
+        :func:`population_by` by ``[provider, *strata]`` (catchment populations). Not modified.
+    count : str, default "detentions"
+        The event column.
+    strata : sequence of str
+        Standardisation strata (default ethnic group x age band x sex).
+    provider : str, default "provider_code"
+        The provider column.
+
+    Returns
+    -------
+    DataFrame
+        One row per provider x stratum: ``provider``, the ``strata``, ``count`` and
+        ``population``, ``ref_count`` and ``ref_population`` (all providers together: the
+        reference), for :func:`rhoresearch.stats.isr` with ``by=provider``.
+
+    Notes
+    -----
+    The expected count of a provider is the sum over strata of its population times the
+    national stratum rate (indirect standardisation), so that providers serving younger or more
+    ethnically diverse catchments are compared fairly.
+
+    References
+    ----------
+    Breslow NE, Day NE. Statistical methods in cancer research, volume II. Lyon: IARC; 1987.
+    Spiegelhalter DJ. Funnel plots for comparing institutional performance. Stat Med
+    2005;24:1185-1202.
+    """
+    strata = as_columns(strata, func="provider_strata", name="strata")
+    joined = join_population(counts, population, on=[provider, *strata], count_columns=[count])
+    ref = joined.groupby(strata, observed=True)[[count, "population"]].sum()
+    ref = ref.rename(columns={count: "ref_count", "population": "ref_population"}).reset_index()
+    out = plain_keys(joined, strata).merge(plain_keys(ref, strata), on=strata, how="left")
+    return out[[provider, *strata, count, "population", "ref_count", "ref_population"]]

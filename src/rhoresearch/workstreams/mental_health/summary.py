@@ -1,0 +1,563 @@
+"""Workstream 6 results: rates and rate ratios of the three measures, providers, key findings.
+
+- :data:`MEASURES`: detentions, people detained and community treatment orders, each with its
+  count column and the words of the key findings; :data:`STANDARD_NAMES`;
+- :func:`measure_rates`: crude and directly age-standardised rates per 100,000;
+- :func:`measure_ratios` (crude rate ratios), :func:`adjusted_ratios` (Poisson regression on age
+  band and sex), combined by :func:`~rhoresearch.workstreams._comparisons.compare_crude_adjusted`;
+- :func:`rates_with_published`: the computed rates beside the published ones;
+- :func:`provider_funnel`, :func:`providers_outside`: providers compared by indirectly
+  standardised ratios on a funnel plot;
+- :func:`findings`: the report's key findings, from the numbers and the notebook's parameters.
+
+References
+----------
+NHS Digital. Mental Health Act Statistics, Annual Figures: methodology. Dobson AJ, Kuulasmaa K,
+Eberle E, Scherer J. Confidence intervals for weighted sums of Poisson parameters. Stat Med
+1991;10:457-62. Spiegelhalter DJ. Funnel plots for comparing institutional performance. Stat Med
+2005;24:1185-1202.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import pandas as pd
+
+from rhoresearch import disclosure, stats
+from rhoresearch.exceptions import InputError
+from rhoresearch.report import narrative
+from rhoresearch.validation import as_columns, check_confidence, require_columns
+from rhoresearch.workstreams import _comparisons
+from rhoresearch.workstreams.mental_health.counts import (
+    event_counts,
+    population_by,
+    provider_strata,
+)
+from rhoresearch.workstreams.mental_health.published import published_for_year
+
+__all__ = [
+    "Measure",
+    "MEASURES",
+    "STANDARD_NAMES",
+    "RATE_COLUMNS",
+    "ProviderFunnel",
+    "PROVIDER_COLUMNS",
+    "measure_rates",
+    "measure_ratios",
+    "adjusted_ratios",
+    "rates_with_published",
+    "provider_funnel",
+    "providers_outside",
+    "findings",
+]
+
+_STRATA = ["ethnic_group", "age_band", "sex_group"]
+
+
+class Measure(NamedTuple):
+    """One measure of workstream 6: where it is counted and how it is spoken of.
+
+    Attributes
+    ----------
+    name : str
+        As named in the tables (``"People detained"``).
+    source : {"detentions", "ctos"}
+        Which strata hold it (:func:`measure_rates`' ``detentions`` or ``ctos``).
+    column : str
+        The count column of those strata (``"detentions"``, ``"people"``, ``"ctos"``).
+    outcome : str
+        A verb phrase for the key findings.
+    noun : str
+        Who the groups are in the key findings.
+    """
+
+    name: str
+    source: str
+    column: str
+    outcome: str
+    noun: str
+
+
+#: The three measures, in the order of every table.
+MEASURES = (
+    Measure(
+        "Detentions",
+        "detentions",
+        "detentions",
+        "be detained under the Mental Health Act",
+        "people",
+    ),
+    Measure(
+        "People detained", "detentions", "people", "be detained at least once in the year", "people"
+    ),
+    Measure(
+        "Community treatment orders",
+        "ctos",
+        "ctos",
+        "be placed on a community treatment order",
+        "people",
+    ),
+)
+
+#: What each ``standard`` of ``standard_population`` is called in a report.
+STANDARD_NAMES = {
+    "esp2013": "2013 European Standard Population",
+    "population": "the all-ethnicity population of the area",
+}
+
+#: Columns of :func:`measure_rates`.
+RATE_COLUMNS = [
+    "measure",
+    "rate_type",
+    "financial_year",
+    "ethnic_group",
+    "count",
+    "population",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "method",
+]
+
+#: Columns of the points of :func:`provider_funnel`.
+PROVIDER_COLUMNS = [
+    "provider_code",
+    "provider_name",
+    "provider_type",
+    "count",
+    "expected",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "significance",
+]
+
+
+def _measures(detentions: pd.DataFrame, ctos: pd.DataFrame) -> list[tuple[Measure, pd.DataFrame]]:
+    frames = {"detentions": detentions, "ctos": ctos}
+    return [(m, frames[m.source]) for m in MEASURES]
+
+
+def _in_year(frame: pd.DataFrame, year: str) -> pd.DataFrame:
+    return frame[frame["financial_year"] == year]
+
+
+def measure_rates(
+    detentions: pd.DataFrame,
+    ctos: pd.DataFrame,
+    *,
+    standard: str | pd.Series = "esp2013",
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Crude and age-standardised rates per 100,000 of the three measures, by year and group.
+
+    Parameters
+    ----------
+    detentions : DataFrame
+        Detentions and people by ``financial_year``, ethnic group, age band and sex, joined to
+        their population (``join_population`` of ``event_counts``). Not modified.
+    ctos : DataFrame
+        The same for community treatment orders (``ctos``). Not modified.
+    standard : "esp2013" or Series, default "esp2013"
+        The standard population of direct standardisation (``standard_population``).
+    confidence : float, default 0.95
+        Level of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        :data:`RATE_COLUMNS`: ``measure`` (:data:`MEASURES` names), ``rate_type`` (``crude``
+        rows of every measure first, then ``age-standardised``), ``financial_year``,
+        ``ethnic_group``, ``count`` (int), ``population`` (int), ``value`` (per 100,000),
+        ``lower_ci``, ``upper_ci``, ``method``.
+
+    Notes
+    -----
+    Crude rates: :func:`rhoresearch.stats.rate` (Byar's method, exact below 10 events).
+    Standardised rates: :func:`rhoresearch.stats.dsr` over the 19 age bands, sexes together
+    (Dobson's method).
+
+    References
+    ----------
+    Breslow NE, Day NE (1987). Dobson AJ, et al. (1991), as above. Eurostat. Revision of the
+    European Standard Population, 2013 edition.
+    """
+    confidence = check_confidence(confidence, func="measure_rates")
+    by = ["financial_year", "ethnic_group"]
+    pairs = _measures(detentions, ctos)
+    crude = [
+        stats.rate(
+            frame, count=m.column, population="population", by=by, confidence=confidence
+        ).assign(measure=m.name, rate_type="crude")
+        for m, frame in pairs
+    ]
+    standardised = [
+        stats.dsr(
+            frame,
+            count=m.column,
+            population="population",
+            age="age_band",
+            by=by,
+            standard=standard,
+            confidence=confidence,
+        ).assign(measure=m.name, rate_type="age-standardised")
+        for m, frame in pairs
+    ]
+    out = pd.concat(crude + standardised, ignore_index=True)[RATE_COLUMNS]
+    return out.astype({"count": "int64", "population": "int64"})
+
+
+def measure_ratios(
+    detentions: pd.DataFrame,
+    ctos: pd.DataFrame,
+    *,
+    year: str,
+    reference: str = "White",
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Crude rate ratios of the three measures against a reference group, in one year.
+
+    Parameters
+    ----------
+    detentions, ctos : DataFrame
+        As for :func:`measure_rates`. Not modified.
+    year : str
+        The financial year compared.
+    reference : str, default "White"
+        The reference ethnic group.
+    confidence : float, default 0.95
+        Level of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        :func:`rhoresearch.stats.rate_ratio` output for each measure (``ethnic_group``,
+        ``count``, ``reference_count``, ``value``, ``lower_ci``, ``upper_ci``, ``p_value``,
+        ``is_reference`` ...), with a ``measure`` column.
+
+    References
+    ----------
+    Katz D, Baptista J, Azen SP, Pike MC. Obtaining confidence intervals for the risk ratio in
+    cohort studies. Biometrics 1978;34:469-74 (log method).
+    """
+    confidence = check_confidence(confidence, func="measure_ratios")
+    return pd.concat(
+        [
+            stats.rate_ratio(
+                _in_year(frame, year),
+                count=m.column,
+                population="population",
+                group="ethnic_group",
+                reference=reference,
+                confidence=confidence,
+            ).assign(measure=m.name)
+            for m, frame in _measures(detentions, ctos)
+        ],
+        ignore_index=True,
+    )
+
+
+def adjusted_ratios(
+    detentions: pd.DataFrame,
+    ctos: pd.DataFrame,
+    *,
+    year: str,
+    reference: str = "White",
+    covariates: Sequence[str] = ("age_band", "sex_group"),
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Rate ratios of the three measures adjusted for age band and sex (Poisson model).
+
+    Parameters
+    ----------
+    detentions, ctos : DataFrame
+        As for :func:`measure_rates`. Not modified.
+    year : str
+        The financial year modelled.
+    reference : str, default "White"
+        The reference ethnic group.
+    covariates : sequence of str, default ("age_band", "sex_group")
+        Model covariates (categorical).
+    confidence : float, default 0.95
+        Level of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        :func:`rhoresearch.stats.poisson_model` output for each measure (``term``, ``group``,
+        ``estimate``, ``lower_ci``, ``upper_ci``, ``p_value``, ``is_reference``, ``model`` ...),
+        with a ``measure`` column.
+
+    Notes
+    -----
+    Log offset of the population; a negative binomial model replaces the Poisson one when the
+    counts are over-dispersed (``model`` column).
+
+    References
+    ----------
+    McCullagh P, Nelder JA. Generalized linear models, 2nd edn. London: Chapman & Hall; 1989.
+    """
+    covariates = as_columns(covariates, func="adjusted_ratios", name="covariates")
+    confidence = check_confidence(confidence, func="adjusted_ratios")
+    return pd.concat(
+        [
+            stats.poisson_model(
+                _in_year(frame, year),
+                count=m.column,
+                population="population",
+                group="ethnic_group",
+                reference=reference,
+                covariates=covariates,
+                confidence=confidence,
+            ).assign(measure=m.name)
+            for m, frame in _measures(detentions, ctos)
+        ],
+        ignore_index=True,
+    )
+
+
+def rates_with_published(
+    rates: pd.DataFrame, published: pd.DataFrame, *, measure: str, year: str
+) -> pd.DataFrame:
+    """One measure's rates in ``year`` beside the published national crude rates.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        :func:`measure_rates` output (after disclosure control). Not modified.
+    published : DataFrame
+        ``published_rates`` output. Not modified.
+    measure : {"detentions", "ctos"}
+        The measure (Detentions or Community treatment orders).
+    year : str
+        The financial year shown.
+
+    Returns
+    -------
+    DataFrame
+        The measure's rows of ``year`` (the columns of ``rates``, crude and age-standardised)
+        with ``published_year``, ``published_group``, ``published_rate``, ``source_note`` of the
+        group (``published_for_year``).
+
+    References
+    ----------
+    NHS Digital. Mental Health Act Statistics, Annual Figures (published crude rates per 100,000 by
+    ethnic group; populations changed in 2022-23).
+    """
+    names = {m.source: m.name for m in MEASURES if m.column == m.source}
+    if measure not in names:
+        raise InputError(f"rates_with_published: measure must be one of {list(names)}")
+    require_columns(rates, ["measure", "financial_year"], func="rates_with_published")
+    now = rates[rates["financial_year"] == year]
+    pub = published_for_year(published, year, measure=measure)
+    return now[now["measure"] == names[measure]].merge(pub, on="ethnic_group", how="left")
+
+
+class ProviderFunnel(NamedTuple):
+    """Providers compared on a funnel plot.
+
+    Attributes
+    ----------
+    points : pandas.DataFrame
+        One row per provider, :data:`PROVIDER_COLUMNS`.
+    limits : pandas.DataFrame
+        :func:`rhoresearch.stats.funnel_limits` output over the providers' range.
+    outside : pandas.Series
+        Boolean, aligned with ``points``: outside the 99.8% limits (the ``outside_998`` of
+        :func:`rhoresearch.stats.funnel_significance`).
+    """
+
+    points: pd.DataFrame
+    limits: pd.DataFrame
+    outside: pd.Series
+
+
+def provider_funnel(
+    records: pd.DataFrame,
+    population: pd.DataFrame,
+    providers: pd.DataFrame,
+    *,
+    year: str,
+    region: str = "England",
+    count: str = "detentions",
+    confidence: float = 0.95,
+) -> ProviderFunnel:
+    """Each provider's events against those expected from the rates of all providers.
+
+    Parameters
+    ----------
+    records : DataFrame
+        Output of ``prepare`` or the ``counts`` of ``counts_from_source`` (detentions). Not
+        modified.
+    population : DataFrame
+        :data:`~rhoresearch.workstreams.mental_health.POPULATION` (catchment populations by
+        provider). Not modified.
+    providers : DataFrame
+        :data:`~rhoresearch.workstreams.mental_health.PROVIDERS`. Not modified.
+    year : str
+        The financial year compared.
+    region : str, default "England"
+        As for ``prepare``.
+    count : str, default "detentions"
+        The event column.
+    confidence : float, default 0.95
+        Level of each provider's interval.
+
+    Returns
+    -------
+    ProviderFunnel
+        ``points``: ``provider_code``, ``provider_name``, ``provider_type``, ``count``
+        (observed), ``expected``, ``value`` (observed as % of expected), ``lower_ci``,
+        ``upper_ci``, ``significance`` (the PHE funnel label); ``limits``: the 95% and 99.8%
+        funnel limits from half the smallest provider's count up; ``outside``: whether each
+        provider is outside the 99.8% limits.
+
+    Notes
+    -----
+    Indirect standardisation by ethnic group, five-year age band and sex (``provider_strata``):
+    a provider's expected count applies the rates of all providers in the selection to its
+    catchment population. Limits: exact Poisson / Byar's limits of the ratio around 1.
+
+    References
+    ----------
+    Spiegelhalter DJ. Funnel plots for comparing institutional performance. Stat Med
+    2005;24:1185-1202. Breslow NE, Day NE (1987), as above.
+    """
+    confidence = check_confidence(confidence, func="provider_funnel")
+    provider_counts = event_counts(
+        _in_year(records, year), by=["provider_code", *_STRATA], count=count
+    )
+    provider_pop = population_by(
+        population, by=["provider_code", "ethnic_group", "age_band", "sex"], region=region
+    )
+    isr = stats.isr(
+        provider_strata(provider_counts, provider_pop, count=count),
+        count=count,
+        population="population",
+        ref_count="ref_count",
+        ref_population="ref_population",
+        by="provider_code",
+        confidence=confidence,
+        multiplier=100,
+    ).merge(providers[["provider_code", "provider_name", "provider_type"]], on="provider_code")
+    limits = stats.funnel_limits(
+        isr, statistic="ratio", numerator="count", denominator="expected", ratio_type="isr"
+    )
+    limits = limits[limits["observed_events"] >= isr["count"].min() / 2]
+    points = stats.funnel_significance(
+        isr, statistic="ratio", numerator="count", denominator="expected"
+    )
+    return ProviderFunnel(points[PROVIDER_COLUMNS], limits, points["outside_998"].astype(bool))
+
+
+def providers_outside(points: pd.DataFrame, outside: pd.Series) -> pd.DataFrame:
+    """The providers outside the 99.8% funnel limits whose label passed disclosure control.
+
+    Parameters
+    ----------
+    points : DataFrame
+        The ``points`` of :func:`provider_funnel` after :func:`rhoresearch.disclosure.suppress`.
+        Not modified.
+    outside : Series
+        The ``outside`` of :func:`provider_funnel`.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``points`` outside the 99.8% limits, except those whose ``significance`` is
+        suppressed.
+
+    References
+    ----------
+    Spiegelhalter DJ. Funnel plots for comparing institutional performance. Stat Med
+    2005;24:1185-1202 (99.8% limits: about 3 standard deviations).
+    """
+    require_columns(points, ["significance"], func="providers_outside")
+    flagged = outside.reindex(points.index, fill_value=False).astype(bool)
+    hidden = disclosure.is_suppressed(points, "significance")
+    return points[flagged.to_numpy() & ~pd.Series(hidden, index=points.index).to_numpy()]
+
+
+def findings(
+    rates: pd.DataFrame,
+    comparison: pd.DataFrame,
+    *,
+    year: str,
+    region: str = "England",
+    reference: str = "White",
+    confidence: float = 0.95,
+    adjusted_for: str = "age and sex",
+) -> list[str]:
+    """The key findings in markdown: a heading sentence, standardised rates, the ratios.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        :func:`measure_rates` output after :func:`rhoresearch.disclosure.suppress`. Not modified.
+    comparison : DataFrame
+        ``compare_crude_adjusted`` of :func:`measure_ratios` and :func:`adjusted_ratios` after
+        :func:`rhoresearch.disclosure.suppress`. Not modified.
+    year : str
+        The financial year of the comparison.
+    region : str, default "England"
+        The area, as the notebook names it.
+    reference : str, default "White"
+        The reference group.
+    confidence : float, default 0.95
+        The level of the intervals, as the sentences name it.
+    adjusted_for : str, default "age and sex"
+        What the adjusted ratios are adjusted for.
+
+    Returns
+    -------
+    list of str
+        Markdown lines: ``"**London, 2023-24.** Rates per 100,000 population of each ethnic
+        group, compared with White people; ..."``, an empty line, one bullet per group for the
+        age-standardised detention rate (:func:`rhoresearch.report.narrative.rate_sentence`),
+        then one per measure, group and comparison for the rate ratios
+        (:func:`rhoresearch.report.narrative.ratio_sentence`).
+
+    References
+    ----------
+    NHS Digital. Mental Health Act Statistics, Annual Figures (how rates by ethnic group are
+    reported).
+    """
+    confidence = check_confidence(confidence, func="mental_health.findings")
+    require_columns(
+        rates, ["measure", "rate_type", "financial_year", "ethnic_group"], func="findings"
+    )
+    lines = [
+        f"**{region}, {year}.** Rates per 100,000 population of each ethnic group, compared with "
+        f"{reference} people; ratios above 1 mean higher rates than the reference group.",
+        "",
+    ]
+    detentions = MEASURES[0]
+    standardised = rates[
+        (rates["financial_year"] == year)
+        & (rates["measure"] == detentions.name)
+        & (rates["rate_type"] == "age-standardised")
+    ]
+    lines += [
+        "- "
+        + narrative.rate_sentence(
+            row,
+            group_col="ethnic_group",
+            measure="age-standardised detention rate",
+            unit="per 100,000 population",
+            noun=detentions.noun,
+            confidence=confidence,
+        )
+        for _, row in standardised.iterrows()
+    ]
+    phrases = [_comparisons.Phrase(m.name, m.outcome, m.noun) for m in MEASURES]
+    sentences = _comparisons.ratio_findings(
+        comparison,
+        phrases=phrases,
+        key="measure",
+        reference=reference,
+        adjusted_for=adjusted_for,
+        confidence=confidence,
+    )
+    return lines + [f"- {s}" for s in sentences]

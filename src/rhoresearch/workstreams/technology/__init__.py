@@ -1,0 +1,103 @@
+"""Workstream 4, technology and innovation: bias audits of devices and algorithms by ethnic group.
+
+Inputs are loaded against their schemas (:func:`load_oximetry`, :func:`load_risk_score`,
+:func:`load_sickle_cell`) and made ready by :func:`prepare` (harmonised ethnic group, age band).
+Three audits, each a set of functions that take tidy DataFrames and return tidy DataFrames; a
+function that leaves rows out returns a :class:`rhoresearch.results.Result` (``table``,
+``exclusions``):
+
+Device (pulse oximetry against arterial blood gas; :mod:`.oximetry`)
+    :func:`device_bias` (mean bias SpO2 - SaO2 with a patient-clustered interval, 95% limits of
+    agreement allowing repeated readings per patient, ARMS), :func:`flag_occult_hypoxaemia` and
+    :func:`occult_hypoxaemia_rates` (Wilson intervals), :func:`occult_hypoxaemia_odds_ratios`
+    (logistic model with patient-clustered standard errors).
+Algorithm (a clinical risk score's predictions and observed outcomes; :mod:`.risk_model`)
+    :func:`calibration` (observed/expected, calibration-in-the-large, calibration slope),
+    :func:`classification_rates` (true and false positive rates at a threshold),
+    :func:`auc` (area under the ROC curve with DeLong or Hanley-McNeil intervals).
+Service data (sickle cell disease admissions; :mod:`.sickle_cell`)
+    :func:`sickle_cell_rates` and :func:`sickle_cell_rate_ratios`; :func:`choose_year`.
+
+The report (:mod:`.tables`, :mod:`.findings`): :func:`exclusions_by_dataset` (the data-quality
+table), :func:`suppress_tables` (disclosure control of every published table, an
+:class:`AuditTables`), :func:`suppression_notes`, and :func:`findings` (the key findings in words,
+worded from the suppressed tables and the report's parameters).
+
+The methods are generic and live in :mod:`rhoresearch.stats`: Bland-Altman in
+:mod:`rhoresearch.stats.measurement`, AUC, calibration and classification rates in
+:mod:`rhoresearch.stats.discrimination`, Wilson, Byar and logistic models in
+:mod:`rhoresearch.stats`.
+
+References
+----------
+Sjoding MW, Dickson RP, Iwashyna TJ, Gay SE, Valley TS. Racial bias in pulse oximetry measurement.
+N Engl J Med 2020;383:2477-8.
+"""
+
+from rhoresearch.workstreams.technology.datasets import (
+    AGE_BANDS,
+    OXIMETRY_SCHEMA,
+    POPULATION_SCHEMA,
+    RISK_SCORE_SCHEMA,
+    SETTINGS,
+    SICKLE_CELL_ADMISSIONS_SCHEMA,
+    load_oximetry,
+    load_risk_score,
+    load_sickle_cell,
+    prepare,
+)
+from rhoresearch.workstreams.technology.findings import covariates_text, findings, window_text
+from rhoresearch.workstreams.technology.oximetry import (
+    device_bias,
+    flag_occult_hypoxaemia,
+    occult_hypoxaemia_odds_ratios,
+    occult_hypoxaemia_rates,
+)
+from rhoresearch.workstreams.technology.risk_model import auc, calibration, classification_rates
+from rhoresearch.workstreams.technology.sickle_cell import (
+    choose_year,
+    sickle_cell_rate_ratios,
+    sickle_cell_rates,
+)
+from rhoresearch.workstreams.technology.tables import (
+    AUC_DERIVED,
+    DEVICE_BIAS_DERIVED,
+    ODDS_RATIO_COLUMNS,
+    AuditTables,
+    exclusions_by_dataset,
+    suppress_tables,
+    suppression_notes,
+)
+
+__all__ = [
+    "SETTINGS",
+    "OXIMETRY_SCHEMA",
+    "RISK_SCORE_SCHEMA",
+    "SICKLE_CELL_ADMISSIONS_SCHEMA",
+    "POPULATION_SCHEMA",
+    "AGE_BANDS",
+    "load_oximetry",
+    "load_risk_score",
+    "load_sickle_cell",
+    "prepare",
+    "device_bias",
+    "flag_occult_hypoxaemia",
+    "occult_hypoxaemia_rates",
+    "occult_hypoxaemia_odds_ratios",
+    "calibration",
+    "classification_rates",
+    "auc",
+    "choose_year",
+    "sickle_cell_rates",
+    "sickle_cell_rate_ratios",
+    "DEVICE_BIAS_DERIVED",
+    "AUC_DERIVED",
+    "ODDS_RATIO_COLUMNS",
+    "AuditTables",
+    "exclusions_by_dataset",
+    "suppress_tables",
+    "suppression_notes",
+    "findings",
+    "window_text",
+    "covariates_text",
+]

@@ -1,0 +1,327 @@
+"""The report's tables: the data-quality table, and disclosure control of every table it publishes.
+
+:func:`exclusions_by_dataset` gathers the rows each step left out into the data-quality table;
+:func:`suppress_tables` applies disclosure control to every table of notebook 04 (one rule per
+table, so the tables shown, saved and drawn are the same); :func:`suppression_notes` says what was
+suppressed. :class:`AuditTables` holds the tables by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+import pandas as pd
+
+from rhoresearch import disclosure
+from rhoresearch.exceptions import InputError
+from rhoresearch.results import EXCLUSION_COLUMNS, combine_exclusions
+from rhoresearch.validation import check_frame, check_threshold, require_columns
+
+__all__ = [
+    "DEVICE_BIAS_DERIVED",
+    "AUC_DERIVED",
+    "ODDS_RATIO_COLUMNS",
+    "AuditTables",
+    "exclusions_by_dataset",
+    "suppress_tables",
+    "suppression_notes",
+]
+
+#: Columns of :func:`~rhoresearch.workstreams.technology.device_bias` derived from its counts.
+DEVICE_BIAS_DERIVED = [
+    "mean_bias",
+    "lower_ci",
+    "upper_ci",
+    "sd_between",
+    "sd_within",
+    "sd_difference",
+    "loa_lower",
+    "loa_upper",
+    "arms",
+]
+
+#: Columns of :func:`~rhoresearch.workstreams.technology.auc` derived from its counts.
+AUC_DERIVED = ["value", "standard_error", "lower_ci", "upper_ci"]
+
+#: Columns of the published odds-ratio table taken from the model (its counts come from the
+#: occult hypoxaemia table: ``n_pairs``, ``n_events``, ``n_patients`` follow these).
+ODDS_RATIO_COLUMNS = [
+    "group",
+    "estimate",
+    "lower_ci",
+    "upper_ci",
+    "p_value",
+    "confidence",
+    "is_reference",
+    "reference",
+    "n_used",
+    "n_excluded",
+    "n_excluded_group",
+]
+
+#: What :func:`suppression_notes` calls each table (the tables it reports on, in order).
+_TABLE_NAMES = {
+    "device_bias": "Oximeter bias",
+    "occult_hypoxaemia": "Occult hypoxaemia",
+    "odds_ratios": "Occult hypoxaemia odds ratios",
+    "calibration": "Calibration",
+    "error_rates": "True and false positive rates",
+    "auc": "AUC",
+    "sickle_cell_rates": "Sickle cell rates by year",
+    "sickle_cell_detailed": "Sickle cell rates by detailed group",
+    "sickle_cell_by_region": "Sickle cell rates by region and detailed group",
+}
+
+
+class AuditTables(NamedTuple):
+    """The tables of the technology report, by name (before or after :func:`suppress_tables`).
+
+    Attributes
+    ----------
+    device_bias : pandas.DataFrame
+        :func:`~rhoresearch.workstreams.technology.device_bias` by ethnic group.
+    occult_hypoxaemia : pandas.DataFrame
+        :func:`~rhoresearch.workstreams.technology.occult_hypoxaemia_rates` by ethnic group.
+    odds_ratios : pandas.DataFrame
+        :func:`~rhoresearch.workstreams.technology.occult_hypoxaemia_odds_ratios`; after
+        suppression, the columns :data:`ODDS_RATIO_COLUMNS` then ``n_pairs``, ``n_events``,
+        ``n_patients`` as shown in the occult hypoxaemia table.
+    calibration, error_rates, auc : pandas.DataFrame
+        :func:`~rhoresearch.workstreams.technology.calibration`,
+        :func:`~rhoresearch.workstreams.technology.classification_rates` and
+        :func:`~rhoresearch.workstreams.technology.auc` by ethnic group.
+    sickle_cell_rates, sickle_cell_rate_ratios : pandas.DataFrame
+        :func:`~rhoresearch.workstreams.technology.sickle_cell_rates` by financial year and ethnic
+        group, and :func:`~rhoresearch.workstreams.technology.sickle_cell_rate_ratios` by year.
+    sickle_cell_detailed, sickle_cell_by_region : pandas.DataFrame
+        Sickle cell rates for one year by detailed ethnic group, and by region and detailed group.
+    exclusions : pandas.DataFrame
+        :func:`exclusions_by_dataset`; after suppression its ``rows`` column is named ``n`` (as in
+        the published ``exclusions.csv``).
+    """
+
+    device_bias: pd.DataFrame
+    occult_hypoxaemia: pd.DataFrame
+    odds_ratios: pd.DataFrame
+    calibration: pd.DataFrame
+    error_rates: pd.DataFrame
+    auc: pd.DataFrame
+    sickle_cell_rates: pd.DataFrame
+    sickle_cell_rate_ratios: pd.DataFrame
+    sickle_cell_detailed: pd.DataFrame
+    sickle_cell_by_region: pd.DataFrame
+    exclusions: pd.DataFrame
+
+
+def exclusions_by_dataset(
+    exclusions: Mapping[str, pd.DataFrame | Sequence[pd.DataFrame]],
+) -> pd.DataFrame:
+    """The data-quality table: every step's exclusions, labelled by dataset.
+
+    Parameters
+    ----------
+    exclusions : mapping of str to DataFrame or list of DataFrames
+        Dataset label (``"oximetry pairs"``) to its exclusions frames in the one layout of
+        :mod:`rhoresearch.results` (``step``, ``reason``, ``rows``, ``applies_to``), e.g. the
+        ``exclusions`` of :func:`~rhoresearch.workstreams.technology.prepare` and
+        :func:`~rhoresearch.workstreams.technology.flag_occult_hypoxaemia`. Not modified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``dataset``, ``step``, ``reason``, ``rows``, ``applies_to``: the frames' rows in
+        the order given (zero rows kept: they say a step was checked).
+
+    Raises
+    ------
+    InputError
+        A frame lacks a column of the layout or ``applies_to``.
+    """
+    func = "exclusions_by_dataset"
+    columns = [*EXCLUSION_COLUMNS, "applies_to"]
+    parts = []
+    for dataset, frames in exclusions.items():
+        frames = [frames] if isinstance(frames, pd.DataFrame) else list(frames)
+        for frame in frames:
+            check_frame(frame, func=func, name=f"exclusions of {dataset!r}")
+            require_columns(frame, columns, func=func)
+        combined = combine_exclusions(*frames)
+        if len(combined):
+            parts.append(combined[columns].assign(dataset=dataset))
+    if not parts:
+        return pd.DataFrame(columns=["dataset", *columns]).astype({"rows": "int64"})
+    return pd.concat(parts, ignore_index=True)[["dataset", *columns]]
+
+
+def _companion_counts(
+    table: pd.DataFrame, companion: pd.DataFrame, *, on: str, columns: Mapping[str, str]
+) -> pd.DataFrame:
+    """Left-join columns of an already suppressed table onto ``table``, flag columns included.
+
+    ``columns`` maps the companion's column names to the names they take in ``table``. A table
+    published beside another that shares its cells must show those cells as suppressed there, so
+    that the two together reveal nothing either hides; its own suppression then treats them as
+    already suppressed.
+    """
+    picked = disclosure.rename(disclosure.select(companion, [on, *columns]), columns)
+    return table.merge(picked, on=on, how="left")
+
+
+def suppress_tables(
+    *,
+    device_bias: pd.DataFrame,
+    occult_hypoxaemia: pd.DataFrame,
+    odds_ratios: pd.DataFrame,
+    calibration: pd.DataFrame,
+    error_rates: pd.DataFrame,
+    auc: pd.DataFrame,
+    sickle_cell_rates: pd.DataFrame,
+    sickle_cell_rate_ratios: pd.DataFrame,
+    sickle_cell_detailed: pd.DataFrame,
+    sickle_cell_by_region: pd.DataFrame,
+    exclusions: pd.DataFrame,
+    reference: str,
+    threshold: int,
+    group: str = "ethnic_group",
+) -> AuditTables:
+    """Disclosure control of every table of the technology report.
+
+    Parameters
+    ----------
+    device_bias, occult_hypoxaemia, odds_ratios, calibration, error_rates, auc : pandas.DataFrame
+        The audit tables by ``group`` (see :class:`AuditTables`); not modified.
+    sickle_cell_rates, sickle_cell_rate_ratios, sickle_cell_detailed, sickle_cell_by_region
+        The sickle cell tables (see :class:`AuditTables`); not modified.
+    exclusions : pandas.DataFrame
+        :func:`exclusions_by_dataset`; not modified.
+    reference : str
+        The reference group of the odds ratios (shown in their ``reference`` column).
+    threshold : int
+        Counts from 1 to ``threshold - 1`` are suppressed.
+    group : str, default "ethnic_group"
+        The group column of the audit tables.
+
+    Returns
+    -------
+    AuditTables
+        Every table after :func:`rhoresearch.disclosure.suppress`, with these rules:
+
+        - device bias: ``n_pairs``, ``n_patients``; derived :data:`DEVICE_BIAS_DERIVED`;
+        - occult hypoxaemia: ``numerator``, ``n_patients``;
+        - odds ratios: :data:`ODDS_RATIO_COLUMNS` (``group`` as text, ``reference`` added) with
+          the pairs, events and patients of the *suppressed* occult hypoxaemia table (its
+          ``denominator``, ``numerator`` and ``n_patients`` as ``n_pairs``, ``n_events``,
+          ``n_patients``), so the two tables together reveal nothing either hides; counts
+          ``n_events``, ``n_patients``; derived ``estimate``, ``lower_ci``, ``upper_ci``,
+          ``p_value``;
+        - calibration: ``n_events`` by ``measure``; derived ``value``, ``lower_ci``, ``upper_ci``,
+          ``expected_events``;
+        - error rates: ``numerator`` by ``measure``;
+        - AUC: ``n_events``, ``n_non_events``; derived :data:`AUC_DERIVED`;
+        - sickle cell rates: ``count`` by ``financial_year``; rate ratios: ``count``,
+          ``reference_count`` by ``financial_year``; detailed: ``count``; by region: ``count`` by
+          ``region`` with the ``ethnic_group`` totals also published;
+        - exclusions: ``rows`` renamed ``n`` (the published column), primary suppression only.
+
+    Raises
+    ------
+    InputError
+        A table lacks a column a rule names, or ``threshold`` is not a whole number of at least 1.
+
+    References
+    ----------
+    Hundepool A, et al. Statistical Disclosure Control. Wiley, 2012, chapters 4 and 5.
+    """
+    func = "suppress_tables"
+    t = check_threshold(threshold, func=func)
+    require_columns(occult_hypoxaemia, [group, "numerator", "denominator", "n_patients"], func=func)
+    require_columns(odds_ratios, [c for c in ODDS_RATIO_COLUMNS if c != "reference"], func=func)
+    require_columns(exclusions, ["rows"], func=func)
+    if not isinstance(reference, str):
+        raise InputError(f"{func}: reference must be a group label, got {reference!r}")
+    occult_safe = disclosure.suppress(
+        occult_hypoxaemia, counts=["numerator", "n_patients"], threshold=t
+    )
+    model = odds_ratios.assign(group=odds_ratios["group"].astype(str), reference=reference)
+    odds_table = _companion_counts(
+        model[ODDS_RATIO_COLUMNS],
+        occult_safe.assign(group=occult_safe[group].astype(str)),
+        on="group",
+        columns={"denominator": "n_pairs", "numerator": "n_events", "n_patients": "n_patients"},
+    )
+    return AuditTables(
+        device_bias=disclosure.suppress(
+            device_bias,
+            counts=["n_pairs", "n_patients"],
+            derived=DEVICE_BIAS_DERIVED,
+            threshold=t,
+        ),
+        occult_hypoxaemia=occult_safe,
+        odds_ratios=disclosure.suppress(
+            odds_table,
+            counts=["n_events", "n_patients"],
+            derived=["estimate", "lower_ci", "upper_ci", "p_value"],
+            threshold=t,
+        ),
+        calibration=disclosure.suppress(
+            calibration,
+            counts="n_events",
+            by="measure",
+            derived=["value", "lower_ci", "upper_ci", "expected_events"],
+            threshold=t,
+        ),
+        error_rates=disclosure.suppress(error_rates, counts="numerator", by="measure", threshold=t),
+        auc=disclosure.suppress(
+            auc, counts=["n_events", "n_non_events"], derived=AUC_DERIVED, threshold=t
+        ),
+        sickle_cell_rates=disclosure.suppress(
+            sickle_cell_rates, counts="count", by="financial_year", threshold=t
+        ),
+        sickle_cell_rate_ratios=disclosure.suppress(
+            sickle_cell_rate_ratios,
+            counts=["count", "reference_count"],
+            by="financial_year",
+            threshold=t,
+        ),
+        sickle_cell_detailed=disclosure.suppress(sickle_cell_detailed, counts="count", threshold=t),
+        sickle_cell_by_region=disclosure.suppress(
+            sickle_cell_by_region,
+            counts="count",
+            by="region",
+            margins=[group],
+            threshold=t,
+        ),
+        exclusions=disclosure.suppress(
+            exclusions.rename(columns={"rows": "n"}), counts="n", secondary=False, threshold=t
+        ),
+    )
+
+
+def suppression_notes(tables: AuditTables, *, threshold: int) -> str:
+    """What disclosure control suppressed in each table, as Markdown for the data-quality section.
+
+    Parameters
+    ----------
+    tables : AuditTables
+        The tables returned by :func:`suppress_tables`.
+    threshold : int
+        The threshold they were suppressed with.
+
+    Returns
+    -------
+    str
+        A bold heading naming the threshold, then one bullet per table with
+        :func:`rhoresearch.disclosure.suppression_note`.
+    """
+    t = check_threshold(threshold, func="suppression_notes")
+    lines = [
+        f"**What was suppressed** (counts from 1 to {t - 1}, and anything they could be worked "
+        "out from):",
+        "",
+    ]
+    lines += [
+        f"- {name}: {disclosure.suppression_note(getattr(tables, field), threshold=t)}"
+        for field, name in _TABLE_NAMES.items()
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,546 @@
+"""What a workforce report shows: the indicator tables after disclosure control, and key findings.
+
+Each ``*_table`` function computes one WRES table for the report and applies
+:func:`rhoresearch.disclosure.suppress` with the rules that table needs (which columns are counts,
+which are derived from them, which totals are published), so that a notebook only shows and saves
+the result. :func:`summary_tables` makes them all for one reporting year; :func:`findings` writes
+the key-findings bullets from them.
+
+References
+----------
+NHS England. Workforce Race Equality Standard (WRES) indicators and technical guidance; WRES data
+reports. Office for National Statistics / GSS. Statistical disclosure control guidance ([c]).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from rhoresearch import disclosure
+from rhoresearch.report import narrative
+from rhoresearch.validation import DEFAULT_THRESHOLD, check_threshold
+from rhoresearch.workstreams.workforce.datasets import (
+    MINORITY,
+    PARITY_RANGE,
+    SHORT_LABELS,
+    label,
+    select,
+    unknown_summary,
+)
+from rhoresearch.workstreams.workforce.indicators import (
+    appointment_likelihood,
+    board_representation,
+    change_since_previous,
+    disciplinary_likelihood,
+    representation_by_band,
+    survey_percentages,
+    training_likelihood,
+)
+
+__all__ = [
+    "BAND_TABLE_CHECK",
+    "SummaryTables",
+    "likelihood_table",
+    "survey_table",
+    "board_table",
+    "band_table",
+    "all_staff_bands",
+    "workforce_share",
+    "unknown_table",
+    "summary_tables",
+    "findings",
+]
+
+#: How the cells of the pay-band table add up (the staff groups within each band, the bands within
+#: each staff group, White + ethnic minority = known): given to ``disclosure.suppress`` by
+#: :func:`band_table` and to the report runtime's checks when the table is shown or saved.
+BAND_TABLE_CHECK: dict[str, Any] = {
+    "by": "staff_group",
+    "margins": ["pay_band"],
+    "row_total": "denominator",
+}
+
+_RATIO_COLUMNS = [
+    "indicator",
+    "year",
+    "ethnic_group",
+    "reference",
+    "numerator",
+    "denominator",
+    "reference_numerator",
+    "reference_denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "flag",
+]
+_SURVEY_COLUMNS = [
+    "indicator",
+    "label",
+    "year",
+    "ethnic_group",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "gap",
+]
+_BOARD_COLUMNS = [
+    "year",
+    "body",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "difference",
+]
+_BAND_COLUMNS = [
+    "staff_group",
+    "pay_band",
+    "numerator",
+    "n_white",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "difference",
+]
+_UNKNOWN_COLUMNS = ["year", "measure", "numerator", "denominator", "value", "lower_ci", "upper_ci"]
+
+#: (indicator, noun, outcome) of the relative-likelihood sentences.
+_RATIO_PHRASES = (
+    ("2", "applicants", "be appointed from shortlisting"),
+    ("3", "staff", "enter a formal disciplinary process"),
+    ("4", "staff", "access non-mandatory training"),
+)
+#: (survey measure, outcome) of the staff-survey sentences.
+_SURVEY_PHRASES = (
+    ("discrimination_from_manager", "reported discrimination from a manager or colleague"),
+    ("equal_opportunities", "believed the organisation offers equal opportunities"),
+)
+#: The bands named in the representation sentence.
+_NAMED_BANDS = ("Band 5", "Band 8a", "VSM")
+
+
+class SummaryTables(NamedTuple):
+    """The disclosure-controlled tables of a workforce report (see :func:`summary_tables`).
+
+    Attributes
+    ----------
+    likelihoods : DataFrame
+        :func:`likelihood_table`.
+    survey : DataFrame
+        :func:`survey_table`.
+    board : DataFrame
+        :func:`board_table`.
+    bands_by_group : DataFrame
+        :func:`band_table`: all staff, clinical and non-clinical staff.
+    bands : DataFrame
+        :func:`all_staff_bands` of ``bands_by_group``.
+    unknown : DataFrame
+        :func:`unknown_table`.
+    n_organisations : int
+        Organisations with returns in the reporting year.
+    """
+
+    likelihoods: pd.DataFrame
+    survey: pd.DataFrame
+    board: pd.DataFrame
+    bands_by_group: pd.DataFrame
+    bands: pd.DataFrame
+    unknown: pd.DataFrame
+    n_organisations: int
+
+
+def likelihood_table(
+    returns: pd.DataFrame, *, confidence: float = 0.95, threshold: int = DEFAULT_THRESHOLD
+) -> pd.DataFrame:
+    """WRES indicators 2 to 4 by year, suppressed, with the change since the previous year.
+
+    Parameters
+    ----------
+    returns : DataFrame
+        Workforce returns (``year``, ``ethnic_group``, the counts); not modified.
+    confidence : float, default 0.95
+        Confidence level of the intervals.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator and year: ``indicator``, ``year``, ``ethnic_group``, ``reference``,
+        ``numerator``, ``denominator``, ``reference_numerator``, ``reference_denominator``,
+        ``value`` (relative likelihood), ``lower_ci``, ``upper_ci``, ``flag`` (the counts
+        suppressed by :func:`rhoresearch.disclosure.suppress`, with what is derived from them),
+        then ``previous_value``, ``change``
+        (:func:`~rhoresearch.workstreams.workforce.change_since_previous`) and ``label`` (the
+        indicator's short label, for figures; not part of the published table).
+    """
+    threshold = check_threshold(threshold, func="likelihood_table")
+    likelihoods = pd.concat(
+        [
+            appointment_likelihood(returns, by="year", confidence=confidence),
+            disciplinary_likelihood(returns, by="year", confidence=confidence),
+            training_likelihood(returns, by="year", confidence=confidence),
+        ],
+        ignore_index=True,
+    )[_RATIO_COLUMNS]
+    safe = disclosure.suppress(
+        likelihoods,
+        counts=["numerator", "reference_numerator"],
+        derived=["value", "lower_ci", "upper_ci", "flag"],
+        secondary=False,
+        threshold=threshold,
+    )
+    safe = change_since_previous(safe, keys="indicator")
+    safe["label"] = safe["indicator"].map(SHORT_LABELS)
+    return safe
+
+
+def survey_table(
+    survey: pd.DataFrame,
+    *,
+    reference_group: str = "White",
+    confidence: float = 0.95,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """WRES indicators 5 to 8 by year, suppressed.
+
+    Parameters
+    ----------
+    survey : DataFrame
+        Staff-survey counts (``year``, ``measure``, ``ethnic_group``, ``respondents``, ``count``);
+        not modified.
+    reference_group : {"White", "Ethnic minority"}, default "White"
+        The comparator of the ``gap``.
+    confidence : float, default 0.95
+        Confidence level of the Wilson intervals.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed.
+
+    Returns
+    -------
+    DataFrame
+        ``indicator``, ``label`` (short label), ``year``, ``ethnic_group``, ``numerator``,
+        ``denominator``, ``value`` (%), ``lower_ci``, ``upper_ci``, ``gap`` (percentage points),
+        suppressed within each year and measure.
+    """
+    threshold = check_threshold(threshold, func="survey_table")
+    pct = survey_percentages(survey, by="year", reference=reference_group, confidence=confidence)
+    pct["label"] = pct["measure"].map(SHORT_LABELS)
+    return disclosure.suppress(
+        pct[_SURVEY_COLUMNS],
+        counts=["numerator", "denominator"],
+        derived=["value", "lower_ci", "upper_ci", "gap"],
+        by=["year", "label"],
+        threshold=threshold,
+    )
+
+
+def board_table(
+    board: pd.DataFrame,
+    staff: pd.DataFrame,
+    *,
+    confidence: float = 0.95,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """WRES indicator 9 by year, suppressed.
+
+    Parameters
+    ----------
+    board, staff : DataFrame
+        Board voting members and staff in post by ``year`` and ``ethnic_group``; not modified.
+    confidence : float, default 0.95
+        Confidence level of the Wilson intervals.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``body`` (``"Board (voting)"``, ``"Workforce"``), ``numerator``, ``denominator``,
+        ``value`` (% ethnic minority), ``lower_ci``, ``upper_ci``, ``difference`` (board minus
+        workforce, percentage points, on the board row).
+    """
+    threshold = check_threshold(threshold, func="board_table")
+    rep = board_representation(board, staff, by="year", confidence=confidence)
+    return disclosure.suppress(
+        rep[_BOARD_COLUMNS],
+        counts=["numerator", "denominator"],
+        derived=["value", "lower_ci", "upper_ci", "difference"],
+        secondary=False,
+        threshold=threshold,
+    )
+
+
+def band_table(
+    staff: pd.DataFrame,
+    *,
+    year: int,
+    confidence: float = 0.95,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """WRES indicator 1 for one year: all staff, and each staff group, suppressed together.
+
+    Parameters
+    ----------
+    staff : DataFrame
+        Staff in post (``year``, ``staff_group``, ``pay_band``, ``ethnic_group``, ``headcount``);
+        not modified.
+    year : int
+        The reporting year.
+    confidence : float, default 0.95
+        Confidence level of the Wilson intervals.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed.
+
+    Returns
+    -------
+    DataFrame
+        ``staff_group`` (``"All staff"`` first, then each group, as WRES shows clinical and
+        non-clinical staff), ``pay_band`` (the bands then ``"All staff"``), ``numerator``
+        (ethnic minority), ``n_white``, ``denominator`` (known ethnicity), ``value`` (% ethnic
+        minority), ``lower_ci``, ``upper_ci``, ``difference`` (from the staff group as a whole,
+        percentage points). Suppressed together (:data:`BAND_TABLE_CHECK`), so that no cell can be
+        worked out from the others.
+    """
+    threshold = check_threshold(threshold, func="band_table")
+    staff_year = staff[staff["year"] == year]
+    bands = pd.concat(
+        [
+            representation_by_band(
+                staff_year.assign(staff_group="All staff"), by="staff_group", confidence=confidence
+            ),
+            representation_by_band(staff_year, by="staff_group", confidence=confidence),
+        ],
+        ignore_index=True,
+    )
+    return disclosure.suppress(
+        bands[_BAND_COLUMNS],
+        counts=["numerator", "n_white", "denominator"],
+        derived=["value", "lower_ci", "upper_ci", "difference"],
+        total_label="All staff",
+        threshold=threshold,
+        **BAND_TABLE_CHECK,
+    )
+
+
+def all_staff_bands(bands: pd.DataFrame) -> pd.DataFrame:
+    """The ``"All staff"`` rows of :func:`band_table`, without the ``staff_group`` column."""
+    return bands[bands["staff_group"] == "All staff"].drop(columns="staff_group")
+
+
+def workforce_share(bands: pd.DataFrame) -> float | None:
+    """The ethnic minority share of the whole workforce in :func:`all_staff_bands`.
+
+    Returns
+    -------
+    float or None
+        The ``"All staff"`` band's ``value`` (%), or None when it is suppressed or missing (no
+        reference line to draw).
+    """
+    rows = bands[bands["pay_band"] == "All staff"]
+    if rows.empty:
+        return None
+    row = rows.iloc[-1]
+    value = pd.to_numeric(pd.Series([row["value"]]), errors="coerce").iloc[0]
+    if disclosure.is_suppressed(row, "value") or pd.isna(value):
+        return None
+    return float(value)
+
+
+def unknown_table(
+    returns: pd.DataFrame, *, confidence: float = 0.95, threshold: int = DEFAULT_THRESHOLD
+) -> pd.DataFrame:
+    """Staff and applicants whose ethnicity is not known, by year, suppressed.
+
+    Parameters
+    ----------
+    returns : DataFrame
+        Workforce returns; not modified.
+    confidence : float, default 0.95
+        Confidence level of the Wilson intervals.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``measure`` (``staff_headcount``, ``shortlisted``), ``numerator`` (not known),
+        ``denominator`` (everyone), ``value`` (%), ``lower_ci``, ``upper_ci``. The denominator is
+        hidden with a suppressed count: with the White and ethnic minority counts of the other
+        tables it would give the suppressed count back.
+    """
+    threshold = check_threshold(threshold, func="unknown_table")
+    unknown = unknown_summary(
+        returns, counts=["staff_headcount", "shortlisted"], by="year", confidence=confidence
+    )
+    return disclosure.suppress(
+        unknown[_UNKNOWN_COLUMNS],
+        counts="numerator",
+        derived=["denominator", "value", "lower_ci", "upper_ci"],
+        secondary=False,
+        threshold=threshold,
+    )
+
+
+def summary_tables(
+    returns: pd.DataFrame,
+    staff: pd.DataFrame,
+    survey: pd.DataFrame,
+    board: pd.DataFrame,
+    *,
+    year: int,
+    reference_group: str = "White",
+    confidence: float = 0.95,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> SummaryTables:
+    """Every disclosure-controlled table of a workforce report for one reporting year.
+
+    Parameters
+    ----------
+    returns, staff, survey, board : DataFrame
+        The selected workforce tables (after
+        :func:`~rhoresearch.workstreams.workforce.harmonise_groups` and
+        :func:`~rhoresearch.workstreams.workforce.select`); not modified.
+    year : int
+        The reporting year (the pay-band table and the organisation count; the other tables hold
+        every year).
+    reference_group : str, default "White"
+        The comparator of the staff-survey gaps.
+    confidence : float, default 0.95
+        Confidence level of the intervals.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are suppressed.
+
+    Returns
+    -------
+    SummaryTables
+
+    Raises
+    ------
+    InputError
+        ``year`` is not in the returns.
+    """
+    n_organisations = int(select(returns, year=year)["org_code"].nunique())
+    c, t = confidence, threshold
+    bands_by_group = band_table(staff, year=year, confidence=c, threshold=t)
+    return SummaryTables(
+        likelihoods=likelihood_table(returns, confidence=c, threshold=t),
+        survey=survey_table(survey, reference_group=reference_group, confidence=c, threshold=t),
+        board=board_table(board, staff, confidence=c, threshold=t),
+        bands_by_group=bands_by_group,
+        bands=all_staff_bands(bands_by_group),
+        unknown=unknown_table(returns, confidence=c, threshold=t),
+        n_organisations=n_organisations,
+    )
+
+
+def _number(row: pd.Series | None, column: str = "value") -> str:
+    """A row's cell as shown in a sentence ([c] when suppressed, [x] when absent)."""
+    if row is None:
+        return narrative.format_number(None)
+    return narrative.format_number(row[column], suppressed=disclosure.is_suppressed(row, column))
+
+
+def findings(
+    tables: SummaryTables,
+    *,
+    year: int,
+    organisation: str = "all",
+    organisations: pd.DataFrame | None = None,
+    confidence: float = 0.95,
+) -> list[str]:
+    """The key findings of a workforce report, as markdown lines.
+
+    Parameters
+    ----------
+    tables : SummaryTables
+        From :func:`summary_tables`.
+    year : int
+        The reporting year.
+    organisation : str, default "all"
+        The notebook's selection ("all", a code or a region), named in the heading
+        (:func:`~rhoresearch.workstreams.workforce.label`).
+    organisations : DataFrame, optional
+        The organisations table, to name the selection.
+    confidence : float, default 0.95
+        The confidence level of the intervals, named in the sentences.
+
+    Returns
+    -------
+    list of str
+        A bold heading (selection, year, number of organisations, the flagging range), a blank
+        line, then one ``"- "`` bullet per finding: indicators 2 to 4 (relative likelihoods with
+        intervals), indicators 8 and 7 for each group, representation in Bands 5 and 8a and
+        among very senior managers, and the board against the workforce. Suppressed values are
+        said to be suppressed ([c]); absent ones are shown as [x].
+    """
+    where = label(organisation, organisations)
+    n = tables.n_organisations
+    lo, hi = PARITY_RANGE
+    heading = (
+        f"**{where}, {year}** ({n} organisation{'s' if n != 1 else ''}; relative likelihoods "
+        f"outside {lo:.2f} to {hi:.2f} are flagged)."
+    )
+    # sentences use lower case for the collective term ("ethnic minority staff")
+    in_words = {MINORITY: "ethnic minority"}
+    lik = tables.likelihoods
+    now = lik[lik["year"] == year].replace(in_words).set_index("indicator")
+    sentences = [
+        narrative.ratio_sentence(
+            now.loc[indicator],
+            group_col="ethnic_group",
+            noun=noun,
+            outcome=outcome,
+            digits=2,
+            confidence=confidence,
+        )
+        for indicator, noun, outcome in _RATIO_PHRASES
+        if indicator in now.index
+    ]
+    survey = tables.survey
+    survey_now = survey[survey["year"] == year].replace(in_words)
+    for measure, outcome in _SURVEY_PHRASES:
+        for _, row in survey_now[survey_now["label"] == SHORT_LABELS[measure]].iterrows():
+            sentences.append(
+                narrative.percentage_sentence(
+                    row,
+                    group_col="ethnic_group",
+                    noun="staff",
+                    outcome=outcome,
+                    scale=1,
+                    confidence=confidence,
+                )
+            )
+    bands = tables.bands.set_index("pay_band")
+
+    def band(name: str) -> str:
+        return _number(bands.loc[name] if name in bands.index else None)
+
+    b5, b8a, vsm = (band(b) for b in _NAMED_BANDS)
+    sentences.append(
+        f"Ethnic minority staff were {band('All staff')}% of staff of known ethnicity: {b5}% in "
+        f"Band 5, {b8a}% in Band 8a and {vsm}% of very senior managers "
+        "([c]: suppressed; [x]: no staff)."
+    )
+    board = tables.board[tables.board["year"] == year].set_index("body")
+    if "Board (voting)" in board.index and "Workforce" in board.index:
+        members, staff = board.loc["Board (voting)"], board.loc["Workforce"]
+        if disclosure.is_suppressed(members, "value"):
+            sentences.append(
+                "The ethnic minority share of the board is suppressed to protect "
+                "confidentiality ([c])."
+            )
+        else:
+            sentences.append(
+                f"Ethnic minority members were {_number(members)}% of the board's voting "
+                f"membership against {_number(staff)}% of the workforce (difference "
+                f"{_number(members, 'difference')} percentage points)."
+            )
+    return [heading, "", *(f"- {s}" for s in sentences)]

@@ -1,0 +1,75 @@
+"""Tests for rhoresearch.report.plotting._common: reading cells, alt text, no pyplot state."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from rhoresearch.exceptions import InputError
+from rhoresearch.report import plotting
+from rhoresearch.report.plotting import _common
+
+
+def test_cell_numbers_reads_flags_marks_missing_and_text_numbers():
+    data = pd.DataFrame(
+        {
+            "value": [1.5, np.nan, np.nan, "[c]", "1,234.5", "[x]"],
+            "value_suppressed": [None, "primary", None, None, None, None],
+        }
+    )
+    values, suppressed, missing = _common.cell_numbers(data, "value")
+    np.testing.assert_array_equal(values, [1.5, np.nan, np.nan, np.nan, 1234.5, np.nan])
+    assert suppressed.tolist() == [False, True, False, True, False, False]
+    assert missing.tolist() == [False, False, True, False, False, True]
+
+
+def test_cell_numbers_flag_wins_over_a_number_left_in_the_cell():
+    data = pd.DataFrame({"value": [2.0, 3.0], "value_suppressed": ["derived", None]})
+    values, suppressed, _ = _common.cell_numbers(data, "value")
+    assert np.isnan(values[0]) and values[1] == 3.0
+    assert suppressed.tolist() == [True, False]
+
+
+def test_text_value_that_is_not_a_number_is_an_input_error(ratios):
+    data = ratios.astype({"value": object})
+    data.loc[0, "value"] = "high"
+    with pytest.raises(InputError, match="'high'"):
+        plotting.forest_plot(data, label="ethnic_group", title="T", xlabel="Ratio")
+
+
+def test_label_note_names_suppressed_and_missing_groups():
+    assert _common.label_note("Rate", ["Asian", "Mixed"], ["Other"]) == (
+        "Rate\n[c] suppressed (small numbers): Asian, Mixed\n[x] not available: Other"
+    )
+    assert _common.label_note("Rate", [], []) == "Rate"
+
+
+def test_alt_text_override_and_missing(rates):
+    fig = plotting.bar_ci(
+        rates, label="ethnic_group", title="T", xlabel="Rate per 100,000", alt="My text"
+    )
+    assert plotting.alt_text(fig) == "My text"
+    with pytest.raises(InputError, match="no alt text"):
+        plotting.alt_text(Figure())
+
+
+def test_alt_text_lists_at_most_twelve_items():
+    items = [f"item {i}" for i in range(15)]
+    assert _common.list_items(items).endswith("item 11; and 3 more")
+    assert _common.list_items(items[:2]) == "item 0; item 1"
+
+
+def test_no_pyplot_figures_left_open(rates):
+    plt.close("all")
+    plotting.bar_ci(rates, label="ethnic_group", title="T", xlabel="Rate per 100,000")
+    assert plt.get_fignums() == []
+
+
+def test_empty_frame_and_non_frame_are_refused(rates):
+    with pytest.raises(InputError, match="no rows to plot"):
+        plotting.bar_ci(rates.iloc[:0], label="ethnic_group", title="T", xlabel="Rate")
+    with pytest.raises(InputError, match="must be a pandas DataFrame"):
+        plotting.bar_ci(rates.to_dict(), label="ethnic_group", title="T", xlabel="Rate")
