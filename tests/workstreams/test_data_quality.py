@@ -407,6 +407,34 @@ def test_summary_tables_keep_the_published_columns():
         data_quality.summary_tables(records, providers, linked, participants, reference, year=2030)
 
 
+def test_linked_tables_publish_each_statistic_by_its_rules():
+    # a small count (2 people recorded H in A but N in B) is suppressed, with what derives from it
+    linked = _linked_from_table([[200, 20, 2], [30, 100, 5], [10, 10, 60]], ["A", "H", "N"])
+    tables = data_quality.linked_tables(linked, threshold=5)
+
+    def shown(table):
+        return [c for c in table.columns if not c.endswith(disclosure.FLAG_SUFFIX)]
+
+    overall = data_quality.agreement(linked)
+    assert shown(tables.agreement)[:5] == [
+        "numerator",
+        "denominator",
+        "value",
+        "lower_ci",
+        "upper_ci",
+    ]
+    assert tables.agreement["value"].iloc[0] == pytest.approx(overall["value"].iloc[0])
+    assert shown(tables.agreement_by_group)[0] == "ethnic_group"
+    assert shown(tables.agreement_by_group)[-1] == "kappa_upper_ci"
+    flows = tables.flows
+    assert shown(flows) == ["group_a", "group_b", "count", "denominator", "percent"]
+    assert flows["group_a"].ne(flows["group_b"]).all()
+    small = np.asarray(disclosure.is_suppressed(flows, "count"), dtype=bool)
+    assert small.any() and np.asarray(disclosure.is_suppressed(flows, "percent"))[small].all()
+    with pytest.raises(InputError, match="threshold"):
+        data_quality.linked_tables(linked, threshold=0)
+
+
 def test_findings_are_built_from_the_numbers_and_the_dataset_parameter():
     records_all, providers, linked, participants, reference = _small_data_quality()
     records = data_quality.select(records_all, dataset="hospital-episodes")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -514,3 +517,36 @@ def test_one_crude_and_adjusted_helper_for_both_workstreams():
     # the adjusted row takes the crude row's counts (same disclosure control)
     pairs = out.groupby(["outcome", "ethnic_group"], observed=True)["count"].nunique()
     assert (pairs == 1).all()
+
+
+def test_choose_period_latest_or_a_published_label():
+    counts = maternity.rolling_period_counts(
+        maternity.maternal_counts(maternity.prepare(_records(), unknown="reference"))
+    )
+    assert maternity.choose_period(counts) == "2017-19"
+    assert maternity.choose_period(counts, " Latest ") == "2017-19"
+    assert maternity.choose_period(["2016-18", "2017-19"], "2016-18") == "2016-18"
+    with pytest.raises(InputError, match=r"period '2015-17' is not available.*2016-18"):
+        maternity.choose_period(counts, "2015-17")
+    with pytest.raises(InputError, match="no period is available"):
+        maternity.choose_period([], "latest")
+
+
+# --------------------------------------------------------------------------------------------------
+# docstrings written once for both workstreams (rhoresearch.docstrings.fill_docs)
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", [maternity, mental_health], ids=lambda m: m.__name__)
+def test_every_docstring_is_filled_and_names_every_parameter(module):
+    for name in module.__all__:
+        obj = getattr(module, name)
+        if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+            continue
+        doc = inspect.getdoc(obj)
+        assert doc, name
+        assert not re.search(r"\{\w+\}", doc), f"{name}: a docstring field was left unfilled"
+        if inspect.isfunction(obj):
+            for param in inspect.signature(obj).parameters:
+                listed = rf"^(\w+, )*{param}(, \w+)*( : |$)"
+                assert re.search(listed, doc, re.MULTILINE), f"{name}: {param} is not documented"

@@ -432,3 +432,14 @@ def test_provider_funnel_and_the_providers_outside():
     outside = pd.Series([True, True, False, True])
     shown = mh.providers_outside(points, outside)
     assert shown["provider_code"].tolist() == ["A", "D"]  # B is outside but suppressed
+
+
+def test_choose_year_latest_or_one_in_the_data():
+    records = _detentions()
+    assert mh.choose_year(records) == "2023-24"
+    assert mh.choose_year(records, "LATEST") == "2023-24"
+    assert mh.choose_year(records, "2022-23") == "2022-23"
+    with pytest.raises(InputError, match=r"financial year '2021-22' is not available.*2022-23"):
+        mh.choose_year(records, "2021-22")
+    with pytest.raises(InputError, match="no financial year is available"):
+        mh.choose_year(records.iloc[0:0])

@@ -641,3 +641,45 @@ def test_default_report_builds_and_passes_disclosure_scan(tech_demo, tmp_path):
     odds = pd.read_csv(results / "occult_hypoxaemia_odds_ratios.csv").set_index("group")
     planted_or = truth["oximetry"]["Black"]["occult_hypoxaemia_odds_ratio"]
     assert odds.loc["Black", "lower_ci"] <= planted_or <= odds.loc["Black", "upper_ci"]
+
+
+def test_published_column_lists_follow_the_statistics_they_come_from():
+    # the device-bias statistics come from stats.measurement's column list (renamed as the audit
+    # names them); the odds-ratio columns are the model's per-group columns, shared with the
+    # community-trust report
+    assert technology.DEVICE_BIAS_DERIVED == [
+        "mean_bias",
+        "lower_ci",
+        "upper_ci",
+        "sd_between",
+        "sd_within",
+        "sd_difference",
+        "loa_lower",
+        "loa_upper",
+        "arms",
+    ]
+    pairs = pd.DataFrame(
+        {"patient_id": ["a", "a", "b", "b"], "spo2": [95.0, 96, 97, 92], "sao2": [93.0, 95, 96, 91]}
+    )
+    bias = technology.device_bias(pairs).table
+    assert set(technology.DEVICE_BIAS_DERIVED) <= set(bias.columns)
+    assert technology.ODDS_RATIO_COLUMNS == [
+        "group",
+        "estimate",
+        "lower_ci",
+        "upper_ci",
+        "p_value",
+        "confidence",
+        "is_reference",
+        "reference",
+        "n_used",
+        "n_excluded",
+        "n_excluded_group",
+    ]
+
+
+def test_loader_docstrings_list_their_schema_columns():
+    doc = technology.load_oximetry.__doc__
+    assert doc.startswith("Load paired oximetry readings and validate them against")
+    assert ", ".join(f"``{c}``" for c in technology.OXIMETRY_SCHEMA.columns) in doc
+    assert "``predicted_risk``, ``outcome``" in technology.load_risk_score.__doc__

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -13,7 +15,7 @@ from pandas.testing import assert_frame_equal
 from rhoresearch import data, disclosure
 from rhoresearch.demo import workforce as demo_workforce
 from rhoresearch.exceptions import InputError, SchemaError
-from rhoresearch.workstreams import workforce
+from rhoresearch.workstreams import _wording, community_trust, data_quality, technology, workforce
 from rhoresearch.workstreams.workforce.indicators import _flag
 
 W, M, U = workforce.WHITE, workforce.MINORITY, workforce.NOT_KNOWN
@@ -646,3 +648,97 @@ def test_findings_say_a_suppressed_board_is_suppressed():
     assert lines[-1] == (
         "- The ethnic minority share of the board is suppressed to protect confidentiality ([c])."
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# shared docstring text (rhoresearch.workstreams._wording)
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("package", [workforce, data_quality, technology, community_trust])
+def test_public_docstrings_are_filled_and_name_every_parameter(package):
+    # the docstrings that take shared text (_wording.document, the WRES and loader templates) show
+    # it in full: no "{name}" line is left, and the Parameters section names every parameter
+    checked = 0
+    for name in package.__all__:
+        func = getattr(package, name)
+        if not inspect.isfunction(func):
+            continue
+        doc = inspect.getdoc(func)
+        assert doc, name
+        assert not re.search(r"^\s*(\{\w+\}|%\(\w+\)s)\s*$", doc, flags=re.MULTILINE), name
+        if "Parameters\n----------" not in doc:
+            continue
+        entries = _wording.parameters(func)
+        named = {part.strip().lstrip("*") for key in entries for part in key.split(",")}
+        assert set(inspect.signature(func).parameters) <= named, name
+        checked += 1
+    assert checked >= 5
+
+
+def test_wres_likelihoods_document_their_own_counts_and_reading():
+    doc = workforce.disciplinary_likelihood.__doc__
+    assert doc.startswith("WRES indicator 3: ethnic minority staff's likelihood")
+    assert "``staff_headcount``, ``entered_disciplinary``" in doc
+    assert 'focus="Ethnic minority"' in doc and 'reference="White"' in doc
+    assert "Above 1: ethnic minority staff more likely to enter the process." in doc
+    assert "Below 1: White staff less likely" in workforce.training_likelihood.__doc__
+    assert "``shortlisted``, ``appointed``" in workforce.appointment_likelihood.__doc__
+
+
+def test_wording_parameters_reads_entries_and_document_fills_them_indented():
+    def wrapped(data, *, by=None, confidence=0.95):
+        """Something.
+
+        Parameters
+        ----------
+        data : DataFrame
+            The data.
+        by : str, optional
+            Grouping,
+            over two lines.
+        confidence : float
+            Level.
+
+        Returns
+        -------
+        DataFrame
+        """
+
+    entries = _wording.parameters(wrapped)
+    assert list(entries) == ["data", "by", "confidence"]
+    assert entries["by"] == "by : str, optional\n    Grouping,\n    over two lines."
+
+    @_wording.document(entries, data="data : DataFrame\n    Mine.")
+    def wrapper(data, *, by=None, threshold=5):
+        """Wrapper.
+
+        Parameters
+        ----------
+        {data}
+        {by}
+        {threshold}
+        """
+
+    assert inspect.getdoc(wrapper).splitlines()[4:] == [
+        "data : DataFrame",
+        "    Mine.",
+        "by : str, optional",
+        "    Grouping,",
+        "    over two lines.",
+        "threshold : int, default 5",
+        "    Counts from 1 to ``threshold - 1`` are suppressed.",
+    ]
+    with pytest.raises(KeyError, match="nothing"):
+
+        @_wording.document()
+        def broken():
+            """Broken.
+
+            Parameters
+            ----------
+            {nothing}
+            """
+
+    with pytest.raises(ValueError, match="no numpydoc Parameters"):
+        _wording.parameters(workforce.all_staff_bands)

@@ -24,14 +24,13 @@ from rhoresearch.data._checks import build_checks
 from rhoresearch.data._spec import (
     AGE_OUT,
     ETH_OUT,
+    ETHNICITY_REASONS,
     INVALID_PREFIX,
     MAX_AGE,
     RAW,
     RAW_NULL,
     REASON,
-    REASON_INVALID_CODE,
     REASON_NOT_KNOWN,
-    REASON_NOT_STATED,
     Spec,
     age_labels,
     null_flag,
@@ -100,7 +99,7 @@ def build_expression(t: ir.Table, spec: Spec, mapping: pd.DataFrame | str | None
         position = group_keys.index(ETH_OUT)
         group_keys[position : position + 1] = [RAW, RAW_NULL]
         if spec.unknown_ethnicity == "exclude":
-            reasons += [REASON_NOT_STATED, REASON_NOT_KNOWN, REASON_INVALID_CODE]
+            reasons += ETHNICITY_REASONS
     elif spec.ethnicity_column is not None:
         raw = t[spec.ethnicity_column]
         if mapping is not None:
@@ -115,7 +114,7 @@ def build_expression(t: ir.Table, spec: Spec, mapping: pd.DataFrame | str | None
         if spec.unknown_ethnicity == "exclude":
             cases.append((raw.isnull(), REASON_NOT_KNOWN))
             cases.append((eth_reason.notnull() & (eth_reason != ""), eth_reason))
-            reasons += [REASON_NOT_STATED, REASON_NOT_KNOWN, REASON_INVALID_CODE]
+            reasons += ETHNICITY_REASONS
             group_value = group
         else:
             fill = (

@@ -44,6 +44,8 @@ ESP2013_AGE_BANDS: tuple[int, ...] = tuple(
 REASON_NOT_STATED = "ethnic category not stated (Z)"
 REASON_NOT_KNOWN = "ethnic category not known (99, X, blank or missing)"
 REASON_INVALID_CODE = "ethnic category not a valid code"
+#: The three, in the order the exclusions table lists them.
+ETHNICITY_REASONS = (REASON_NOT_STATED, REASON_NOT_KNOWN, REASON_INVALID_CODE)
 
 #: Ages above this (in years) are out of range.
 MAX_AGE = 130

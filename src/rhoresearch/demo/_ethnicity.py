@@ -55,16 +55,18 @@ CENSUS2021_ENGLAND: dict[str, int] = {
 
 HIGH_LEVEL = ["White", "Mixed", "Asian", "Black", "Other"]
 
-#: NHS England's seven regions.
-REGIONS = [
-    "London",
-    "South East",
-    "South West",
-    "East of England",
-    "Midlands",
-    "North East and Yorkshire",
-    "North West",
-]
+#: NHS England's seven regions: (ODS code, name).
+REGION_CODES = (
+    ("Y56", "London"),
+    ("Y59", "South East"),
+    ("Y58", "South West"),
+    ("Y61", "East of England"),
+    ("Y60", "Midlands"),
+    ("Y63", "North East and Yorkshire"),
+    ("Y62", "North West"),
+)
+#: Their names.
+REGIONS = [name for _, name in REGION_CODES]
 
 
 def codes_of(group: str) -> list[str]:

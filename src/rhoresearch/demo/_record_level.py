@@ -11,7 +11,9 @@ regions. What they share lives here, so that neither imports the other:
 - :data:`REGIONS`: the seven NHS England regions (ODS code, name);
 - :func:`ethnic_strings`: a messy extract column (codes bare, lower case, padded or as the
   description; ``Z``, ``99``, blanks, nulls and invalid codes at stated rates), with the counts of
-  each form for the truth file.
+  each form for the truth file;
+- :func:`write_parquet` (the files' one Parquet layout) and :func:`six_figures` (the rounding of
+  the values written to the truth file).
 
 References
 ----------
@@ -21,11 +23,14 @@ known). NHS England, regions and their ODS codes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from rhoresearch import ethnicity
-from rhoresearch.demo._ethnicity import HIGH_LEVEL
+from rhoresearch.demo._ethnicity import HIGH_LEVEL, REGION_CODES
 
 __all__ = [
     "HIGH_LEVEL",
@@ -38,6 +43,8 @@ __all__ = [
     "codes_of",
     "cat_draw",
     "ethnic_strings",
+    "six_figures",
+    "write_parquet",
 ]
 
 _NATIONAL = [code for code in ethnicity.NHS_CODES if code not in ("Z", "99")]
@@ -52,15 +59,7 @@ NHS_CODES: dict[str, tuple[str, str]] = {
 }
 
 #: NHS England regions: (ODS code, name).
-REGIONS = (
-    ("Y56", "London"),
-    ("Y59", "South East"),
-    ("Y58", "South West"),
-    ("Y61", "East of England"),
-    ("Y60", "Midlands"),
-    ("Y63", "North East and Yorkshire"),
-    ("Y62", "North West"),
-)
+REGIONS = REGION_CODES
 
 #: Default shares of all rows for each not-known form (``None`` is a null).
 NOT_KNOWN_FORMS: dict[str | None, float] = {"Z": 0.015, "99": 0.015, "": 0.006, None: 0.004}
@@ -133,3 +132,13 @@ def ethnic_strings(
     dictionary = pa.array([v if v is not None else "" for v in vocab], type=pa.string())
     indices = pa.array(index, mask=null, type=pa.int32())
     return dictionary.take(indices), counts
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Write a generated table as Parquet (zstd, dictionary-encoded, with statistics)."""
+    pq.write_table(table, path, compression="zstd", use_dictionary=True, write_statistics=True)
+
+
+def six_figures(x: float) -> float:
+    """``x`` to six significant figures, as the truth files record planted values."""
+    return float(f"{float(x):.6g}")

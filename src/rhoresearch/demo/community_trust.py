@@ -36,7 +36,6 @@ community engagement reports and the GP Patient Survey); the sizes are illustrat
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -44,6 +43,11 @@ import numpy as np
 import pandas as pd
 
 from rhoresearch.demo._ethnicity import HIGH_LEVEL, REGIONS, draw_codes, messy
+from rhoresearch.demo._files import generator_docs, output_folder, write_csv, write_truth
+from rhoresearch.workstreams.community_trust import (  # the bands and questions the analysis reads
+    AGE_BANDS,
+    QUESTIONS,
+)
 
 __all__ = [
     "AGE_BANDS",
@@ -55,8 +59,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-AGE_BANDS = ["16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"]
-QUESTIONS = ["q_trust", "q_involved", "q_listened", "q_discrimination"]
 
 #: Planted odds ratios against White, conditional on age band, sex and deprivation quintile.
 PLANTED_ODDS_RATIOS: dict[str, dict[str, float]] = {
@@ -238,29 +240,23 @@ def make_responses(
     return out, facts
 
 
+@generator_docs
 def generate(out_dir: Path, *, seed: int) -> dict:
     """Write ``responses.csv`` and ``truth.json`` into ``out_dir``; return the truth.
 
-    Parameters
-    ----------
-    out_dir : pathlib.Path
-        Target folder (``data/demo/survey/``), created if missing.
-    seed : int
-        Seed of the random stream; the same seed gives the same bytes.
+    The truth holds the planted effects: ``odds_ratios`` (per question, per high-level group against
+    White, conditional on age band, sex and deprivation), ``population_percent`` (per question and
+    group, in the population before non-response: the target of the weighted percentages), the
+    binarisation rule, respondent and ethnicity counts.
 
-    Returns
-    -------
-    dict
-        The planted effects, as written to ``truth.json``: ``odds_ratios`` (per question, per
-        high-level group against White, conditional on age band, sex and deprivation),
-        ``population_percent`` (per question and group, in the population before non-response: the
-        target of the weighted percentages), the binarisation rule, respondent and ethnicity counts.
+    {parameters}
+
+    {returns}
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = output_folder(out_dir)
     rng = np.random.default_rng(seed)
     responses, facts = make_responses(rng)
-    responses.to_csv(out_dir / "responses.csv", index=False, lineterminator="\n")
+    write_csv(responses, out_dir / "responses.csv")
     truth = {
         "dataset": "demonstration patient-experience survey (not real data)",
         "seed": seed,
@@ -287,6 +283,6 @@ def generate(out_dir: Path, *, seed: int) -> dict:
         "ethnicity_values": facts["ethnicity_values"],
         "item_missing": facts["item_missing"],
     }
-    (out_dir / "truth.json").write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
+    write_truth(out_dir, truth)
     logger.info("survey demo: %d respondents written to %s", len(responses), out_dir)
     return truth

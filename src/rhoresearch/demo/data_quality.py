@@ -30,7 +30,6 @@ data; provider names are fictional.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -38,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from rhoresearch import ethnicity
-from rhoresearch.demo._ethnicity import CENSUS2021_ENGLAND
+from rhoresearch.demo._ethnicity import CENSUS2021_ENGLAND, HIGH_LEVEL, REGIONS
+from rhoresearch.demo._files import generator_docs, output_folder, write_csv, write_truth
 from rhoresearch.exceptions import InputError
 
 __all__ = [
@@ -99,7 +99,6 @@ _DISAGREE = {
 _LINKED_PEOPLE = 80_000
 _LINKED_UNKNOWN = 0.06
 
-HIGH_LEVEL = ("White", "Mixed", "Asian", "Black", "Other")
 _ENGLAND_HIGH = (0.8105, 0.0296, 0.0961, 0.0422, 0.0218)  # Census 2021 England (TS021)
 
 # study: (title, condition, basis, reference shares by HIGH_LEVEL, planted PPR for the minorities
@@ -164,10 +163,7 @@ _NAME_PARTS = (
     "Eastleigh Park", "Foxley", "Greenacre", "Hollybank", "Kestrel", "Lindenhall", "Maplewood",
     "Netherby", "Orchard", "Parkside", "Riverside",
 )  # fmt: skip
-_REGIONS = (
-    "East of England", "London", "Midlands", "North East and Yorkshire", "North West",
-    "South East", "South West",
-)  # fmt: skip
+_REGIONS = tuple(sorted(REGIONS))
 
 
 def _providers(rng: np.random.Generator) -> pd.DataFrame:
@@ -406,25 +402,22 @@ def _research(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, dic
     return participants, reference, truth
 
 
+@generator_docs
 def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
     """Write the ethnicity data-quality and research-representation demonstration data.
 
-    Parameters
-    ----------
-    out_dir : path
-        Folder to write into (``data/demo/data_quality``); created if missing.
-    seed : int
-        Seed of the random stream; the same seed gives the same bytes.
+    The truth holds the planted recording-status probabilities of each provider by year, each
+    provider's valid-code share in 2019, the independent providers, the planted agreement between
+    the two linked sources and the planted participation-to-prevalence ratios of the studies (see
+    the module docstring).
+
+    {parameters}
     scale : float, default 1.0
         Multiplies the number of records and linked people (tests use a small scale).
 
-    Returns
-    -------
-    dict
-        The planted values, as written to ``truth.json``.
+    {returns}
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = output_folder(out_dir)
     rng = np.random.default_rng(seed)
     providers = _providers(rng)
     unknown = _unknown_rates(rng, providers)
@@ -434,11 +427,11 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
     linked, linked_truth = _linked(rng, scale)
     participants, reference, research_truth = _research(rng)
 
-    providers.to_csv(out_dir / "providers.csv", index=False, lineterminator="\n")
-    records.to_csv(out_dir / "records.csv", index=False, lineterminator="\n")
-    linked.to_csv(out_dir / "linked_ethnicity.csv", index=False, lineterminator="\n")
-    participants.to_csv(out_dir / "research_participants.csv", index=False, lineterminator="\n")
-    reference.to_csv(out_dir / "research_reference.csv", index=False, lineterminator="\n")
+    write_csv(providers, out_dir / "providers.csv")
+    write_csv(records, out_dir / "records.csv")
+    write_csv(linked, out_dir / "linked_ethnicity.csv")
+    write_csv(participants, out_dir / "research_participants.csv")
+    write_csv(reference, out_dir / "research_reference.csv")
 
     truth = {
         "description": (
@@ -465,9 +458,7 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
             "ppr": "Carcel et al. Neurology 2021; thresholds 0.8 and 1.2",
         },
     }
-    (out_dir / "truth.json").write_text(
-        json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    write_truth(out_dir, truth, sort_keys=True)
     logger.info(
         "data quality demo: %d records, %d linked people, %d studies written to %s",
         len(records),

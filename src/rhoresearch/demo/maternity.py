@@ -34,7 +34,6 @@ demonstration data, not real.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -42,9 +41,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from rhoresearch.demo._ethnicity import CENSUS2021_ENGLAND
+from rhoresearch.demo._files import generator_docs, output_folder, write_truth
 from rhoresearch.demo._record_level import (
     HIGH_LEVEL,
     INVALID_CODES,
@@ -56,6 +55,8 @@ from rhoresearch.demo._record_level import (
     cat_draw,
     codes_of,
     ethnic_strings,
+    six_figures,
+    write_parquet,
 )
 
 __all__ = [
@@ -187,27 +188,18 @@ def _mask(rng: np.random.Generator, values: np.ndarray, rate: float) -> np.ndarr
     return rng.random(values.size) < rate
 
 
-def _write(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, compression="zstd", use_dictionary=True, write_statistics=True)
-
-
+@generator_docs
 def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
-    """Generate the maternity demonstration data into ``out_dir`` and return the truth.
+    """Write ``maternities.parquet``, ``births.parquet`` and ``truth.json``; return the truth.
 
-    Parameters
-    ----------
-    out_dir : path
-        Folder to write ``maternities.parquet``, ``births.parquet`` and ``truth.json`` into.
-    seed : int
-        Seed of the random generator; the same seed (and scale) gives the same bytes.
+    The truth holds the planted effects, the expected crude rates, the volumes, the rates of
+    messy codes and the seed.
+
+    {parameters}
     scale : float, default 1.0
         Multiplier of the yearly volumes (tests use a small value).
 
-    Returns
-    -------
-    dict
-        The content of ``truth.json``: planted effects, expected crude rates, volumes, rates of
-        messy codes and the seed.
+    {returns}
 
     Notes
     -----
@@ -218,8 +210,7 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
     probabilities multiply in a plurality factor too. Not-known and invalid ethnicity codes,
     missing age bands and deprivation quintiles are masked afterwards, at random.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = output_folder(out_dir)
     rng = np.random.default_rng(seed)
     volumes = np.array([max(1, round(v * scale)) for v in MATERNITIES_PER_YEAR])
     n = int(volumes.sum())
@@ -308,8 +299,8 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
             "neonatal_death": pa.array(neonatal_death),
         }
     )
-    _write(maternities, out_dir / "maternities.parquet")
-    _write(births, out_dir / "births.parquet")
+    write_parquet(maternities, out_dir / "maternities.parquet")
+    write_parquet(births, out_dir / "births.parquet")
 
     truth = _truth(
         seed=seed,
@@ -328,9 +319,7 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
             "missing_imd_quintile": int(imd_missing.sum()),
         },
     )
-    (out_dir / "truth.json").write_text(
-        json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    write_truth(out_dir, truth, sort_keys=True)
     logger.info(
         "maternity demo: %d maternities, %d births, %d maternal deaths written to %s",
         n,
@@ -339,10 +328,6 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
         out_dir,
     )
     return truth
-
-
-def _r(x: float) -> float:
-    return float(f"{float(x):.6g}")
 
 
 def _truth(*, seed, scale, volumes, n_births, solved, ethnic_counts, n, observed) -> dict:
@@ -359,29 +344,35 @@ def _truth(*, seed, scale, volumes, n_births, solved, ethnic_counts, n, observed
             }[outcome],
             "reference_group": "White",
             "adjusted_rate_ratio": {
-                g: _r(s["adjusted_rr"][i] / s["adjusted_rr"][white])
+                g: six_figures(s["adjusted_rr"][i] / s["adjusted_rr"][white])
                 for i, g in enumerate(HIGH_LEVEL)
             },
-            "expected_crude_rate": {g: _r(s["crude_rate"][i]) for i, g in enumerate(HIGH_LEVEL)},
-            "expected_crude_rate_ratio": {
-                g: _r(s["crude_ratio"][i]) for i, g in enumerate(HIGH_LEVEL)
+            "expected_crude_rate": {
+                g: six_figures(s["crude_rate"][i]) for i, g in enumerate(HIGH_LEVEL)
             },
-            "age_band_rate_ratio": {a: _r(v) for a, v in zip(AGE_BANDS, s["age_rr"], strict=True)},
+            "expected_crude_rate_ratio": {
+                g: six_figures(s["crude_ratio"][i]) for i, g in enumerate(HIGH_LEVEL)
+            },
+            "age_band_rate_ratio": {
+                a: six_figures(v) for a, v in zip(AGE_BANDS, s["age_rr"], strict=True)
+            },
             "age_band_reference": "25-29",
             "imd_quintile_rate_ratio": {
-                str(q): _r(v) for q, v in zip(IMD_QUINTILES, s["imd_rr"], strict=True)
+                str(q): six_figures(v) for q, v in zip(IMD_QUINTILES, s["imd_rr"], strict=True)
             },
             "imd_quintile_reference": "5",
-            "year_factor": {str(y): _r(v) for y, v in zip(YEARS, s["year_factor"], strict=True)},
-            "plurality_rate_ratio_twins": _r(cal["twin_rr"]),
-            "baseline_probability": _r(s["base"]),
+            "year_factor": {
+                str(y): six_figures(v) for y, v in zip(YEARS, s["year_factor"], strict=True)
+            },
+            "plurality_rate_ratio_twins": six_figures(cal["twin_rr"]),
+            "baseline_probability": six_figures(s["base"]),
             "calibration_source": cal["source"],
         }
     return {
         "workstream": "maternal and neonatal outcomes",
         "demonstration_data": True,
         "seed": int(seed),
-        "scale": _r(scale),
+        "scale": six_figures(scale),
         "files": ["maternities.parquet", "births.parquet"],
         "years": list(YEARS),
         "volumes": {
@@ -389,13 +380,13 @@ def _truth(*, seed, scale, volumes, n_births, solved, ethnic_counts, n, observed
             "births": int(n_births),
             "maternities_by_year": {str(y): int(v) for y, v in zip(YEARS, volumes, strict=True)},
         },
-        "group_shares": {g: _r(v) for g, v in zip(HIGH_LEVEL, _GROUP_SHARES, strict=True)},
+        "group_shares": {g: six_figures(v) for g, v in zip(HIGH_LEVEL, _GROUP_SHARES, strict=True)},
         "age_band_distribution": {
-            g: dict(zip(AGE_BANDS, map(_r, _AGE_DIST[i]), strict=True))
+            g: dict(zip(AGE_BANDS, map(six_figures, _AGE_DIST[i]), strict=True))
             for i, g in enumerate(HIGH_LEVEL)
         },
         "imd_quintile_distribution": {
-            g: dict(zip(map(str, IMD_QUINTILES), map(_r, _IMD_DIST[i]), strict=True))
+            g: dict(zip(map(str, IMD_QUINTILES), map(six_figures, _IMD_DIST[i]), strict=True))
             for i, g in enumerate(HIGH_LEVEL)
         },
         "outcomes": outcomes,
@@ -411,7 +402,7 @@ def _truth(*, seed, scale, volumes, n_births, solved, ethnic_counts, n, observed
                 "recorded_forms": dict(
                     zip(
                         ("bare_code", "lower_case", "padded", "description"),
-                        map(_r, RECORDED_FORMS),
+                        map(six_figures, RECORDED_FORMS),
                         strict=True,
                     )
                 ),

@@ -41,17 +41,23 @@ are invented.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from rhoresearch.demo._ethnicity import CENSUS2021_ENGLAND
-from rhoresearch.demo._record_level import HIGH_LEVEL, NHS_CODES, REGIONS, ethnic_strings
+from rhoresearch.demo._files import generator_docs, output_folder, write_truth
+from rhoresearch.demo._record_level import (
+    HIGH_LEVEL,
+    NHS_CODES,
+    REGIONS,
+    ethnic_strings,
+    six_figures,
+    write_parquet,
+)
 
 __all__ = ["FINANCIAL_YEARS", "AGE_BANDS", "REGIONS", "generate"]
 
@@ -242,10 +248,6 @@ def _expected(pop, group_of_code, shape, sex_rr, rr, mult) -> np.ndarray:
     )
 
 
-def _write(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, compression="zstd", use_dictionary=True, write_statistics=True)
-
-
 def _draw_sex(rng: np.random.Generator, sex_idx: np.ndarray) -> pa.Array:
     n = sex_idx.size
     values = np.where(sex_idx == 0, 0, 1).astype(np.int32)  # "1", "2"
@@ -327,23 +329,18 @@ def _table(rng, ev, providers, id_name, id_prefix) -> tuple[pa.Table, dict]:
     return table, counts
 
 
+@generator_docs
 def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
-    """Generate the mental health demonstration data into ``out_dir`` and return the truth.
+    """Write the mental health demonstration data and ``truth.json``; return the truth.
 
-    Parameters
-    ----------
-    out_dir : path
-        Folder to write ``detentions.parquet``, ``ctos.parquet``, ``population.parquet``,
-        ``providers.csv`` and ``truth.json`` into.
-    seed : int
-        Seed of the random generator; the same seed (and scale) gives the same bytes.
+    The truth holds the planted rate ratios, the expected crude and standardised rates and
+    ratios, the provider multipliers and the recording rates (see the module docstring).
+
+    {parameters}
     scale : float, default 1.0
         Multiplier of the event rates (tests use a small value; populations are unchanged).
 
-    Returns
-    -------
-    dict
-        The content of ``truth.json``.
+    {returns}
 
     Notes
     -----
@@ -354,8 +351,7 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
     year_factor``. ``rr`` is solved so that the expected five-year crude rate of each group meets
     its target. CTOs are drawn the same way with their own shape, targets and a small repeat mean.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = output_folder(out_dir)
     rng = np.random.default_rng(seed)
     providers = _providers(rng)
     pop, codes = _population(providers)
@@ -391,14 +387,12 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
             "people": int(np.unique(ev["person"]).size),
         }
 
-    _write(tables["detentions"], out_dir / "detentions.parquet")
-    _write(tables["ctos"], out_dir / "ctos.parquet")
-    _write(_population_table(pop, codes, providers), out_dir / "population.parquet")
+    write_parquet(tables["detentions"], out_dir / "detentions.parquet")
+    write_parquet(tables["ctos"], out_dir / "ctos.parquet")
+    write_parquet(_population_table(pop, codes, providers), out_dir / "population.parquet")
     _write_providers(providers, out_dir / "providers.csv")
     truth = _truth(seed, scale, providers, pop, codes, group_of_code, mult, solved)
-    (out_dir / "truth.json").write_text(
-        json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    write_truth(out_dir, truth, sort_keys=True)
     logger.info(
         "mental health demo: %d detentions, %d CTOs written to %s",
         solved["detentions"]["rows"],
@@ -431,10 +425,6 @@ def _write_providers(providers, path: Path) -> None:
         rc, rn = REGIONS[p["region"]]
         lines.append(f"{p['provider_code']},{p['provider_name']},{rc},{rn},{p['provider_type']}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def _r(x: float) -> float:
-    return float(f"{float(x):.6g}")
 
 
 def _usable_share() -> float:
@@ -481,28 +471,32 @@ def _truth(seed, scale, providers, pop, codes, group_of_code, mult, solved) -> d
             "rate_per": 100_000,
             "reference_group": "White",
             "planted_age_sex_rate_ratio": {
-                g: _r(s["rr"][i] / s["rr"][white]) for i, g in enumerate(HIGH_LEVEL)
+                g: six_figures(s["rr"][i] / s["rr"][white]) for i, g in enumerate(HIGH_LEVEL)
             },
-            "expected_age_sex_rate_ratio": {g: _r(adjusted[i]) for i, g in enumerate(HIGH_LEVEL)},
-            "expected_crude_rate": {g: _r(crude[i]) for i, g in enumerate(HIGH_LEVEL)},
+            "expected_age_sex_rate_ratio": {
+                g: six_figures(adjusted[i]) for i, g in enumerate(HIGH_LEVEL)
+            },
+            "expected_crude_rate": {g: six_figures(crude[i]) for i, g in enumerate(HIGH_LEVEL)},
             "expected_crude_rate_ratio": {
-                g: _r(crude[i] / crude[white]) for i, g in enumerate(HIGH_LEVEL)
+                g: six_figures(crude[i] / crude[white]) for i, g in enumerate(HIGH_LEVEL)
             },
-            "expected_dsr_esp2013": {g: _r(dsr[i]) for i, g in enumerate(HIGH_LEVEL)},
+            "expected_dsr_esp2013": {g: six_figures(dsr[i]) for i, g in enumerate(HIGH_LEVEL)},
             "expected_dsr_ratio_esp2013": {
-                g: _r(dsr[i] / dsr[white]) for i, g in enumerate(HIGH_LEVEL)
+                g: six_figures(dsr[i] / dsr[white]) for i, g in enumerate(HIGH_LEVEL)
             },
             "expected_people_rate_ratio": {
-                g: _r(people_g[i] / pop_g[i] / (people_g[white] / pop_g[white]))
+                g: six_figures(people_g[i] / pop_g[i] / (people_g[white] / pop_g[white]))
                 for i, g in enumerate(HIGH_LEVEL)
             },
             "repeat_mean_extra_per_person": {
-                g: _r(v) for g, v in zip(HIGH_LEVEL, s["repeat"], strict=True)
+                g: six_figures(v) for g, v in zip(HIGH_LEVEL, s["repeat"], strict=True)
             },
-            "age_shape_per_100000": dict(zip(AGE_BANDS, map(_r, spec["age_shape"]), strict=True)),
+            "age_shape_per_100000": dict(
+                zip(AGE_BANDS, map(six_figures, spec["age_shape"]), strict=True)
+            ),
             "sex_rate_ratio": {"Male": spec["sex_rr"][0], "Female": spec["sex_rr"][1]},
             "expected_provider_isr": {
-                p["provider_code"]: _r(isr[i]) for i, p in enumerate(providers)
+                p["provider_code"]: six_figures(isr[i]) for i, p in enumerate(providers)
             },
             "calibration_source": spec["source"],
             "rows": s["rows"],
@@ -513,10 +507,10 @@ def _truth(seed, scale, providers, pop, codes, group_of_code, mult, solved) -> d
         "workstream": "mental health",
         "demonstration_data": True,
         "seed": int(seed),
-        "scale": _r(scale),
+        "scale": six_figures(scale),
         "files": ["detentions.parquet", "ctos.parquet", "population.parquet", "providers.csv"],
         "financial_years": list(FINANCIAL_YEARS),
-        "year_factor": dict(zip(FINANCIAL_YEARS, map(_r, _YEAR_FACTOR), strict=True)),
+        "year_factor": dict(zip(FINANCIAL_YEARS, map(six_figures, _YEAR_FACTOR), strict=True)),
         "population": {
             "total": int(pop.sum()),
             "by_group": {
@@ -528,12 +522,14 @@ def _truth(seed, scale, providers, pop, codes, group_of_code, mult, solved) -> d
         },
         "providers": {
             "count": len(providers),
-            "outliers": {k: _r(v) for k, v in _OUTLIERS.items()},
-            "multipliers": {p["provider_code"]: _r(mult[i]) for i, p in enumerate(providers)},
+            "outliers": {k: six_figures(v) for k, v in _OUTLIERS.items()},
+            "multipliers": {
+                p["provider_code"]: six_figures(mult[i]) for i, p in enumerate(providers)
+            },
             "small": sorted(_SMALL_PROVIDERS),
         },
         "measures": measures,
-        "expected_share_of_records_usable": _r(_usable_share()),
+        "expected_share_of_records_usable": six_figures(_usable_share()),
         "recording_rates": {
             "ethnic_not_known": {str(k): v for k, v in _NOT_KNOWN_FORMS.items()},
             "ethnic_invalid_code": _INVALID_RATE,

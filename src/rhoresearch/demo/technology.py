@@ -44,7 +44,6 @@ N Engl J Med 2020;383:2477-8.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -60,6 +59,7 @@ from rhoresearch.demo._ethnicity import (
     draw_codes,
     messy,
 )
+from rhoresearch.demo._files import generator_docs, output_folder, write_csv, write_truth
 
 __all__ = [
     "OXIMETRY_BIAS",
@@ -336,28 +336,22 @@ def make_sickle_cell(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFra
     )
 
 
+@generator_docs
 def generate(out_dir: Path, *, seed: int) -> dict:
     """Write the four technology files and ``truth.json`` into ``out_dir``; return the truth.
 
-    Parameters
-    ----------
-    out_dir : pathlib.Path
-        Target folder (``data/demo/technology/``), created if missing.
-    seed : int
-        Seed of the random streams; the same seed gives the same bytes.
+    The truth holds the planted parameters and the population values they imply (see the module
+    docstring): ``oximetry`` (per group: ``mean_bias``, ``sd_difference``, ``loa_lower``,
+    ``loa_upper``, ``arms``, ``occult_hypoxaemia_percent``, ``occult_hypoxaemia_odds_ratio``
+    against White), ``risk_score`` (per group: planted calibration intercept and slope,
+    calibration-in-the-large, observed/expected ratio, TPR and FPR at 0.2, AUC), ``sickle_cell``
+    (expected rates per 100,000 by year and high-level group; rate ratios against White).
 
-    Returns
-    -------
-    dict
-        The planted parameters and the population values they imply (see the module docstring):
-        ``oximetry`` (per group: ``mean_bias``, ``sd_difference``, ``loa_lower``, ``loa_upper``,
-        ``arms``, ``occult_hypoxaemia_percent``, ``occult_hypoxaemia_odds_ratio`` against White),
-        ``risk_score`` (per group: planted calibration intercept and slope, calibration-in-the-large,
-        observed/expected ratio, TPR and FPR at 0.2, AUC), ``sickle_cell`` (expected rates per
-        100,000 by year and high-level group; rate ratios against White).
+    {parameters}
+
+    {returns}
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = output_folder(out_dir)
     streams = np.random.SeedSequence(seed).spawn(5)
     oximetry, ox_facts = make_oximetry(np.random.default_rng(streams[0]))
     risk, risk_facts = make_risk_score(np.random.default_rng(streams[1]))
@@ -366,10 +360,10 @@ def generate(out_dir: Path, *, seed: int) -> dict:
     ox_expected = _oximetry_expected(np.random.default_rng(20201217))
     risk_expected = _risk_expected(np.random.default_rng(19880901))
 
-    oximetry.to_csv(out_dir / "oximetry.csv", index=False, lineterminator="\n")
-    risk.to_csv(out_dir / "risk_score.csv", index=False, lineterminator="\n")
-    admissions.to_csv(out_dir / "sickle_cell_admissions.csv", index=False, lineterminator="\n")
-    population.to_csv(out_dir / "population.csv", index=False, lineterminator="\n")
+    write_csv(oximetry, out_dir / "oximetry.csv")
+    write_csv(risk, out_dir / "risk_score.csv")
+    write_csv(admissions, out_dir / "sickle_cell_admissions.csv")
+    write_csv(population, out_dir / "population.csv")
     truth = {
         "dataset": "demonstration device and algorithm audit data (not real data)",
         "seed": seed,
@@ -399,7 +393,7 @@ def generate(out_dir: Path, *, seed: int) -> dict:
         },
         "notes": "population values are computed by simulating 1,000,000 pairs / admissions per group",
     }
-    (out_dir / "truth.json").write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
+    write_truth(out_dir, truth)
     logger.info(
         "technology demo: %d oximetry pairs, %d scored admissions written to %s",
         len(oximetry),

@@ -31,15 +31,16 @@ workforce. Organisation names and codes are fictional. Every value is demonstrat
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from rhoresearch.demo._files import generator_docs, output_folder, write_csv, write_truth
 from rhoresearch.workstreams.workforce import (
     PAY_BANDS,  # the Agenda for Change bands the analysis expects
+    SURVEY_MEASURES,  # the staff-survey measures it reads, with their WRES indicator numbers
 )
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "PAY_BANDS",
     "ETHNIC_GROUPS",
     "SURVEY_MEASURES",
+    "SURVEY_PERCENT",
     "generate",
 ]
 
@@ -115,28 +117,13 @@ _CLINICAL_SHARE = 0.62
 _BAND_MULTIPLIER = (1.1, 1.0, 0.85, 0.8, 1.45, 1.1, 0.8, 0.65, 0.55, 0.48, 0.42, 0.38, 0.35)
 _UNKNOWN_SHARE = 0.03
 
-# staff survey, national percentages (White, ethnic minority) by year: near published magnitudes
-SURVEY_MEASURES = {
-    "5": (
-        "harassment_from_patients",
-        "Harassment, bullying or abuse from patients, relatives or the public in last 12 months",
-        ((27.6, 29.3), (25.6, 28.2), (25.0, 27.9)),
-    ),
-    "6": (
-        "harassment_from_staff",
-        "Harassment, bullying or abuse from staff in last 12 months",
-        ((23.0, 27.9), (21.7, 26.5), (21.0, 25.8)),
-    ),
-    "7": (
-        "equal_opportunities",
-        "Believing the organisation provides equal opportunities for career progression",
-        ((58.8, 44.4), (59.7, 47.0), (59.0, 47.9)),
-    ),
-    "8": (
-        "discrimination_from_manager",
-        "Personally experienced discrimination at work from a manager, team leader or colleague",
-        ((6.7, 17.0), (6.3, 16.4), (6.2, 16.0)),
-    ),
+#: Staff survey, national percentages (White, ethnic minority) by year, of each measure the
+#: analysis reads (:data:`SURVEY_MEASURES`: WRES indicators 5 to 8): near published magnitudes.
+SURVEY_PERCENT = {
+    "harassment_from_patients": ((27.6, 29.3), (25.6, 28.2), (25.0, 27.9)),
+    "harassment_from_staff": ((23.0, 27.9), (21.7, 26.5), (21.0, 25.8)),
+    "equal_opportunities": ((58.8, 44.4), (59.7, 47.0), (59.0, 47.9)),
+    "discrimination_from_manager": ((6.7, 17.0), (6.3, 16.4), (6.2, 16.0)),
 }
 
 _PREFIXES = (
@@ -215,23 +202,19 @@ def _lognormal(rng: np.random.Generator, sd: float, size: int | tuple[int, ...])
     return np.exp(rng.normal(0.0, sd, size))
 
 
+@generator_docs
 def generate(out_dir: Path, *, seed: int) -> dict:
     """Write the workforce race equality demonstration data and its truth file.
 
-    Parameters
-    ----------
-    out_dir : path
-        Folder to write into (``data/demo/workforce``); created if missing.
-    seed : int
-        Seed of the random stream; the same seed gives the same bytes.
+    The truth holds, by year, the planted national and regional relative likelihoods and staff
+    survey percentages; the planted outlier organisations, each organisation's planted ratios and
+    the pay-band multipliers (see the module docstring).
 
-    Returns
-    -------
-    dict
-        The planted values, as written to ``truth.json``.
+    {parameters}
+
+    {returns}
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = output_folder(out_dir)
     rng = np.random.default_rng(seed)
     orgs = _organisations(rng)
     n_org = len(orgs)
@@ -253,7 +236,7 @@ def generate(out_dir: Path, *, seed: int) -> dict:
     disc_base = np.clip(rng.normal(0.009, 0.0025, n_org), 0.003, 0.02)
     train_base = np.clip(rng.normal(0.55, 0.08, n_org), 0.3, 0.8)
     org_rl4 = _lognormal(rng, 0.06, n_org)
-    survey_effect = {k: rng.normal(0.0, 0.12, (n_org, 2)) for k in SURVEY_MEASURES}
+    survey_effect = {SURVEY_MEASURES[m]: rng.normal(0.0, 0.12, (n_org, 2)) for m in SURVEY_PERCENT}
     survey_effect["8"][orgs["org_code"].isin(high_disc).to_numpy(), 1] += 0.6
     board_effect = rng.normal(0.0, 0.3, n_org)
 
@@ -343,7 +326,8 @@ def generate(out_dir: Path, *, seed: int) -> dict:
         response = rng.uniform(0.3, 0.55, n_org)
         resp = np.column_stack([rng.binomial(n_w, response), rng.binomial(n_m, response)])
         survey_truth = {}
-        for ind, (measure, _label, pcts) in SURVEY_MEASURES.items():
+        for measure, pcts in SURVEY_PERCENT.items():
+            ind = SURVEY_MEASURES[measure]
             base_p = np.array(pcts[yi]) / 100
             logit = np.log(base_p / (1 - base_p)) + survey_effect[ind]
             p = 1 / (1 + np.exp(-logit))
@@ -429,7 +413,7 @@ def generate(out_dir: Path, *, seed: int) -> dict:
         "board.csv": pd.concat(board_frames, ignore_index=True),
     }
     for name, frame in files.items():
-        frame.to_csv(out_dir / name, index=False, lineterminator="\n")
+        write_csv(frame, out_dir / name)
 
     truth = {
         "description": (
@@ -455,9 +439,7 @@ def generate(out_dir: Path, *, seed: int) -> dict:
         "organisations": org_truth,
         "band_multiplier_minority": dict(zip(PAY_BANDS, _BAND_MULTIPLIER, strict=True)),
     }
-    (out_dir / "truth.json").write_text(
-        json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    write_truth(out_dir, truth, sort_keys=True)
     logger.info(
         "workforce demo: %d organisations, %d years written to %s", n_org, len(YEARS), out_dir
     )

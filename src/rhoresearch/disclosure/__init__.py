@@ -78,13 +78,13 @@ suppression) and 5 (frequency tables).
 
 from __future__ import annotations
 
-from rhoresearch.disclosure._columns import (
-    FLAG_SUFFIX,
-    is_count_column,
-    is_derived_column,
-    is_flag_column,
-)
-from rhoresearch.disclosure.checks import check, unprotected_totals
+from rhoresearch.disclosure import _columns as _columns
+from rhoresearch.disclosure import checks as _checks
+from rhoresearch.disclosure import scan as _scan
+from rhoresearch.disclosure import summary as _summary
+from rhoresearch.disclosure import suppression as _suppression
+from rhoresearch.disclosure._columns import *
+from rhoresearch.disclosure.checks import *
 from rhoresearch.disclosure.flags import (
     REASONS,
     SUPPRESSED,
@@ -94,38 +94,23 @@ from rhoresearch.disclosure.flags import (
     render,
     select,
 )
-from rhoresearch.disclosure.scan import (
-    SIDECAR_FORMAT,
-    read_sidecar,
-    scan,
-    sidecar_path,
-    write_sidecar,
-)
-from rhoresearch.disclosure.summary import suppression_note, suppression_summary
-from rhoresearch.disclosure.suppression import suppress
+from rhoresearch.disclosure.scan import *
+from rhoresearch.disclosure.summary import *
+from rhoresearch.disclosure.suppression import *
 from rhoresearch.validation import DEFAULT_THRESHOLD
 
 __all__ = [
+    *_columns.__all__,
+    *_checks.__all__,
+    *_scan.__all__,
+    *_summary.__all__,
+    *_suppression.__all__,
     "SUPPRESSED",
-    "FLAG_SUFFIX",
     "REASONS",
     "DEFAULT_THRESHOLD",
-    "SIDECAR_FORMAT",
     "flag_column",
-    "is_flag_column",
     "is_suppressed",
     "render",
     "select",
     "rename",
-    "suppress",
-    "check",
-    "unprotected_totals",
-    "scan",
-    "suppression_summary",
-    "suppression_note",
-    "is_count_column",
-    "is_derived_column",
-    "sidecar_path",
-    "write_sidecar",
-    "read_sidecar",
 ]

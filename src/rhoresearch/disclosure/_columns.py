@@ -15,12 +15,17 @@ __all__ = ["FLAG_SUFFIX", "is_count_column", "is_derived_column", "is_flag_colum
 #: rows where ``value_suppressed`` holds a reason (and ``value`` holds a missing value there).
 FLAG_SUFFIX = "_suppressed"
 
-_COUNT_NAMES = frozenset({"count", "counts", "n", "numerator", "events", "frequency"})
-_COUNT_PREFIXES = ("n_", "count_")
-_COUNT_SUFFIXES = ("_count", "_n", "_numerator", "_events")
-_DENOMINATOR_NAMES = frozenset({"denominator", "population"})
-_DENOMINATOR_PREFIXES = ("denominator_", "population_")
-_DENOMINATOR_SUFFIXES = ("_denominator", "_population")
+# Each naming rule: (whole names, prefixes, suffixes), compared in lower case.
+_COUNT = (
+    frozenset({"count", "counts", "n", "numerator", "events", "frequency"}),
+    ("n_", "count_"),
+    ("_count", "_n", "_numerator", "_events"),
+)
+_DENOMINATOR = (
+    frozenset({"denominator", "population"}),
+    ("denominator_", "population_"),
+    ("_denominator", "_population"),
+)
 
 _DERIVED_NAMES = frozenset(
     {
@@ -55,6 +60,7 @@ _DERIVED_SUFFIXES = (
     "_lower_ci",
     "_upper_ci",
 )
+_DERIVED = (_DERIVED_NAMES, _DERIVED_PREFIXES, _DERIVED_SUFFIXES)
 
 
 def is_flag_column(name: object) -> bool:
@@ -72,6 +78,15 @@ def is_flag_column(name: object) -> bool:
         :func:`rhoresearch.disclosure.render` drops every such column.
     """
     return isinstance(name, str) and len(name) > len(FLAG_SUFFIX) and name.endswith(FLAG_SUFFIX)
+
+
+def _follows(name: object, rule: tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]) -> bool:
+    """Whether a column name (not a flag column's) follows a naming rule."""
+    if is_flag_column(name):
+        return False
+    names, prefixes, suffixes = rule
+    low = str(name).strip().lower()
+    return low in names or low.startswith(prefixes) or low.endswith(suffixes)
 
 
 def is_count_column(name: str, *, include_denominators: bool = False) -> bool:
@@ -98,18 +113,7 @@ def is_count_column(name: str, *, include_denominators: bool = False) -> bool:
     them (or write a sidecar with :func:`rhoresearch.disclosure.write_sidecar`);
     :func:`rhoresearch.disclosure.scan` relies on it.
     """
-    if is_flag_column(name):
-        return False
-    low = str(name).strip().lower()
-    if low in _COUNT_NAMES or low.startswith(_COUNT_PREFIXES) or low.endswith(_COUNT_SUFFIXES):
-        return True
-    if include_denominators:
-        return (
-            low in _DENOMINATOR_NAMES
-            or low.startswith(_DENOMINATOR_PREFIXES)
-            or low.endswith(_DENOMINATOR_SUFFIXES)
-        )
-    return False
+    return _follows(name, _COUNT) or (include_denominators and _follows(name, _DENOMINATOR))
 
 
 def is_derived_column(name: str) -> bool:
@@ -127,11 +131,4 @@ def is_derived_column(name: str) -> bool:
         patterns listed in the package documentation (``rate``, ``percentage``, ``*_ratio``,
         ``*_lower_ci`` ...); False for a flag column (``value_suppressed``).
     """
-    if is_flag_column(name):
-        return False
-    low = str(name).strip().lower()
-    return (
-        low in _DERIVED_NAMES
-        or low.startswith(_DERIVED_PREFIXES)
-        or low.endswith(_DERIVED_SUFFIXES)
-    )
+    return _follows(name, _DERIVED)

@@ -51,45 +51,31 @@ def _unsafe_cells(
     k = len(counts)
     values, marked = _cells.count_matrix(table, counts, func=func)
     found: list[tuple[int, str, object, str]] = []
+
+    def unsafe(row: int | np.integer, column: str, shown: object, reason: str) -> None:
+        found.append((int(row), column, _cells.plain(shown), reason))
+
     # a cell flagged as suppressed must not still hold its value
     for col in [c for c in table.columns if isinstance(c, str) and flag_column(c) in table.columns]:
         cells = table[col].astype(object).to_numpy()
         for i in np.flatnonzero(_suppressed_mask(table, col)):
             if _cells.holds_value(cells[i]):
-                found.append(
-                    (
-                        int(i),
-                        col,
-                        _cells.plain(cells[i]),
-                        f"flagged as suppressed in {flag_column(col)!r} but still holds a value",
-                    )
-                )
+                reason = f"flagged as suppressed in {flag_column(col)!r} but still holds a value"
+                unsafe(i, col, cells[i], reason)
     small = (values > 0) & (values < threshold) & ~marked
     if suppress_zero:
         small |= (values == 0) & ~marked
     for i, j in zip(*np.nonzero(small), strict=True):
         col = counts[j]
         what = "zero count (zeros are suppressed here)" if values[i, j] == 0 else "count"
-        found.append(
-            (
-                int(i),
-                col,
-                _cells.plain(table[col].iloc[i]),
-                f"{what} below the threshold of {threshold}",
-            )
-        )
+        unsafe(i, col, table[col].iloc[i], f"{what} below the threshold of {threshold}")
     for j, col in enumerate(counts):
         for dcol in dmap[col]:
             dvals = table[dcol].astype(object).to_numpy()
             for i in np.flatnonzero(marked[:, j]):
                 if _cells.shown_as_number(dvals[i]):
-                    found.append(
-                        (
-                            int(i),
-                            dcol,
-                            _cells.plain(dvals[i]),
-                            f"derived from the suppressed count in column {col!r}",
-                        )
+                    unsafe(
+                        i, dcol, dvals[i], f"derived from the suppressed count in column {col!r}"
                     )
     if by is not None or margins or row_total:
         groups = _cells.groupings(by, margins, func=func)
@@ -98,14 +84,8 @@ def _unsafe_cells(
         _cells.check_groupings(table, groups, func=func)
         cons = _cells.constraints(table, counts, groups, row_total)
         for desc, cell in _cells.lone_suppressed(cons, marked):
-            found.append(
-                (
-                    cell // k,
-                    counts[cell % k],
-                    SUPPRESSED,
-                    f"the only suppressed cell in {desc}: recoverable from that total",
-                )
-            )
+            reason = f"the only suppressed cell in {desc}: recoverable from that total"
+            unsafe(cell // k, counts[cell % k], SUPPRESSED, reason)
     # de-duplicate, keep order
     seen: set[tuple[int, str, str]] = set()
     unique = []

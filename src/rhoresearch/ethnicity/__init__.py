@@ -69,43 +69,15 @@ code mapping). https://github.com/NHSDigital/mental-health-act-annual-statistics
 ONS Style Guide: race and ethnicity. https://style.ons.gov.uk/house-style/race-and-ethnicity/
 """
 
-from rhoresearch.ethnicity.display import short_labels
-from rhoresearch.ethnicity.harmonisation import harmonise, harmonise_report, to_binary, unmapped
-from rhoresearch.ethnicity.schemes import (
-    CENSUS2021_CODES,
-    CENSUS2021_ORDER,
-    DEFAULT_MINORITY_LABEL,
-    DEFAULT_REFERENCE,
-    HIGH_LEVEL_ORDER,
-    NHS_CODE_ORDER,
-    NHS_CODES,
-    NHS_NATIONAL_CODES,
-    NOT_KNOWN,
-    NOT_STATED,
-    SCHEMES,
-    concordance,
-    labels,
-    lossy_mappings,
-)
+from rhoresearch.ethnicity import display as _display
+from rhoresearch.ethnicity import harmonisation as _harmonisation
+from rhoresearch.ethnicity import schemes as _schemes
+from rhoresearch.ethnicity.display import *
+from rhoresearch.ethnicity.harmonisation import *
+from rhoresearch.ethnicity.schemes import *
 
 __all__ = [
-    "SCHEMES",
-    "NOT_STATED",
-    "NOT_KNOWN",
-    "NHS_CODES",
-    "NHS_NATIONAL_CODES",
-    "CENSUS2021_CODES",
-    "NHS_CODE_ORDER",
-    "CENSUS2021_ORDER",
-    "HIGH_LEVEL_ORDER",
-    "DEFAULT_REFERENCE",
-    "DEFAULT_MINORITY_LABEL",
-    "labels",
-    "short_labels",
-    "harmonise",
-    "harmonise_report",
-    "to_binary",
-    "unmapped",
-    "concordance",
-    "lossy_mappings",
+    *_display.__all__,
+    *_harmonisation.__all__,
+    *_schemes.__all__,
 ]

@@ -130,30 +130,21 @@ class _Concept:
     lossy_nhs: str | None = None  # why the NHS code loses information, if it does
 
 
+def _no_nhs_code(census: int, nhs: str, others: str) -> str:
+    """Why a Census 2021 group without an NHS code loses information under the code it becomes."""
+    name = CENSUS2021_CODES[census].split(": ", 1)[1]
+    return (
+        f"Census 2021 {name!r} has no NHS code; it becomes {nhs} {NHS_CODES[nhs]!r} and cannot "
+        f"be told apart from {others}"
+    )
+
+
 _W, _M, _A, _B, _O = "White", "Mixed", "Asian", "Black", "Other"
 _CONCEPTS: list[_Concept] = [
     _Concept("white_british", "A", 13, _W, _W, "White"),
     _Concept("white_irish", "B", 14, _W, _W, "White"),
-    _Concept(
-        "white_gypsy",
-        "C",
-        15,
-        _W,
-        _W,
-        "White",
-        "Census 2021 'Gypsy or Irish Traveller' has no NHS code; it becomes C "
-        "'White - Any other White background' and cannot be told apart from other White groups",
-    ),
-    _Concept(
-        "white_roma",
-        "C",
-        16,
-        _W,
-        _W,
-        "White",
-        "Census 2021 'Roma' has no NHS code; it becomes C 'White - Any other White background' "
-        "and cannot be told apart from other White groups",
-    ),
+    _Concept("white_gypsy", "C", 15, _W, _W, "White", _no_nhs_code(15, "C", "other White groups")),
+    _Concept("white_roma", "C", 16, _W, _W, "White", _no_nhs_code(16, "C", "other White groups")),
     _Concept("white_other", "C", 17, _W, _W, "White"),
     _Concept("mixed_wbc", "D", 11, _M, _M, "minority"),
     _Concept("mixed_wba", "E", 10, _M, _M, "minority"),
@@ -167,16 +158,7 @@ _CONCEPTS: list[_Concept] = [
     _Concept("black_african", "N", 6, _B, _B, "minority"),
     _Concept("black_other", "P", 8, _B, _B, "minority"),
     _Concept("asian_chinese", "R", 2, _A, _O, "minority"),
-    _Concept(
-        "other_arab",
-        "S",
-        18,
-        _O,
-        _O,
-        "minority",
-        "Census 2021 'Arab' has no NHS code; it becomes S 'Other Ethnic Groups - Any other ethnic "
-        "group' and cannot be told apart from other groups",
-    ),
+    _Concept("other_arab", "S", 18, _O, _O, "minority", _no_nhs_code(18, "S", "other groups")),
     _Concept("other_any", "S", 19, _O, _O, "minority"),
     _Concept("not_stated", "Z", NOT_STATED, NOT_STATED, NOT_STATED, "unknown"),
     _Concept("not_known", "99", NOT_KNOWN, NOT_KNOWN, NOT_KNOWN, "unknown"),

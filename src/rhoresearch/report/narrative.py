@@ -32,6 +32,7 @@ import pandas as pd
 
 from rhoresearch import disclosure
 from rhoresearch.disclosure import SUPPRESSED
+from rhoresearch.docstrings import fill_docs
 from rhoresearch.exceptions import InputError
 
 __all__ = [
@@ -47,7 +48,34 @@ __all__ = [
 Row: TypeAlias = pd.Series | Mapping[str, Any]
 
 _SUPPRESSED_TEXT = f"suppressed to protect confidentiality ({SUPPRESSED})"
+#: How a sentence says that a rate or percentage is not shown, by the state of its cell.
+_NOT_SHOWN = {"suppressed": _SUPPRESSED_TEXT, "missing": "not available"}
 _CELL = "value"
+
+#: The parameters the sentence functions share, described once (``{name}`` fields in their docstrings).
+_PARAMS = {
+    "group_col": """
+        group_col : str
+            The column naming the group (e.g. ``"ethnic_group"``).
+    """,
+    "noun": """
+        noun : str, default "people"
+            Who the groups are: ``"women"``, ``"staff"``, ``"babies"``, ``"respondents"`` (``""``
+            for none).
+    """,
+    "columns": """
+        estimate, lower, upper : str
+            Column names of the estimate and its limits.
+    """,
+    "confidence": """
+        confidence : float, optional
+            Default: the row's ``confidence`` column, else 0.95.
+    """,
+    "digits": """
+        digits : int, default 1
+            Decimal places.
+    """,
+}
 
 
 def _marked(value: object) -> bool:
@@ -216,6 +244,35 @@ def _confidence(row: Row, confidence: float | None) -> float:
     return 0.95
 
 
+def _estimate(
+    row: Row,
+    columns: tuple[str, str, str],
+    confidence: float | None,
+    digits: int,
+    unit: str,
+    scale: float = 1.0,
+) -> tuple[str, str]:
+    """The state of a row's estimate and, for a number, the estimate and interval as text.
+
+    ``columns`` are those of the estimate and its limits. The state is that of :func:`_state`
+    (``"number"``, ``"suppressed"`` or ``"missing"``); the text (:func:`format_ci`) is empty
+    unless a number; the numbers are multiplied by ``scale`` first.
+    """
+    estimate, lower, upper = columns
+    state, v = _cell(row, estimate, "estimate")
+    if state != "number":
+        return state, ""
+    text = format_ci(
+        v * scale,
+        _cell(row, lower, "lower limit")[1] * scale,
+        _cell(row, upper, "upper limit")[1] * scale,
+        digits=digits,
+        confidence=_confidence(row, confidence),
+        unit=unit,
+    )
+    return state, text
+
+
 def _who(group: object, noun: str) -> str:
     group = str(group).strip()
     return f"{group} {noun}".strip() if noun else group
@@ -226,6 +283,7 @@ def _to(outcome: str) -> str:
     return outcome if outcome.startswith("to ") else f"to {outcome}"
 
 
+@fill_docs(**_PARAMS)
 def ratio_sentence(
     row: Row,
     *,
@@ -247,24 +305,19 @@ def ratio_sentence(
     ----------
     row : pandas.Series or mapping
         One row of a ratio table (``rate_ratio``, ``proportion_ratio``, model output).
-    group_col : str
-        The column naming the group (e.g. ``"ethnic_group"``).
+    {group_col}
     outcome : str
         What the ratio is about, as a verb phrase: ``"die"``, ``"be detained under the Mental
         Health Act"`` (``"to "`` is added unless already there). For ``kind="odds"`` a gerund:
         ``"reporting discrimination"``.
     comparator : str, optional
         The reference group's label; default the row's ``reference`` column.
-    noun : str, default "people"
-        Who the groups are: ``"women"``, ``"staff"``, ``"babies"`` (``""`` for none).
+    {noun}
     kind : {"likely", "odds"}, default "likely"
         ``"likely"`` for risk and rate ratios and relative likelihoods; ``"odds"`` for odds ratios.
-    estimate, lower, upper : str
-        Column names of the ratio and its limits.
-    confidence : float, optional
-        Default: the row's ``confidence`` column, else 0.95.
-    digits : int, default 1
-        Decimal places.
+    {columns}
+    {confidence}
+    {digits}
     qualifier : str, default ""
         Appended after the outcome, before the interval: ``", after adjusting for age and
         deprivation"``.
@@ -351,6 +404,7 @@ def ratio_sentence(
     return f"{body[0].upper()}{body[1:]}" + (f" ({paren})." if paren else ".")
 
 
+@fill_docs(**_PARAMS)
 def rate_sentence(
     row: Row,
     *,
@@ -370,16 +424,15 @@ def rate_sentence(
     ----------
     row : pandas.Series or mapping
         One row of a rate table (``rate``, ``dsr``).
-    group_col : str
-        The column naming the group.
+    {group_col}
     measure : str
         The rate's name: ``"maternal mortality rate"``, ``"age-standardised detention rate"``.
     unit : str
         ``"per 100,000 maternities"``, ``"per 100,000 population"``.
-    noun : str, default "people"
-        Who the group is (``""`` for none).
-    estimate, lower, upper, confidence, digits
-        As in :func:`ratio_sentence`.
+    {noun}
+    {columns}
+    {confidence}
+    {digits}
 
     Returns
     -------
@@ -394,23 +447,14 @@ def rate_sentence(
     their confidence intervals).
     """
     subject = _who(_get(row, group_col, "group"), noun)
-    vs, v = _cell(row, estimate, "estimate")
+    state, text = _estimate(row, (estimate, lower, upper), confidence, digits, unit)
     head = f"The {measure.strip()} for {subject}"
-    if vs == "suppressed":
-        return f"{head} is {_SUPPRESSED_TEXT}."
-    if vs == "missing":
-        return f"{head} is not available."
-    text = format_ci(
-        v,
-        _cell(row, lower, "lower limit")[1],
-        _cell(row, upper, "upper limit")[1],
-        digits=digits,
-        confidence=_confidence(row, confidence),
-        unit=unit,
-    )
+    if state != "number":
+        return f"{head} is {_NOT_SHOWN[state]}."
     return f"{head[0].upper()}{head[1:]} was {text}."
 
 
+@fill_docs(**_PARAMS)
 def percentage_sentence(
     row: Row,
     *,
@@ -430,18 +474,17 @@ def percentage_sentence(
     ----------
     row : pandas.Series or mapping
         One row of a proportion table.
-    group_col : str
-        The column naming the group.
+    {group_col}
     outcome : str
         What the percentage is of, as a past-tense verb phrase: ``"reported discrimination at
         work"``.
-    noun : str, default "people"
-        Who the group is: ``"staff"``, ``"respondents"``.
+    {noun}
     scale : float, default 100
         Multiplier from the stored value to a percentage (100 for a fraction, 1 if the value is
         already a percentage).
-    estimate, lower, upper, confidence, digits
-        As in :func:`ratio_sentence`.
+    {columns}
+    {confidence}
+    {digits}
 
     Returns
     -------
@@ -457,18 +500,8 @@ def percentage_sentence(
     proportions).
     """
     subject = _who(_get(row, group_col, "group"), noun)
-    vs, v = _cell(row, estimate, "estimate")
-    if vs == "suppressed":
-        return f"The percentage of {subject} who {outcome.strip()} is {_SUPPRESSED_TEXT}."
-    if vs == "missing":
-        return f"The percentage of {subject} who {outcome.strip()} is not available."
-    text = format_ci(
-        v * scale,
-        _cell(row, lower, "lower limit")[1] * scale,
-        _cell(row, upper, "upper limit")[1] * scale,
-        digits=digits,
-        confidence=_confidence(row, confidence),
-        unit="%",
-    )
+    state, text = _estimate(row, (estimate, lower, upper), confidence, digits, "%", scale)
+    if state != "number":
+        return f"The percentage of {subject} who {outcome.strip()} is {_NOT_SHOWN[state]}."
     number, _, rest = text.partition(" ")
     return f"{number} of {subject} {outcome.strip()}" + (f" {rest}." if rest else ".")

@@ -27,7 +27,10 @@ This is the public namespace (``from rhoresearch import stats; stats.rate(...)``
 - :mod:`~rhoresearch.stats.survey`: :func:`weighted_percentages`, :func:`effective_sample_size`
   (Kish), :func:`weight_summary`;
 - ``_core`` (private): the shared numerics (Wilson, Byar, exact Poisson limits, group sums, age band
-  matching). Argument checks come from :mod:`rhoresearch.validation`.
+  matching), the assembly of an indicator's output frame and of an exclusions table. Argument
+  checks come from :mod:`rhoresearch.validation`;
+- ``_docs`` (private): the text of the parameters several functions share (``by``, ``confidence``,
+  the funnel inputs...), one copy each, substituted into the docstrings.
 """
 
 from rhoresearch.stats.agreement import KAPPA_COLUMNS, kappa

@@ -1,4 +1,5 @@
-"""Private numerical core of :mod:`rhoresearch.stats`: grouping, interval formulas, band matching.
+"""Private numerical core of :mod:`rhoresearch.stats`: grouping, interval formulas, band matching,
+the output frame of an indicator and the exclusions table of the ``*_exclusions`` functions.
 
 Everything here works on whole numpy arrays (one element per group), so that an indicator over
 20,000 areas costs one ``groupby`` and a handful of array operations, never a Python loop per group.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import numbers
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -22,6 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from rhoresearch.exceptions import InputError
+from rhoresearch.results import exclusions_table
 from rhoresearch.validation import (
     as_columns,
     check_frame,
@@ -148,6 +150,48 @@ def missing_by_column(
         if miss.any():
             reasons[f"missing {col}"] = int(miss.sum())
             drop |= miss
+    return reasons, drop
+
+
+def column_exclusions(
+    data: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    func: str,
+    step: str,
+    distinct: bool = False,
+    positive: str | None = None,
+) -> pd.DataFrame:
+    """The rows a function leaves out for a missing value in ``columns``, as an exclusions table.
+
+    Checks ``data`` is a frame holding ``columns``, then returns
+    :func:`rhoresearch.results.exclusions_table` of :func:`missing_by_column` (one row per column
+    with missing values, in the order given); with ``positive``, also the rows where that column
+    is not above 0 (:func:`exclusion_reasons`). The ``*_exclusions`` functions of the statistics
+    modules are this with their own columns.
+    """
+    check_frame(data, func=func)
+    require_columns(data, columns, func=func, distinct=distinct)
+    reasons, _ = exclusion_reasons(data, columns, positive)
+    return exclusions_table(reasons.items(), step=step)
+
+
+def exclusion_reasons(
+    data: pd.DataFrame, columns: Sequence[str], positive: str | None = None
+) -> tuple[dict[str, int], np.ndarray]:
+    """:func:`missing_by_column`, plus ``"<positive> <= 0"`` for rows where that column is not above 0.
+
+    Non-numeric values of ``positive`` count as missing there, not as a reason of their own.
+    """
+    reasons, drop = missing_by_column(data, columns)
+    if positive is not None:
+        values = pd.to_numeric(data[positive], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+        bad = ~np.isnan(values) & (values <= 0)
+        if bad.any():
+            reasons[f"{positive} <= 0"] = int(bad.sum())
+            drop |= bad
     return reasons, drop
 
 
@@ -306,6 +350,50 @@ def finish(keys: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame:
     for name, values in columns.items():
         frame[name] = values
     return frame
+
+
+#: The columns of an indicator that hold one value per group and confidence level (limits).
+LIMITS = ("lower_ci", "upper_ci")
+
+
+def indicator_table(
+    keys: pd.DataFrame,
+    conf: tuple[float, ...],
+    columns: Mapping[str, Any],
+    *,
+    per_level: Collection[str] = LIMITS,
+) -> pd.DataFrame:
+    """An indicator's output: the group keys, then ``columns`` in order, a row per group per level.
+
+    Rows are group-major (each group's rows for every confidence level together). Each value of
+    ``columns`` is one of:
+
+    - for a name in ``per_level``: an array with one value per group and level, as :func:`by_level`
+      returns limits; used as it is;
+    - for ``confidence``: the levels ``conf``, repeated for each group;
+    - any other numpy array: one value per group, repeated for each level; an object array (text,
+      ``None`` where missing) becomes a ``str`` column, and ``note`` (from :func:`notes_array`)
+      the column of :func:`note_series`;
+    - anything else (a string, a list as long as the output): used as it is.
+    """
+    per_group = {
+        name: value
+        for name, value in columns.items()
+        if isinstance(value, np.ndarray) and name not in per_level and name != "confidence"
+    }
+    out_keys, repeated = expand(keys, per_group, len(conf))
+    out: dict[str, Any] = {}
+    for name, value in columns.items():
+        if name == "confidence":
+            value = np.tile(conf, len(keys))
+        elif name == "note" and name in repeated:
+            value = note_series(repeated[name])
+        elif name in repeated:
+            value = repeated[name]
+            if value.dtype == object:
+                value = pd.Series(value, dtype="str")
+        out[name] = value
+    return finish(out_keys, out)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ function                      method
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,7 @@ from scipy import stats
 
 from rhoresearch.exceptions import InputError
 from rhoresearch.stats import _core as S
+from rhoresearch.stats._docs import shared_docs
 from rhoresearch.validation import as_columns, check_frame, confidence_levels, require_columns
 
 __all__ = ["rate_ratio", "proportion_ratio", "participation_ratio"]
@@ -46,6 +48,33 @@ def _same(series: pd.Series, reference: object) -> np.ndarray:
     return out
 
 
+def _group_columns(
+    data: pd.DataFrame, func: str, columns: Sequence[str], group: str, by: S.Columns
+) -> list[str]:
+    """Check ``data`` holds ``columns``, one ``group`` column and the ``by`` columns; return ``by``."""
+    check_frame(data, func=func)
+    by_cols = as_columns(by, func=func)
+    if not isinstance(group, str):
+        raise InputError(f"{func}: group must be one column name, got {group!r}")
+    if group in by_cols:
+        raise InputError(f"{func}: group column {group!r} is also in by")
+    require_columns(data, [*columns, group, *by_cols], func=func, distinct=True)
+    return by_cols
+
+
+class _Sums(NamedTuple):
+    """Each group's sums and its stratum's reference-group sums, from :func:`_paired`."""
+
+    keys: pd.DataFrame  # the by and group columns, one row per stratum x group
+    a: np.ndarray  # numerator (events) of the group
+    na: np.ndarray  # its denominator (population)
+    b: np.ndarray  # numerator of the stratum's reference group
+    nb: np.ndarray  # its denominator
+    is_ref: np.ndarray  # the row is the reference group
+    has_ref: np.ndarray  # the stratum has the reference group
+    nmiss: dict[str, np.ndarray]  # missing rows per group: "a" numerator, "b" denominator
+
+
 def _paired(
     data: pd.DataFrame,
     func: str,
@@ -55,29 +84,13 @@ def _paired(
     reference: object,
     by: S.Columns,
     *,
-    check_prop: bool,
-) -> tuple[
-    pd.DataFrame,
-    list[str],
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    dict[str, np.ndarray],
-]:
+    bounded: bool,
+) -> _Sums:
     """Aggregate by (by, group) and attach each stratum's reference-group sums."""
-    check_frame(data, func=func)
-    by_cols = as_columns(by, func=func)
-    if not isinstance(group, str):
-        raise InputError(f"{func}: group must be one column name, got {group!r}")
-    if group in by_cols:
-        raise InputError(f"{func}: group column {group!r} is also in by")
-    require_columns(data, [a_col, b_col, group, *by_cols], func=func, distinct=True)
+    by_cols = _group_columns(data, func, [a_col, b_col], group, by)
     a_row = S.numeric(data, a_col, func)
     b_row = S.numeric(data, b_col, func)
-    if check_prop:
+    if bounded:
         S.check_not_above(data, a_row, b_row, a_col, b_col, func)
     ref_rows = _same(data[group], reference)
     if not ref_rows.any():
@@ -88,14 +101,14 @@ def _paired(
         )
     keys, sums, nmiss = S.group_sums(data, [*by_cols, group], {"a": a_row, "b": b_row})
     is_ref = _same(keys[group], reference)
-    a, b = sums["a"], sums["b"]
+    num, den = sums["a"], sums["b"]
     if by_cols:
         ref_tab = keys.loc[is_ref, by_cols].copy()
-        ref_tab["__ra"] = a[is_ref]
-        ref_tab["__rb"] = b[is_ref]
+        ref_tab["__ra"] = num[is_ref]
+        ref_tab["__rb"] = den[is_ref]
         merged = keys[by_cols].merge(ref_tab, on=by_cols, how="left", sort=False)
-        ra = merged["__ra"].to_numpy(float)
-        rb = merged["__rb"].to_numpy(float)
+        ref_num = merged["__ra"].to_numpy(float)
+        ref_den = merged["__rb"].to_numpy(float)
         has_ref = merged["__rb"].notna().to_numpy() | merged["__ra"].notna().to_numpy()
         # strata where the reference group exists (even with missing sums)
         ref_flag = keys.loc[is_ref, by_cols].assign(__has=True)
@@ -104,90 +117,194 @@ def _paired(
             | has_ref
         )
     else:
-        ra = np.full(len(a), a[is_ref][0])
-        rb = np.full(len(a), b[is_ref][0])
-        has_ref = np.ones(len(a), bool)
-    return keys, by_cols, a, b, ra, rb, is_ref, has_ref, nmiss
+        ref_num = np.full(len(num), num[is_ref][0])
+        ref_den = np.full(len(num), den[is_ref][0])
+        has_ref = np.ones(len(num), bool)
+    return _Sums(keys, num, den, ref_num, ref_den, is_ref, has_ref, nmiss)
 
 
-def _comparison_notes(
-    n: int,
-    nmiss: dict[str, np.ndarray],
-    a_label: str,
-    b_label: str,
-    is_ref: np.ndarray,
-    has_ref: np.ndarray,
-    ra: np.ndarray,
-    rb: np.ndarray,
-    a: np.ndarray,
-    b: np.ndarray,
-) -> np.ndarray:
-    notes = S.notes_array(n)
-    S.missing_note(notes, nmiss["a"], a_label)
-    S.missing_note(notes, nmiss["b"], b_label)
+class _Method(NamedTuple):
+    """What a comparison method adds to the log method shared by :func:`rate_ratio` and
+    :func:`proportion_ratio`."""
+
+    se: np.ndarray  # standard error of the log ratio
+    p_value: np.ndarray  # two-sided p-value (ratio = 1) of every group with a valid ratio
+    zero_upper: Callable[[float, float], np.ndarray]  # (level, z): upper limit when a is 0
+    difference_limits: Callable[[float, float], tuple[np.ndarray, np.ndarray]]  # (level, z)
+
+
+def _rate_method(
+    s: _Sums, pa: np.ndarray, pb: np.ndarray, zero: np.ndarray, logm: np.ndarray, mult: float
+) -> _Method:
+    """Rates: Katz's log method, exact conditional for a zero count; normal rate difference."""
+    a, na, b, nb = s.a, s.na, s.b, s.nb
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt(1 / a + 1 / b)
+        zstat = np.log(pa / pb) / se
+        # exact conditional p-value for zero counts: a | a + b ~ Binomial(a + b, na / (na + nb))
+        p_zero = np.minimum(1.0, 2 * stats.binom.cdf(0, a + b, na / (na + nb)))
+        diff_se = np.sqrt(a / na**2 + b / nb**2) * mult
+    p_value = np.where(zero, p_zero, np.where(logm, 2 * stats.norm.sf(np.abs(zstat)), np.nan))
+
+    def zero_upper(c: float, z: float) -> np.ndarray:
+        m = a + b
+        pi_hi = stats.beta.ppf(0.5 + c / 2, a + 1, np.maximum(m - a, 1e-300))
+        return pi_hi / (1 - pi_hi) * nb / na
+
+    def difference_limits(c: float, z: float) -> tuple[np.ndarray, np.ndarray]:
+        diff = (pa - pb) * mult
+        return diff - z * diff_se, diff + z * diff_se
+
+    return _Method(se, p_value, zero_upper, difference_limits)
+
+
+def _proportion_method(
+    s: _Sums, pa: np.ndarray, pb: np.ndarray, zero: np.ndarray, logm: np.ndarray, mult: float
+) -> _Method:
+    """Proportions: Katz's log method, 0.5 added for a zero count; Newcombe's difference."""
+    a, na, b, nb = s.a, s.na, s.b, s.nb
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt(1 / a - 1 / na + 1 / b - 1 / nb)
+        # Haldane-Anscombe: 0.5 added to each cell (so 1 to each denominator)
+        ac, bc, nac, nbc = a + 0.5, b + 0.5, na + 1, nb + 1
+        rr_c = (ac / nac) / (bc / nbc)
+        se_c = np.sqrt(1 / ac - 1 / nac + 1 / bc - 1 / nbc)
+        zstat = np.where(zero, np.log(rr_c) / se_c, np.log(pa / pb) / se)
+    p_value = np.where(zero | logm, 2 * stats.norm.sf(np.abs(zstat)), np.nan)  # every valid row
+
+    def zero_upper(c: float, z: float) -> np.ndarray:
+        return rr_c * np.exp(z * se_c)
+
+    def difference_limits(c: float, z: float) -> tuple[np.ndarray, np.ndarray]:
+        la, ua = S.wilson(a, na, c)
+        lb, ub = S.wilson(b, nb, c)
+        d = pa - pb
+        dlo = (d - np.sqrt((pa - la) ** 2 + (ub - pb) ** 2)) * mult
+        dhi = (d + np.sqrt((ua - pa) ** 2 + (pb - lb) ** 2)) * mult
+        return dlo, dhi
+
+    return _Method(se, p_value, zero_upper, difference_limits)
+
+
+class _Kind(NamedTuple):
+    """What :func:`rate_ratio` and :func:`proportion_ratio` compare, and how."""
+
+    names: tuple[str, str, str]  # the numerator, denominator and ratio columns of the output
+    statistic: str
+    zero_reference: str  # note for a reference group whose numerator is 0
+    zero_method: str  # method of a group whose numerator is 0
+    bounded: bool  # numerator <= denominator on every row
+    method: Callable[[_Sums, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float], _Method]
+
+
+_RATES = _Kind(
+    ("count", "population", "rate"),
+    "rate ratio",
+    "reference group has 0 events",
+    "exact conditional (zero count)",
+    False,
+    _rate_method,
+)
+_PROPORTIONS = _Kind(
+    ("numerator", "denominator", "proportion"),
+    "relative likelihood",
+    "reference group numerator is 0",
+    "log (Katz), 0.5 added (zero count)",
+    True,
+    _proportion_method,
+)
+
+
+def _compare(
+    data: pd.DataFrame,
+    func: str,
+    columns: tuple[str, str],
+    group: str,
+    reference: object,
+    by: S.Columns,
+    confidence: S.Confidence,
+    multiplier: float,
+    kind: _Kind,
+) -> pd.DataFrame:
+    """Ratio (log method) and difference of every group's ``a / na`` against its stratum's reference
+    group: :func:`rate_ratio` and :func:`proportion_ratio` differ only in ``kind``."""
+    conf = confidence_levels(confidence, func=func)
+    mult = S.check_multiplier(multiplier, func)
+    s = _paired(data, func, *columns, group, reference, by, bounded=kind.bounded)
+    a, na, b, nb, is_ref, has_ref = s.a, s.na, s.b, s.nb, s.is_ref, s.has_ref
+    a_label = f"{kind.names[0]} ({columns[0]})"
+    n_label = f"{kind.names[1]} ({columns[1]})"
+    notes = S.notes_array(len(a))
+    S.missing_note(notes, s.nmiss["a"], a_label)
+    S.missing_note(notes, s.nmiss["b"], n_label)
     S.add_note(notes, is_ref, "reference group")
     S.add_note(notes, ~has_ref, "reference group absent in this stratum")
     S.add_note(
         notes,
-        has_ref & ~is_ref & ((rb == 0) | np.isnan(rb) | np.isnan(ra)),
+        has_ref & ~is_ref & ((nb == 0) | np.isnan(nb) | np.isnan(b)),
         "reference group rate/proportion not available",
     )
-    S.add_note(notes, ~is_ref & (b == 0), f"{b_label} is 0")
-    return notes
+    S.add_note(notes, ~is_ref & (na == 0), f"{n_label} is 0")
+    S.add_note(notes, has_ref & ~is_ref & (b == 0), kind.zero_reference)
+    pa = S.safe_divide(a, na)
+    pb = S.safe_divide(b, nb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rr = pa / pb
+    valid = has_ref & (na > 0) & (nb > 0) & (b > 0) & ~np.isnan(a) & ~np.isnan(b)
+    zero = valid & (a == 0)
+    logm = valid & (a > 0)
+    method = kind.method(s, pa, pb, zero, logm, mult)
+    diff_ok = has_ref & (na > 0) & (nb > 0)
+    keep = diff_ok & ~is_ref
 
+    def limits(c: float) -> tuple[np.ndarray, ...]:
+        z = S.z_value(c)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            lo = np.where(logm, rr * np.exp(-z * method.se), np.nan)
+            hi = np.where(logm, rr * np.exp(z * method.se), np.nan)
+            lo = np.where(zero, 0.0, lo)
+            hi = np.where(zero, method.zero_upper(c, z), hi)
+            dlo, dhi = method.difference_limits(c, z)
+        return (
+            np.where(is_ref, np.nan, lo),
+            np.where(is_ref, np.nan, hi),
+            np.where(keep, dlo, np.nan),
+            np.where(keep, dhi, np.nan),
+        )
 
-def _ratio_table(
-    keys: pd.DataFrame,
-    conf: tuple[float, ...],
-    inputs: dict[str, np.ndarray],
-    *,
-    value: np.ndarray,
-    diff: np.ndarray,
-    p_value: np.ndarray,
-    is_ref: np.ndarray,
-    method: np.ndarray,
-    notes: np.ndarray,
-    limits: Sequence[np.ndarray],
-    reference: object,
-    statistic: str,
-) -> pd.DataFrame:
-    """Repeat per confidence level and assemble a ratio table: ``inputs`` columns, then the ratio."""
-    n = len(value)
-    lower, upper, dlower, dupper = limits
-    keys, cols = S.expand(
-        keys,
+    lower, upper, dlower, dupper = S.by_level(conf, limits)
+    method_text = np.where(zero, kind.zero_method, "log (Katz)").astype(object)
+    method_text[is_ref] = "reference"
+    ratio = kind.names[2]
+    return S.indicator_table(
+        s.keys,
+        conf,
         {
-            **inputs,
-            "value": value,
-            "diff": diff,
-            "p": p_value,
-            "ref": is_ref,
-            "method": method,
-            "note": notes,
-        },
-        len(conf),
-    )
-    return S.finish(
-        keys,
-        {
-            **{name: cols[name] for name in inputs},
-            "value": cols["value"],
+            kind.names[0]: a,
+            kind.names[1]: na,
+            ratio: pa * mult,
+            f"reference_{kind.names[0]}": b,
+            f"reference_{kind.names[1]}": nb,
+            f"reference_{ratio}": pb * mult,
+            "value": np.where(is_ref, 1.0, np.where(valid, rr, np.nan)),
             "lower_ci": lower,
             "upper_ci": upper,
-            "difference": cols["diff"],
+            "difference": np.where(is_ref, 0.0, np.where(diff_ok, (pa - pb) * mult, np.nan)),
             "difference_lower_ci": dlower,
             "difference_upper_ci": dupper,
-            "p_value": cols["p"],
-            "confidence": np.tile(conf, n),
-            "reference": [reference] * (n * len(conf)),
-            "is_reference": cols["ref"].astype(bool),
-            "statistic": statistic,
-            "method": pd.Series(cols["method"], dtype="str"),
-            "note": S.note_series(cols["note"]),
+            "p_value": np.where(is_ref, np.nan, method.p_value),
+            "confidence": conf,
+            "reference": [reference] * (len(a) * len(conf)),
+            "is_reference": is_ref,
+            "statistic": kind.statistic,
+            "method": method_text,
+            "note": notes,
         },
+        per_level=(*S.LIMITS, "difference_lower_ci", "difference_upper_ci"),
     )
 
 
+@shared_docs
 def rate_ratio(
     data: pd.DataFrame,
     *,
@@ -203,19 +320,12 @@ def rate_ratio(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        Tidy table.
-    count, population : str
-        Columns with events and population (or person-time).
-    group : str
-        Column with the groups to compare (e.g. ethnic group).
-    reference : scalar
-        The reference group, a value of ``group``; every group is compared with it (ratio = group rate
-        / reference rate).
-    by : str or list of str, optional
-        Strata (e.g. year, region): the comparison is made within each stratum.
-    confidence : float or sequence of float, default 0.95
-        Level(s) in [0.9, 1).
+    {tidy_data}
+    {events}
+    {group}
+    {reference}
+    {strata}
+    {confidence}
     multiplier : float, default 100_000
         Scale of ``rate``, ``reference_rate`` and the difference.
 
@@ -254,93 +364,20 @@ def rate_ratio(
     (rate difference).
     Public Health England. Technical Guide: Confidence Intervals. London: PHE; 2018.
     """
-    func = "rate_ratio"
-    conf = confidence_levels(confidence, func=func)
-    mult = S.check_multiplier(multiplier, func)
-    keys, by_cols, a, pa, ra, rpa, is_ref, has_ref, nmiss = _paired(
-        data, func, count, population, group, reference, by, check_prop=False
-    )
-    b, pb = ra, rpa
-    n = len(a)
-    notes = _comparison_notes(
-        n,
-        {"a": nmiss["a"], "b": nmiss["b"]},
-        f"count ({count})",
-        f"population ({population})",
-        is_ref,
-        has_ref,
-        b,
-        pb,
-        a,
-        pa,
-    )
-    S.add_note(notes, has_ref & ~is_ref & (b == 0), "reference group has 0 events")
-    rate_a = S.safe_divide(a, pa)
-    rate_b = S.safe_divide(b, pb)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rr = rate_a / rate_b
-        se = np.sqrt(1 / a + 1 / b)
-        zstat = np.log(rr) / se
-    valid = has_ref & (pa > 0) & (pb > 0) & (b > 0) & ~np.isnan(a) & ~np.isnan(b)
-    zero = valid & (a == 0)
-    logm = valid & (a > 0)
-    value = np.where(valid, rr, np.nan)
-    p_value = np.where(logm, 2 * stats.norm.sf(np.abs(zstat)), np.nan)
-    # exact conditional p-value for zero counts: a | a + b ~ Binomial(a + b, pa / (pa + pb))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pi0 = pa / (pa + pb)
-        p_zero = np.minimum(1.0, 2 * stats.binom.cdf(0, a + b, pi0))
-    p_value = np.where(zero, p_zero, p_value)
-    diff = (rate_a - rate_b) * mult
-    with np.errstate(divide="ignore", invalid="ignore"):
-        diff_se = np.sqrt(a / pa**2 + b / pb**2) * mult
-    diff_ok = has_ref & (pa > 0) & (pb > 0)
-    diff = np.where(diff_ok, diff, np.nan)
-    value = np.where(is_ref, 1.0, value)
-    diff = np.where(is_ref, 0.0, diff)
-    p_value = np.where(is_ref, np.nan, p_value)
-
-    def limits(c: float) -> tuple[np.ndarray, ...]:
-        z = S.z_value(c)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            lo = np.where(logm, rr * np.exp(-z * se), np.nan)
-            hi = np.where(logm, rr * np.exp(z * se), np.nan)
-            m = a + b
-            pi_hi = stats.beta.ppf(0.5 + c / 2, a + 1, np.maximum(m - a, 1e-300))
-            hi_zero = pi_hi / (1 - pi_hi) * pb / pa
-        lo = np.where(zero, 0.0, lo)
-        hi = np.where(zero, hi_zero, hi)
-        dlo = np.where(diff_ok & ~is_ref, diff - z * diff_se, np.nan)
-        dhi = np.where(diff_ok & ~is_ref, diff + z * diff_se, np.nan)
-        ref = is_ref
-        return (np.where(ref, np.nan, lo), np.where(ref, np.nan, hi), dlo, dhi)
-
-    lower, upper, dlower, dupper = S.by_level(conf, limits)
-    method = np.where(zero, "exact conditional (zero count)", "log (Katz)").astype(object)
-    method[is_ref] = "reference"
-    return _ratio_table(
-        keys,
-        conf,
-        {
-            "count": a,
-            "population": pa,
-            "rate": rate_a * mult,
-            "reference_count": b,
-            "reference_population": pb,
-            "reference_rate": rate_b * mult,
-        },
-        value=value,
-        diff=diff,
-        p_value=p_value,
-        is_ref=is_ref,
-        method=method,
-        notes=notes,
-        limits=(lower, upper, dlower, dupper),
-        reference=reference,
-        statistic="rate ratio",
+    return _compare(
+        data,
+        "rate_ratio",
+        (count, population),
+        group,
+        reference,
+        by,
+        confidence,
+        multiplier,
+        _RATES,
     )
 
 
+@shared_docs
 def proportion_ratio(
     data: pd.DataFrame,
     *,
@@ -361,18 +398,13 @@ def proportion_ratio(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        Tidy table.
+    {tidy_data}
     numerator, denominator : str
         Columns with the counts (e.g. appointed, shortlisted); numerator <= denominator on each row.
-    group : str
-        Column with the groups to compare.
-    reference : scalar
-        The reference group (a value of ``group``): ratio = group proportion / reference proportion.
-    by : str or list of str, optional
-        Strata (e.g. year, organisation): the comparison is made within each stratum.
-    confidence : float or sequence of float, default 0.95
-        Level(s) in [0.9, 1).
+    {group}
+    {reference}
+    {strata}
+    {confidence}
     multiplier : float, default 1
         Scale of ``proportion``, ``reference_proportion`` and the difference (100 for percentages).
 
@@ -410,93 +442,20 @@ def proportion_ratio(
     1927;22:209-212.
     NHS England. Workforce Race Equality Standard: technical guidance (relative likelihood).
     """
-    func = "proportion_ratio"
-    conf = confidence_levels(confidence, func=func)
-    mult = S.check_multiplier(multiplier, func)
-    keys, by_cols, a, na, b, nb, is_ref, has_ref, nmiss = _paired(
-        data, func, numerator, denominator, group, reference, by, check_prop=True
-    )
-    n = len(a)
-    notes = _comparison_notes(
-        n,
-        nmiss,
-        f"numerator ({numerator})",
-        f"denominator ({denominator})",
-        is_ref,
-        has_ref,
-        b,
-        nb,
-        a,
-        na,
-    )
-    S.add_note(notes, has_ref & ~is_ref & (b == 0), "reference group numerator is 0")
-    pa = S.safe_divide(a, na)
-    pb = S.safe_divide(b, nb)
-    valid = has_ref & (na > 0) & (nb > 0) & (b > 0) & ~np.isnan(a) & ~np.isnan(b)
-    zero = valid & (a == 0)
-    logm = valid & (a > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rr = pa / pb
-        se = np.sqrt(1 / a - 1 / na + 1 / b - 1 / nb)
-        # Haldane-Anscombe: 0.5 added to each cell (so 1 to each denominator)
-        ac, bc, nac, nbc = a + 0.5, b + 0.5, na + 1, nb + 1
-        rr_c = (ac / nac) / (bc / nbc)
-        se_c = np.sqrt(1 / ac - 1 / nac + 1 / bc - 1 / nbc)
-        zstat = np.where(zero, np.log(rr_c) / se_c, np.log(rr) / se)
-    value = np.where(valid, rr, np.nan)
-    p_value = np.where(valid, 2 * stats.norm.sf(np.abs(zstat)), np.nan)
-    diff_ok = has_ref & (na > 0) & (nb > 0)
-    diff = np.where(diff_ok, (pa - pb) * mult, np.nan)
-    value = np.where(is_ref, 1.0, value)
-    diff = np.where(is_ref, 0.0, diff)
-    p_value = np.where(is_ref, np.nan, p_value)
-
-    def limits(c: float) -> tuple[np.ndarray, ...]:
-        z = S.z_value(c)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            lo = np.where(logm, rr * np.exp(-z * se), np.nan)
-            hi = np.where(logm, rr * np.exp(z * se), np.nan)
-            hi = np.where(zero, rr_c * np.exp(z * se_c), hi)
-            lo = np.where(zero, 0.0, lo)
-        la, ua = S.wilson(a, na, c)
-        lb, ub = S.wilson(b, nb, c)
-        d = pa - pb
-        dlo = (d - np.sqrt((pa - la) ** 2 + (ub - pb) ** 2)) * mult
-        dhi = (d + np.sqrt((ua - pa) ** 2 + (pb - lb) ** 2)) * mult
-        keep = diff_ok & ~is_ref
-        return (
-            np.where(is_ref, np.nan, lo),
-            np.where(is_ref, np.nan, hi),
-            np.where(keep, dlo, np.nan),
-            np.where(keep, dhi, np.nan),
-        )
-
-    lower, upper, dlower, dupper = S.by_level(conf, limits)
-    method = np.where(zero, "log (Katz), 0.5 added (zero count)", "log (Katz)").astype(object)
-    method[is_ref] = "reference"
-    return _ratio_table(
-        keys,
-        conf,
-        {
-            "numerator": a,
-            "denominator": na,
-            "proportion": pa * mult,
-            "reference_numerator": b,
-            "reference_denominator": nb,
-            "reference_proportion": pb * mult,
-        },
-        value=value,
-        diff=diff,
-        p_value=p_value,
-        is_ref=is_ref,
-        method=method,
-        notes=notes,
-        limits=(lower, upper, dlower, dupper),
-        reference=reference,
-        statistic="relative likelihood",
+    return _compare(
+        data,
+        "proportion_ratio",
+        (numerator, denominator),
+        group,
+        reference,
+        by,
+        confidence,
+        multiplier,
+        _PROPORTIONS,
     )
 
 
+@shared_docs
 def participation_ratio(
     data: pd.DataFrame,
     *,
@@ -523,8 +482,7 @@ def participation_ratio(
         Column with the groups.
     by : str or list of str, optional
         Strata (e.g. study, year); shares are computed within each stratum.
-    confidence : float or sequence of float, default 0.95
-        Level(s) in [0.9, 1).
+    {confidence}
     population_sampled : bool, default False
         False: the population shares are taken as known (e.g. a census), and the interval is the Wilson
         interval of the participant share divided by the population share. True: the population
@@ -564,14 +522,8 @@ def participation_ratio(
     studies. Biometrics 1978;34:469-474.
     """
     func = "participation_ratio"
-    check_frame(data, func=func)
+    by_cols = _group_columns(data, func, [participants, population], group, by)
     conf = confidence_levels(confidence, func=func)
-    by_cols = as_columns(by, func=func)
-    if not isinstance(group, str):
-        raise InputError(f"{func}: group must be one column name, got {group!r}")
-    if group in by_cols:
-        raise InputError(f"{func}: group column {group!r} is also in by")
-    require_columns(data, [participants, population, group, *by_cols], func=func, distinct=True)
     try:
         low_t, high_t = (float(t) for t in thresholds)
     except (TypeError, ValueError):
@@ -621,25 +573,21 @@ def participation_ratio(
         if population_sampled
         else "Wilson (participant share), population share fixed"
     )
-    keys, cols = S.expand(
+    return S.indicator_table(
         keys,
-        {"a": a, "b": b, "sa": share_a, "sb": share_b, "value": value, "rep": rep, "note": notes},
-        len(conf),
-    )
-    return S.finish(
-        keys,
+        conf,
         {
-            "participants": cols["a"],
-            "population": cols["b"],
-            "participant_share": cols["sa"],
-            "population_share": cols["sb"],
-            "value": cols["value"],
+            "participants": a,
+            "population": b,
+            "participant_share": share_a,
+            "population_share": share_b,
+            "value": value,
             "lower_ci": lower,
             "upper_ci": upper,
-            "confidence": np.tile(conf, len(a)),
-            "representation": pd.Series(cols["rep"], dtype="str"),
+            "confidence": conf,
+            "representation": rep,
             "statistic": "participation to prevalence ratio",
             "method": method,
-            "note": S.note_series(cols["note"]),
+            "note": notes,
         },
     )

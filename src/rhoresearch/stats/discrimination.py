@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import logging
 import numbers
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -32,8 +33,8 @@ import statsmodels.api as sm
 from scipy import stats
 
 from rhoresearch.exceptions import InputError
-from rhoresearch.results import exclusions_table
 from rhoresearch.stats import _core as S
+from rhoresearch.stats._docs import shared_docs
 from rhoresearch.stats.indicators import proportion, rate
 from rhoresearch.validation import (
     as_columns,
@@ -125,6 +126,33 @@ def _groups(work: pd.DataFrame, cols: list[str]) -> Iterator[tuple[dict[str, Any
         yield dict(zip(cols, key, strict=True)), sub
 
 
+#: ``rows(key, predicted, observed, confidence, z)``: one group's output rows (dicts).
+_GroupRows = Callable[[dict[str, Any], np.ndarray, np.ndarray, float, float], list[dict[str, Any]]]
+
+
+def _per_group(
+    work: pd.DataFrame,
+    cols: list[str],
+    confidence: float,
+    columns: Sequence[str],
+    rows: _GroupRows,
+) -> pd.DataFrame:
+    """Each group's rows of the scored rows ``work`` (from :func:`_scores`), as a frame with the
+    ``by`` columns ``cols``, ``columns`` and ``confidence``: :func:`auc` and :func:`calibration`
+    differ only in ``rows``."""
+    z = S.z_value(confidence)
+    out = pd.DataFrame(
+        [
+            row
+            for key, sub in _groups(work, cols)
+            for row in rows(key, sub["_p"].to_numpy(), sub["_y"].to_numpy(), confidence, z)
+        ],
+        columns=[*cols, *columns],
+    )
+    out["confidence"] = confidence
+    return out
+
+
 def score_exclusions(
     data: pd.DataFrame,
     *,
@@ -162,11 +190,8 @@ def score_exclusions(
     Steyerberg EW. Clinical Prediction Models, 2nd ed. Springer, 2019 (complete-case validation).
     """
     func = "score_exclusions"
-    check_frame(data, func=func)
     columns = [predicted, observed, *as_columns(by, func=func)]
-    require_columns(data, columns, func=func)
-    reasons, _ = S.missing_by_column(data, columns)
-    return exclusions_table(reasons.items(), step=step)
+    return S.column_exclusions(data, columns, func=func, step=step)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -250,6 +275,7 @@ def _hanley_mcneil(a: float, m: int, n: int) -> float:
     return float(np.sqrt(max(var, 0.0)))
 
 
+@shared_docs
 def auc(
     data: pd.DataFrame,
     *,
@@ -263,16 +289,12 @@ def auc(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per scored person; not modified.
+    {scored_data}
     predicted : str
         The score (any real numbers; higher = more likely to have the outcome).
-    observed : str
-        The observed outcome, 0 or 1.
-    by : str or sequence of str, optional
-        Grouping columns. Groups are sorted; categorical columns keep their category order.
-    confidence : float, default 0.95
-        Confidence level, a fraction in [0.9, 1).
+    {observed}
+    {row_groups}
+    {level}
     method : {"delong", "hanley_mcneil"}, default "delong"
         Standard error of the AUC.
 
@@ -315,38 +337,49 @@ def auc(
     if method not in _AUC_METHODS:
         raise InputError(f"{func}: method must be 'delong' or 'hanley_mcneil', got {method!r}")
     confidence = check_confidence(confidence, func=func)
-    z = S.z_value(confidence)
     work, cols = _scores(
         data, predicted=predicted, observed=observed, by=by, func=func, probabilities=False
     )
-    rows = []
-    for key, sub in _groups(work, cols):
-        y = sub["_y"].to_numpy()
-        p = sub["_p"].to_numpy()
-        pos, neg = p[y == 1], p[y == 0]
-        m, n = pos.size, neg.size
-        if m == 0 or n == 0:
-            value = se = np.nan
-        else:
-            value, se = _auc_delong(pos, neg)
-            if method == "hanley_mcneil":
-                se = _hanley_mcneil(value, m, n)
-        rows.append(
-            key
-            | {
-                "n_events": int(m),
-                "n_non_events": int(n),
-                "value": value,
-                "standard_error": se,
-                "lower_ci": max(value - z * se, 0.0) if np.isfinite(se) else np.nan,
-                "upper_ci": min(value + z * se, 1.0) if np.isfinite(se) else np.nan,
-            }
-        )
-    columns = [*cols, "n_events", "n_non_events", "value", "standard_error", "lower_ci", "upper_ci"]
-    out = pd.DataFrame(rows, columns=columns)
-    out["confidence"] = confidence
+    out = _per_group(
+        work,
+        cols,
+        confidence,
+        ["n_events", "n_non_events", "value", "standard_error", "lower_ci", "upper_ci"],
+        partial(_auc_rows, hanley_mcneil=method == "hanley_mcneil"),
+    )
     out["method"] = _AUC_METHODS[method]
     return out
+
+
+def _auc_rows(
+    key: dict[str, Any],
+    p: np.ndarray,
+    y: np.ndarray,
+    confidence: float,
+    z: float,
+    *,
+    hanley_mcneil: bool,
+) -> list[dict[str, Any]]:
+    """:func:`auc`'s row for one group (scores ``p``, outcomes ``y``)."""
+    pos, neg = p[y == 1], p[y == 0]
+    m, n = pos.size, neg.size
+    if m == 0 or n == 0:
+        value = se = np.nan
+    else:
+        value, se = _auc_delong(pos, neg)
+        if hanley_mcneil:
+            se = _hanley_mcneil(value, m, n)
+    return [
+        key
+        | {
+            "n_events": int(m),
+            "n_non_events": int(n),
+            "value": value,
+            "standard_error": se,
+            "lower_ci": max(value - z * se, 0.0) if np.isfinite(se) else np.nan,
+            "upper_ci": min(value + z * se, 1.0) if np.isfinite(se) else np.nan,
+        }
+    ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -364,6 +397,7 @@ def _glm_interval(
     return est, est - z * se, est + z * se
 
 
+@shared_docs
 def calibration(
     data: pd.DataFrame,
     *,
@@ -376,16 +410,12 @@ def calibration(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per scored person; not modified.
+    {scored_data}
     predicted : str
         Predicted probability, strictly between 0 and 1.
-    observed : str
-        Observed outcome, 0 or 1.
-    by : str or sequence of str, optional
-        Grouping columns. Groups are sorted; categorical columns keep their category order.
-    confidence : float, default 0.95
-        Confidence level, a fraction in [0.9, 1).
+    {observed}
+    {row_groups}
+    {level}
 
     Returns
     -------
@@ -425,58 +455,53 @@ def calibration(
     """
     func = "calibration"
     confidence = check_confidence(confidence, func=func)
-    z = S.z_value(confidence)
     work, cols = _scores(
         data, predicted=predicted, observed=observed, by=by, func=func, probabilities=True
     )
-    rows = []
-    for key, sub in _groups(work, cols):
-        p = sub["_p"].to_numpy()
-        y = sub["_y"].to_numpy()
-        lp = np.log(p / (1 - p))
-        n, events, expected = len(y), float(y.sum()), float(p.sum())
-        oe = rate(
-            pd.DataFrame({"count": [events], "population": [expected]}),
-            count="count",
-            population="population",
-            confidence=confidence,
-            multiplier=1,
-        ).iloc[0]
-        base = key | {"n_scored": n, "n_events": int(events), "expected_events": expected}
-        rows.append(
-            base
-            | {
-                "measure": "observed/expected",
-                "value": float(oe["value"]),
-                "lower_ci": float(oe["lower_ci"]),
-                "upper_ci": float(oe["upper_ci"]),
-                "method": f"ratio of sums; {oe['method']} interval",
-            }
-        )
-        if 0 < events < n:
-            citl = _glm_interval(y, np.ones((n, 1)), lp, 0, z)
-            slope = _glm_interval(y, np.column_stack([np.ones(n), lp]), None, 1, z)
-        else:
-            citl = slope = (np.nan, np.nan, np.nan)
-        rows.append(
-            base
-            | dict(zip(["value", "lower_ci", "upper_ci"], citl, strict=True))
-            | {
-                "measure": "calibration-in-the-large",
-                "method": "logistic intercept, logit(p) offset; Wald",
-            }
-        )
-        rows.append(
-            base
-            | dict(zip(["value", "lower_ci", "upper_ci"], slope, strict=True))
-            | {
-                "measure": "calibration slope",
-                "method": "logistic slope on logit(p) (Cox 1958); Wald",
-            }
-        )
-    out = pd.DataFrame(rows, columns=[*cols, *_CALIBRATION_COLUMNS])
-    out["confidence"] = confidence
-    return out
+    return _per_group(work, cols, confidence, _CALIBRATION_COLUMNS, _calibration_rows)
+
+
+def _calibration_rows(
+    key: dict[str, Any], p: np.ndarray, y: np.ndarray, confidence: float, z: float
+) -> list[dict[str, Any]]:
+    """:func:`calibration`'s three rows for one group (predicted risks ``p``, outcomes ``y``)."""
+    lp = np.log(p / (1 - p))
+    n, events, expected = len(y), float(y.sum()), float(p.sum())
+    oe = rate(
+        pd.DataFrame({"count": [events], "population": [expected]}),
+        count="count",
+        population="population",
+        confidence=confidence,
+        multiplier=1,
+    ).iloc[0]
+    base = key | {"n_scored": n, "n_events": int(events), "expected_events": expected}
+    if 0 < events < n:
+        citl = _glm_interval(y, np.ones((n, 1)), lp, 0, z)
+        slope = _glm_interval(y, np.column_stack([np.ones(n), lp]), None, 1, z)
+    else:
+        citl = slope = (np.nan, np.nan, np.nan)
+    return [
+        base
+        | {
+            "measure": "observed/expected",
+            "value": float(oe["value"]),
+            "lower_ci": float(oe["lower_ci"]),
+            "upper_ci": float(oe["upper_ci"]),
+            "method": f"ratio of sums; {oe['method']} interval",
+        },
+        base
+        | dict(zip(["value", "lower_ci", "upper_ci"], citl, strict=True))
+        | {
+            "measure": "calibration-in-the-large",
+            "method": "logistic intercept, logit(p) offset; Wald",
+        },
+        base
+        | dict(zip(["value", "lower_ci", "upper_ci"], slope, strict=True))
+        | {
+            "measure": "calibration slope",
+            "method": "logistic slope on logit(p) (Cox 1958); Wald",
+        },
+    ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -484,6 +509,7 @@ def calibration(
 # --------------------------------------------------------------------------------------------------
 
 
+@shared_docs
 def classification_rates(
     data: pd.DataFrame,
     *,
@@ -497,18 +523,14 @@ def classification_rates(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per scored person; not modified.
+    {scored_data}
     predicted : str
         The score or predicted probability.
-    observed : str
-        The observed outcome, 0 or 1.
+    {observed}
     threshold : float
         A score at or above it counts as a positive (flagged) result.
-    by : str or sequence of str, optional
-        Grouping columns. Groups are sorted; categorical columns keep their category order.
-    confidence : float, default 0.95
-        Confidence level, a fraction in [0.9, 1).
+    {row_groups}
+    {level}
 
     Returns
     -------

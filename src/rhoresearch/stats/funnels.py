@@ -29,8 +29,8 @@ import pandas as pd
 from scipy import stats
 
 from rhoresearch.exceptions import InputError
-from rhoresearch.results import exclusions_table
 from rhoresearch.stats import _core as S
+from rhoresearch.stats._docs import shared_docs
 from rhoresearch.validation import check_frame, format_rows, require_columns
 
 __all__ = [
@@ -193,9 +193,28 @@ def _ratio_limit(obs: np.ndarray, expected: np.ndarray, p: float, side: str) -> 
         return val / np.asarray(expected, dtype=float)
 
 
-def _check_statistic(statistic: str, func: str) -> None:
+def _check_statistic(statistic: str, func: str, denominator: str | None) -> None:
+    """InputError unless ``statistic`` is known and, for proportions and ratios, has a denominator."""
     if statistic not in _STATISTICS:
         raise InputError(f"{func}: statistic must be one of {_STATISTICS}, got {statistic!r}")
+    if statistic in ("proportion", "ratio") and denominator is None:
+        raise InputError(f"{func}: statistic={statistic!r} needs a denominator column")
+
+
+def _check_rate(func: str, rate: str | None, rate_type: str | None, name: str, value: Any) -> None:
+    """InputError unless a rate funnel has its ``rate`` column, a known ``rate_type`` and ``name``."""
+    if rate is None or rate_type not in ("dsr", "crude") or value is None:
+        raise InputError(
+            f"{func}: statistic='rate' needs rate (a column), rate_type ('dsr' or 'crude') "
+            f"and {name}; got rate={rate!r}, rate_type={rate_type!r}, {name}={value!r}"
+        )
+
+
+def _check_years(years_of_data: object, func: str) -> float:
+    """``years_of_data`` as a number; InputError unless it is a positive number."""
+    if not isinstance(years_of_data, (int, float)) or years_of_data <= 0:
+        raise InputError(f"{func}: years_of_data must be a positive number")
+    return years_of_data
 
 
 def _derived_denominator(
@@ -206,9 +225,13 @@ def _derived_denominator(
     multiplier: float,
     func: str,
     *,
-    for_limits: bool,
+    what: str = "funnels",
 ) -> np.ndarray:
-    """Denominators for rate funnels, derived from count and rate as PHE does."""
+    """Denominators for rate funnels, derived from count and rate as PHE does.
+
+    ``multiplier x events / rate``; for crude rates with 0 events, the population ``den`` (which
+    must then be given: InputError naming ``what`` needs it); missing for dsr units with 0 events.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
         derived = multiplier * num / rate_values
     if rate_type == "dsr":
@@ -216,7 +239,7 @@ def _derived_denominator(
     if den is None:
         if (num == 0).any():
             raise InputError(
-                f"{func}: crude rate funnels need a denominator column when a count is 0"
+                f"{func}: crude rate {what} need a denominator column when a count is 0"
             )
         return derived
     return np.where(num == 0, den, derived)
@@ -246,6 +269,7 @@ def _limit_inputs(
 # ---------------------------------------------------------------------------------------------
 
 
+@shared_docs
 def funnel_limits(
     data: pd.DataFrame,
     *,
@@ -262,25 +286,18 @@ def funnel_limits(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per unit (e.g. organisation).
-    statistic : {"proportion", "rate", "ratio"}
-        What the funnel plots.
-    numerator : str
-        Column with each unit's numerator (proportion), observed events (ratio) or events (rate).
-    denominator : str, optional
-        Proportion: the denominator (required). Ratio: the expected events (required). Rate: the
-        population (needed for crude rates when a count is 0; ignored for dsr).
-    rate : str, optional
-        Rate: the column with each unit's rate (crude or directly standardised, per ``multiplier``).
+    {unit_data}
+    {funnel_statistic}
+    {funnel_numerator}
+    {funnel_denominator}
+    {funnel_rate}
     multiplier : float
         Proportion: e.g. 100 for percentages. Rate: the rate's multiplier (e.g. 100_000). Not used for
         ratios.
     ratio_type : {"count", "isr"}, optional
         Ratio: ``"count"`` gives limits of observed / expected - 1; ``"isr"`` gives observed /
         expected x 100.
-    rate_type : {"dsr", "crude"}, optional
-        Rate: which kind of rate ``rate`` holds.
+    {funnel_rate_type}
     years_of_data : float, optional
         Rate: the number of years the data cover (limits are plotted against yearly population).
 
@@ -320,18 +337,10 @@ def funnel_limits(
     PHEindicatormethods (R package), function ``calculate_funnel_limits`` (v2.1).
     """
     func = "funnel_limits"
-    _check_statistic(statistic, func)
-    if statistic in ("proportion", "ratio") and denominator is None:
-        raise InputError(f"{func}: statistic={statistic!r} needs a denominator column")
+    _check_statistic(statistic, func, denominator)
     if statistic == "rate":
-        if rate is None or rate_type not in ("dsr", "crude") or years_of_data is None:
-            raise InputError(
-                f"{func}: statistic='rate' needs rate (a column), rate_type ('dsr' or 'crude') "
-                f"and years_of_data; got rate={rate!r}, rate_type={rate_type!r}, "
-                f"years_of_data={years_of_data!r}"
-            )
-        if not isinstance(years_of_data, (int, float)) or years_of_data <= 0:
-            raise InputError(f"{func}: years_of_data must be a positive number")
+        _check_rate(func, rate, rate_type, "years_of_data", years_of_data)
+        _check_years(years_of_data, func)
     if statistic == "ratio" and ratio_type not in ("count", "isr"):
         raise InputError(f"{func}: ratio_type must be 'count' or 'isr', got {ratio_type!r}")
     mult = 1.0  # not used for ratios
@@ -348,9 +357,7 @@ def funnel_limits(
     if statistic in ("proportion", "ratio"):
         derived = den
     else:
-        derived = _derived_denominator(
-            num, rate_values, den, rate_type, mult, func, for_limits=True
-        )
+        derived = _derived_denominator(num, rate_values, den, rate_type, mult, func)
     excluded = int((~keep).sum())
     if excluded:
         logger.info("%s: %d row(s) with missing values left out", func, excluded)
@@ -418,6 +425,7 @@ def funnel_limits(
     return out
 
 
+@shared_docs
 def funnel_significance(
     data: pd.DataFrame,
     *,
@@ -432,19 +440,12 @@ def funnel_significance(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per unit (e.g. organisation).
-    statistic : {"proportion", "rate", "ratio"}
-        What is compared.
-    numerator : str
-        Proportion: the numerator; ratio: observed events; rate: events.
-    denominator : str, optional
-        Proportion: the denominator (required); ratio: expected events (required); rate: the
-        population (required for crude rates when a count is 0).
-    rate : str, optional
-        Rate: the column with each unit's rate per ``multiplier``.
-    rate_type : {"dsr", "crude"}, optional
-        Rate: the kind of rate.
+    {unit_data}
+    {funnel_statistic}
+    {funnel_numerator}
+    {funnel_denominator}
+    {funnel_rate}
+    {funnel_rate_type}
     multiplier : float, optional
         Rate: the rate's multiplier (e.g. 100_000).
 
@@ -481,16 +482,10 @@ def funnel_significance(
     PHEindicatormethods (R package), function ``assign_funnel_significance`` (v2.1).
     """
     func = "funnel_significance"
-    _check_statistic(statistic, func)
-    if statistic in ("proportion", "ratio") and denominator is None:
-        raise InputError(f"{func}: statistic={statistic!r} needs a denominator column")
+    _check_statistic(statistic, func, denominator)
     mult = 1.0  # used for rates only
     if statistic == "rate":
-        if rate is None or rate_type not in ("dsr", "crude") or multiplier is None:
-            raise InputError(
-                f"{func}: statistic='rate' needs rate (a column), rate_type ('dsr' or 'crude') and "
-                f"multiplier; got rate={rate!r}, rate_type={rate_type!r}, multiplier={multiplier!r}"
-            )
+        _check_rate(func, rate, rate_type, "multiplier", multiplier)
         mult = S.check_multiplier(multiplier, func)
     num, den, rate_values = _numeric_inputs(data, func, [numerator, denominator, rate])
     if den is not None:
@@ -527,9 +522,7 @@ def funnel_significance(
                 ok = ~np.isnan(num) & np.where(num == 0, ~np.isnan(den), has_rate)
             else:
                 ok = ~np.isnan(num) & has_rate
-            expected = _derived_denominator(
-                num, rate_values, den, rate_type, mult, func, for_limits=False
-            )
+            expected = _derived_denominator(num, rate_values, den, rate_type, mult, func)
             with np.errstate(invalid="ignore", divide="ignore"):
                 average = np.sum(num[ok]) / np.nansum(expected[ok])
             target = np.full(n, average)
@@ -600,25 +593,18 @@ def funnel_points(
     func = "funnel_points"
     if rate_type not in ("dsr", "crude"):
         raise InputError(f"{func}: rate_type must be 'dsr' or 'crude', got {rate_type!r}")
-    if not isinstance(years_of_data, (int, float)) or years_of_data <= 0:
-        raise InputError(f"{func}: years_of_data must be a positive number")
+    years = _check_years(years_of_data, func)
     multiplier = S.check_multiplier(multiplier, func)
     num, rate_values, den = _numeric_inputs(data, func, [numerator, rate, denominator])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        derived = multiplier * num / rate_values / years_of_data
+    derived = (
+        _derived_denominator(num, rate_values, den, rate_type, multiplier, func, what="points")
+        / years
+    )
+    chart = rate_values
     if rate_type == "dsr":
         small = num < S.SMALL_COUNT
         chart = np.where(small, np.nan, rate_values)
         derived = np.where(small, np.nan, derived)
-    else:
-        chart = rate_values
-        if den is None:
-            if (num == 0).any():
-                raise InputError(
-                    f"{func}: crude rate points need a denominator column when a count is 0"
-                )
-        else:
-            derived = np.where(num == 0, den / years_of_data, derived)
     out = data.copy()
     out["rate_chart"] = chart
     out["denominator_derived"] = derived
@@ -666,13 +652,8 @@ def funnel_exclusions(
     2005;24:1185-1202.
     """
     func = "funnel_exclusions"
-    _check_statistic(statistic, func)
-    if statistic in ("proportion", "ratio") and denominator is None:
-        raise InputError(f"{func}: statistic={statistic!r} needs a denominator column")
+    _check_statistic(statistic, func, denominator)
     if statistic == "rate" and rate is None:
         raise InputError(f"{func}: statistic='rate' needs rate (a column)")
-    check_frame(data, func=func)
     columns = _limit_inputs(statistic, numerator, denominator, rate)
-    require_columns(data, columns, func=func)
-    reasons, _ = S.missing_by_column(data, columns)
-    return exclusions_table(reasons.items(), step=step)
+    return S.column_exclusions(data, columns, func=func, step=step)

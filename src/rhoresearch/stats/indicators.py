@@ -65,12 +65,14 @@ Missing data and edge cases (every function)
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from rhoresearch.stats import _core as S
+from rhoresearch.stats._docs import shared_docs
 from rhoresearch.stats.comparisons import participation_ratio, proportion_ratio, rate_ratio
 from rhoresearch.stats.funnels import funnel_limits, funnel_points, funnel_significance
 from rhoresearch.stats.standardisation import ESP2013, dsr, esp2013, isr, isr_rate
@@ -97,6 +99,70 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
+def _ratio_of_sums(
+    data: pd.DataFrame,
+    func: str,
+    columns: tuple[str, str],
+    by: S.Columns,
+    confidence: S.Confidence,
+    multiplier: float,
+    *,
+    names: tuple[str, str],
+    limits: Callable[[np.ndarray, np.ndarray, float], tuple[np.ndarray, np.ndarray]],
+    statistic: Callable[[float], str],
+    method: Callable[[np.ndarray], str | np.ndarray],
+    bounded: bool,
+) -> pd.DataFrame:
+    """Sum of a numerator over sum of a denominator by group, with limits: :func:`proportion` and
+    :func:`rate` differ only in the arguments.
+
+    ``columns`` are the numerator and denominator columns and ``names`` what they are called in
+    the output and the notes; ``limits(x, n, level)`` gives the limits of ``x / n`` (before the
+    multiplier), ``statistic(multiplier)`` the ``statistic`` text, ``method(x)`` the ``method``
+    (one text, or one per group); ``bounded`` requires numerator <= denominator on every row.
+    """
+    numerator, denominator = columns
+    by_cols = S.prepare(data, func, [numerator, denominator], by)
+    conf = confidence_levels(confidence, func=func)
+    mult = S.check_multiplier(multiplier, func)
+    num = S.numeric(data, numerator, func)
+    den = S.numeric(data, denominator, func)
+    if bounded:
+        S.check_not_above(data, num, den, numerator, denominator, func)
+    keys, sums, nmiss = S.group_sums(data, by_cols, {"x": num, "n": den})
+    x, n = sums["x"], sums["n"]
+    notes = S.notes_array(len(x))
+    S.missing_note(notes, nmiss["x"], f"{names[0]} ({numerator})")
+    S.missing_note(notes, nmiss["n"], f"{names[1]} ({denominator})")
+    S.add_note(notes, n == 0, f"{names[1]} is 0")
+    value = S.safe_divide(x, n) * mult
+    lower, upper = S.by_level(conf, lambda c: tuple(v * mult for v in limits(x, n, c)))
+    return S.indicator_table(
+        keys,
+        conf,
+        {
+            names[0]: x,
+            names[1]: n,
+            "value": value,
+            "lower_ci": lower,
+            "upper_ci": upper,
+            "confidence": conf,
+            "statistic": statistic(mult),
+            "method": method(x),
+            "note": notes,
+        },
+    )
+
+
+def _poisson_rate_limits(
+    x: np.ndarray, n: np.ndarray, confidence: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (below 10) or Byar's limits of the count ``x``, divided by the population ``n``."""
+    lo, hi = S.poisson_limits(x, confidence)
+    return S.safe_divide(lo, n), S.safe_divide(hi, n)
+
+
+@shared_docs
 def proportion(
     data: pd.DataFrame,
     *,
@@ -115,10 +181,8 @@ def proportion(
     numerator, denominator : str
         Columns with the counts (cases with the condition, and the total). Non-integer values are
         allowed (e.g. weighted counts).
-    by : str or list of str, optional
-        Grouping column(s); ``None`` gives one row for the whole frame.
-    confidence : float or sequence of float, default 0.95
-        Level(s) in [0.9, 1); several give one row per group per level.
+    {by}
+    {confidence}
     multiplier : float, default 1
         1 for a proportion, 100 for a percentage.
 
@@ -159,39 +223,22 @@ def proportion(
     0  a   0.20
     1  b   0.65
     """
-    func = "proportion"
-    by_cols = S.prepare(data, func, [numerator, denominator], by)
-    conf = confidence_levels(confidence, func=func)
-    mult = S.check_multiplier(multiplier, func)
-    num = S.numeric(data, numerator, func)
-    den = S.numeric(data, denominator, func)
-    S.check_not_above(data, num, den, numerator, denominator, func)
-    keys, sums, nmiss = S.group_sums(data, by_cols, {"x": num, "n": den})
-    x, n = sums["x"], sums["n"]
-    notes = S.notes_array(len(x))
-    S.missing_note(notes, nmiss["x"], f"numerator ({numerator})")
-    S.missing_note(notes, nmiss["n"], f"denominator ({denominator})")
-    S.add_note(notes, n == 0, "denominator is 0")
-    value = S.safe_divide(x, n) * mult
-    lower, upper = S.by_level(conf, lambda c: tuple(v * mult for v in S.wilson(x, n, c)))
-    keys, cols = S.expand(keys, {"x": x, "n": n, "value": value, "note": notes}, len(conf))
-    statistic = "percentage" if mult == 100 else f"proportion of {S.multiplier_label(mult)}"
-    return S.finish(
-        keys,
-        {
-            "numerator": cols["x"],
-            "denominator": cols["n"],
-            "value": cols["value"],
-            "lower_ci": lower,
-            "upper_ci": upper,
-            "confidence": np.tile(conf, len(x)),
-            "statistic": statistic,
-            "method": "Wilson",
-            "note": S.note_series(cols["note"]),
-        },
+    return _ratio_of_sums(
+        data,
+        "proportion",
+        (numerator, denominator),
+        by,
+        confidence,
+        multiplier,
+        names=("numerator", "denominator"),
+        limits=S.wilson,
+        statistic=lambda m: "percentage" if m == 100 else f"proportion of {S.multiplier_label(m)}",
+        method=lambda x: "Wilson",
+        bounded=True,
     )
 
 
+@shared_docs
 def rate(
     data: pd.DataFrame,
     *,
@@ -205,17 +252,11 @@ def rate(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        Tidy table.
-    count, population : str
-        Columns with the number of events and the population (or person-time) at risk. A count above
-        its population is allowed (events can repeat).
-    by : str or list of str, optional
-        Grouping column(s); ``None`` gives one row for the whole frame.
-    confidence : float or sequence of float, default 0.95
-        Level(s) in [0.9, 1).
-    multiplier : float, default 100_000
-        Rate per ``multiplier`` population.
+    {tidy_data}
+    {events}
+    {by}
+    {confidence}
+    {rate_multiplier}
 
     Returns
     -------
@@ -243,45 +284,22 @@ def rate(
     Public Health England. Technical Guide: Confidence Intervals. London: PHE; 2018.
     PHEindicatormethods (R package), function ``phe_rate`` / ``calculate_rate``.
     """
-    func = "rate"
-    by_cols = S.prepare(data, func, [count, population], by)
-    conf = confidence_levels(confidence, func=func)
-    mult = S.check_multiplier(multiplier, func)
-    x_row = S.numeric(data, count, func)
-    n_row = S.numeric(data, population, func)
-    keys, sums, nmiss = S.group_sums(data, by_cols, {"x": x_row, "n": n_row})
-    x, n = sums["x"], sums["n"]
-    notes = S.notes_array(len(x))
-    S.missing_note(notes, nmiss["x"], f"count ({count})")
-    S.missing_note(notes, nmiss["n"], f"population ({population})")
-    S.add_note(notes, n == 0, "population is 0")
-    value = S.safe_divide(x, n) * mult
-
-    def limits(c: float) -> tuple[np.ndarray, ...]:
-        lo, hi = S.poisson_limits(x, c)
-        return S.safe_divide(lo, n) * mult, S.safe_divide(hi, n) * mult
-
-    lower, upper = S.by_level(conf, limits)
-    method = S.poisson_method(x)
-    keys, cols = S.expand(
-        keys, {"x": x, "n": n, "value": value, "method": method, "note": notes}, len(conf)
-    )
-    return S.finish(
-        keys,
-        {
-            "count": cols["x"],
-            "population": cols["n"],
-            "value": cols["value"],
-            "lower_ci": lower,
-            "upper_ci": upper,
-            "confidence": np.tile(conf, len(x)),
-            "statistic": f"rate per {S.multiplier_label(mult)}",
-            "method": pd.Series(cols["method"], dtype="str"),
-            "note": S.note_series(cols["note"]),
-        },
+    return _ratio_of_sums(
+        data,
+        "rate",
+        (count, population),
+        by,
+        confidence,
+        multiplier,
+        names=("count", "population"),
+        limits=_poisson_rate_limits,
+        statistic=lambda m: f"rate per {S.multiplier_label(m)}",
+        method=S.poisson_method,
+        bounded=False,
     )
 
 
+@shared_docs
 def mean(
     data: pd.DataFrame,
     *,
@@ -297,10 +315,8 @@ def mean(
         Tidy table, one row per observation.
     value : str
         Column with the observations.
-    by : str or list of str, optional
-        Grouping column(s); ``None`` gives one row for the whole frame.
-    confidence : float or sequence of float, default 0.95
-        Level(s) in [0.9, 1).
+    {by}
+    {confidence}
 
     Returns
     -------
@@ -350,23 +366,19 @@ def mean(
         return avg - half, avg + half
 
     lower, upper = S.by_level(conf, limits)
-    keys, cols = S.expand(
+    return S.indicator_table(
         keys,
-        {"sum": total, "count": cnt, "sd": sd, "value": avg, "note": notes},
-        len(conf),
-    )
-    return S.finish(
-        keys,
+        conf,
         {
-            "value_sum": cols["sum"],
-            "value_count": cols["count"].astype("int64"),
-            "stdev": cols["sd"],
-            "value": cols["value"],
+            "value_sum": total,
+            "value_count": cnt.astype("int64"),
+            "stdev": sd,
+            "value": avg,
             "lower_ci": lower,
             "upper_ci": upper,
-            "confidence": np.tile(conf, len(total)),
+            "confidence": conf,
             "statistic": "mean",
             "method": "Student's t-distribution",
-            "note": S.note_series(cols["note"]),
+            "note": notes,
         },
     )

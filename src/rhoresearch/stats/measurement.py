@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from rhoresearch.results import exclusions_table
 from rhoresearch.stats import _core as S
+from rhoresearch.stats._docs import shared_docs
 from rhoresearch.validation import as_columns, check_confidence, check_frame, require_columns
 
 __all__ = ["bland_altman", "bland_altman_exclusions"]
@@ -99,6 +99,7 @@ def _one_group(d: np.ndarray, subj: np.ndarray, confidence: float, loa_z: float)
     }
 
 
+@shared_docs
 def bland_altman(
     data: pd.DataFrame,
     *,
@@ -121,11 +122,8 @@ def bland_altman(
         Identifies the subject measured, when subjects contribute several pairs (repeated
         measurements are not independent). ``None``: every pair is its own subject (the classic
         analysis of Bland & Altman 1986).
-    by : str or sequence of str, optional
-        Grouping columns; ``None`` for all pairs together. Groups are sorted; categorical columns
-        keep their category order.
-    confidence : float, default 0.95
-        Confidence level of the interval for the mean bias, a fraction in [0.9, 1).
+    {row_groups}
+    {level}
     agreement : float, default 0.95
         Coverage of the limits of agreement, a fraction in [0.9, 1) (0.95: mean +/- 1.96 SD).
 
@@ -133,8 +131,8 @@ def bland_altman(
     -------
     pandas.DataFrame
         One row per group: the ``by`` columns, ``n_pairs`` (pairs used), ``n_subjects``,
-        ``mean_bias`` (mean of ``measured - reference`` over pairs), ``lower_ci``, ``upper_ci`` (for
-        the mean bias), ``sd_between`` and ``sd_within`` (between- and within-subject SD of the
+        ``mean_bias`` (mean of ``measured - reference`` over pairs), ``lower_ci``, ``upper_ci`` (the
+        interval for the mean bias, at level ``confidence``), ``sd_between`` and ``sd_within`` (between- and within-subject SD of the
         differences), ``sd_difference`` (total SD, ``sqrt(sd_between^2 + sd_within^2)``),
         ``loa_lower``, ``loa_upper`` (limits of agreement), ``rms_difference`` (root mean square
         of the differences), ``confidence``, ``agreement``, ``method``.
@@ -264,8 +262,5 @@ def bland_altman_exclusions(
     individual. J Biopharm Stat 2007;17:571-82.
     """
     func = "bland_altman_exclusions"
-    check_frame(data, func=func)
     needed = _needed(measured, reference, subject, as_columns(by, func=func))
-    require_columns(data, needed, func=func)
-    reasons, _ = S.missing_by_column(data, needed)
-    return exclusions_table(reasons.items(), step=step)
+    return S.column_exclusions(data, needed, func=func, step=step)

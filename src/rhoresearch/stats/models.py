@@ -26,16 +26,16 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
 from rhoresearch.exceptions import InputError
-from rhoresearch.results import exclusions_table
 from rhoresearch.stats import _core as S
+from rhoresearch.stats._docs import shared_docs
 from rhoresearch.validation import (
     as_columns,
     check_frame,
@@ -71,20 +71,17 @@ def _match(levels: list[Any], reference: object) -> Any:
     return None
 
 
-def _reasons(
-    data: pd.DataFrame, columns: list[str], positive: str | None
-) -> tuple[dict[str, int], np.ndarray]:
-    """Rows a model leaves out, ``{reason: rows}`` and a boolean mask, in the order of ``columns``."""
-    reasons, drop = S.missing_by_column(data, columns)
-    if positive is not None:
-        values = pd.to_numeric(data[positive], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
-        bad = ~np.isnan(values) & (values <= 0)
-        if bad.any():
-            reasons[f"{positive} <= 0"] = int(bad.sum())
-            drop |= bad
-    return reasons, drop
+class _Model(NamedTuple):
+    """A model's complete rows, its design and what was left out (from :func:`_prepare`)."""
+
+    frame: pd.DataFrame  # the complete rows, model columns only
+    X: pd.DataFrame  # design matrix (:func:`_design`)
+    terms: list[tuple[str, Any]]  # (term, level) of each design column after the intercept
+    levels: list[Any]  # the group levels, in display order
+    group: str
+    ref_level: Any
+    reasons: dict[str, int]  # rows left out, by reason
+    n_excluded: int
 
 
 def _prepare(
@@ -96,10 +93,17 @@ def _prepare(
     reference: object,
     covariates: S.Columns,
     categorical: S.Columns,
+    check: Callable[[], object],
     positive: str | None = None,
-) -> tuple[pd.DataFrame, list[str], set[str], Any, dict[str, int], int]:
-    """Validate, drop incomplete rows (counted), and return the model frame and exclusion info."""
+) -> _Model:
+    """Validate, drop incomplete rows (counted), and return the model frame, design and exclusions.
+
+    ``needed`` are the model's own columns (outcome, population, weights...); ``check()`` validates
+    their values on every row before incomplete rows are dropped.
+    """
     check_frame(data, func=func)
+    require_columns(data, needed, func=func, distinct=True)
+    check()
     cov_cols = as_columns(covariates or None, func=func, name="covariates")
     cat_cols = set(as_columns(categorical or None, func=func, name="categorical"))
     if group in cov_cols:
@@ -115,7 +119,7 @@ def _prepare(
             f"{func}: reference group {reference!r} is not in column {group!r}; groups present: "
             f"{[str(x) for x in all_levels[:20]]}"
         )
-    reasons, drop = _reasons(data, columns, positive)
+    reasons, drop = S.exclusion_reasons(data, columns, positive)
     frame = data.loc[~drop, columns]
     if drop.any():
         logger.info("%s: %d of %d rows excluded (%s)", func, drop.sum(), len(data), reasons)
@@ -125,7 +129,8 @@ def _prepare(
             f"{func}: no complete rows left for the reference group {reference!r} "
             f"(exclusions: {reasons})"
         )
-    return frame, cov_cols, cat_cols, ref_level, reasons, int(drop.sum())
+    X, terms, levels = _design(frame, func, group, ref_level, cov_cols, cat_cols)
+    return _Model(frame, X, terms, levels, group, ref_level, reasons, int(drop.sum()))
 
 
 def _design(
@@ -189,18 +194,14 @@ def _coef_row(
 
 def _tidy(
     result: Any,
-    index: list[tuple[str, Any]],
-    levels: list[Any],
-    group: str,
-    ref_level: Any,
+    model: _Model,
     conf: tuple[float, ...],
     model_name: str,
-    n_used: int,
-    n_excluded: int,
-    reasons: dict[str, int],
     dispersion: float,
     include_covariates: bool,
 ) -> pd.DataFrame:
+    """The returned table of a fitted model (the columns of the module docstring)."""
+    index, levels, group, ref_level = model.terms, model.levels, model.group, model.ref_level
     params = np.asarray(result.params)[: len(index) + 1]
     pvalues = np.asarray(result.pvalues)[: len(index) + 1]
     rows: list[tuple[Any, ...]] = []
@@ -239,9 +240,9 @@ def _tidy(
         out = out.sort_values(["__k", "confidence"], kind="stable").drop(columns="__k")
         out = out.reset_index(drop=True)
     out["model"] = model_name
-    out["n_used"] = n_used
-    out["n_excluded"] = n_excluded
-    text = "; ".join(f"{k}: {v}" for k, v in reasons.items())
+    out["n_used"] = len(model.frame)
+    out["n_excluded"] = model.n_excluded
+    text = "; ".join(f"{k}: {v}" for k, v in model.reasons.items())
     out["excluded"] = pd.Series([text or None] * len(out), dtype="str")
     out["dispersion"] = dispersion
     return out
@@ -255,6 +256,7 @@ def _pearson_dispersion(
     return chi2 / df_resid if df_resid > 0 else np.nan
 
 
+@shared_docs
 def poisson_model(
     data: pd.DataFrame,
     *,
@@ -279,26 +281,18 @@ def poisson_model(
         Column with the number of events.
     population : str
         Column with the population or person-time; enters as a log offset.
-    group : str
-        Column with the groups to compare (e.g. ethnic group).
-    reference : scalar
-        The reference group (a value of ``group``).
-    covariates : sequence of str, optional
-        Adjustment columns by name. Non-numeric (and categorical, boolean) columns enter as
-        categorical with their first level (category order, else sorted) as baseline; numeric columns
-        enter as linear terms unless named in ``categorical``.
-    categorical : sequence of str, optional
-        Numeric covariates to treat as categorical (e.g. a deprivation quintile coded 1-5).
+    {group}
+    {reference}
+    {covariates}
+    {categorical}
     family : {"auto", "poisson", "negbin"}, default "auto"
         ``"auto"`` fits a Poisson model and switches to a negative binomial (NB2, dispersion by
         maximum likelihood) when the Pearson chi-squared / residual df exceeds
         ``dispersion_threshold``.
-    confidence : float or sequence of float, default 0.95
-        Level(s) in [0.9, 1); several give one row per group per level.
+    {confidence}
     dispersion_threshold : float, default 1.5
         Overdispersion cut-off for ``family="auto"``.
-    include_covariates : bool, default False
-        Also return the covariates' own rate ratios.
+    {include_covariates}
 
     Returns
     -------
@@ -333,11 +327,7 @@ def poisson_model(
     if family not in _FAMILIES:
         raise InputError(f"{func}: family must be one of {_FAMILIES}, got {family!r}")
     conf = confidence_levels(confidence, func=func)
-    check_frame(data, func=func)
-    require_columns(data, [count, population], func=func, distinct=True)
-    S.numeric(data, count, func)
-    S.numeric(data, population, func)
-    frame, cov_cols, cat_cols, ref_level, reasons, n_excl = _prepare(
+    model = _prepare(
         data,
         func,
         needed=[count, population],
@@ -345,12 +335,13 @@ def poisson_model(
         reference=reference,
         covariates=covariates,
         categorical=categorical,
+        check=lambda: [S.numeric(data, c, func) for c in (count, population)],
         positive=population,
     )
-    X, index, levels = _design(frame, func, group, ref_level, cov_cols, cat_cols)
+    frame = model.frame
     y = pd.to_numeric(frame[count]).astype(float).to_numpy()
     offset = np.log(pd.to_numeric(frame[population]).astype(float).to_numpy())
-    Xa = X.to_numpy()
+    Xa = model.X.to_numpy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=RuntimeWarning)
         pois = sm.GLM(y, Xa, family=sm.families.Poisson(), offset=offset).fit()
@@ -367,22 +358,23 @@ def poisson_model(
     else:
         result = pois
         model_name = "poisson"
-    return _tidy(
-        result,
-        index,
-        levels,
-        group,
-        ref_level,
-        conf,
-        model_name,
-        len(frame),
-        n_excl,
-        reasons,
-        dispersion,
-        include_covariates,
-    )
+    return _tidy(result, model, conf, model_name, dispersion, include_covariates)
 
 
+def _check_binary(data: pd.DataFrame, outcome: str, weights: str | None, func: str) -> None:
+    """InputError unless ``outcome`` holds 0/1 (or missing) and ``weights`` are numbers >= 0."""
+    y_all = S.numeric(data, outcome, func, negative_ok=True)
+    bad = ~np.isnan(y_all) & ~np.isin(y_all, (0.0, 1.0))
+    if bad.any():
+        raise InputError(
+            f"{func}: outcome {outcome!r} must be 0/1 or boolean; rows {format_rows(data.index[bad])} "
+            f"have values {sorted(set(y_all[bad].tolist()))[:5]}"
+        )
+    if weights is not None:
+        S.numeric(data, weights, func)
+
+
+@shared_docs
 def logistic_model(
     data: pd.DataFrame,
     *,
@@ -405,15 +397,10 @@ def logistic_model(
         Tidy table, one row per person (or reading).
     outcome : str
         Binary outcome column: 0/1 or boolean.
-    group : str
-        Column with the groups to compare.
-    reference : scalar
-        The reference group (a value of ``group``).
-    covariates : sequence of str, optional
-        Adjustment columns by name; non-numeric columns are categorical (first level as baseline),
-        numeric ones linear unless named in ``categorical``.
-    categorical : sequence of str, optional
-        Numeric covariates to treat as categorical.
+    {group}
+    {reference}
+    {covariates}
+    {categorical}
     weights : str, optional
         Column of non-negative weights.
     weight_type : {"freq", "var"}, default "freq"
@@ -422,10 +409,8 @@ def logistic_model(
     cluster : str, optional
         Column identifying clusters (e.g. patient, for repeated readings per patient): standard errors
         are then cluster-robust (sandwich, grouped by this column).
-    confidence : float or sequence of float, default 0.95
-        Level(s) in [0.9, 1).
-    include_covariates : bool, default False
-        Also return the covariates' own odds ratios.
+    {confidence}
+    {include_covariates}
 
     Returns
     -------
@@ -456,28 +441,17 @@ def logistic_model(
     if weight_type not in ("freq", "var"):
         raise InputError(f"{func}: weight_type must be 'freq' or 'var', got {weight_type!r}")
     conf = confidence_levels(confidence, func=func)
-    check_frame(data, func=func)
-    extra = [c for c in (weights, cluster) if c is not None]
-    require_columns(data, [outcome, *extra], func=func, distinct=True)
-    y_all = S.numeric(data, outcome, func, negative_ok=True)
-    bad = ~np.isnan(y_all) & ~np.isin(y_all, (0.0, 1.0))
-    if bad.any():
-        raise InputError(
-            f"{func}: outcome {outcome!r} must be 0/1 or boolean; rows {format_rows(data.index[bad])} "
-            f"have values {sorted(set(y_all[bad].tolist()))[:5]}"
-        )
-    if weights is not None:
-        S.numeric(data, weights, func)
-    frame, cov_cols, cat_cols, ref_level, reasons, n_excl = _prepare(
+    model = _prepare(
         data,
         func,
-        needed=[outcome, *extra],
+        needed=[outcome, *(c for c in (weights, cluster) if c is not None)],
         group=group,
         reference=reference,
         covariates=covariates,
         categorical=categorical,
+        check=lambda: _check_binary(data, outcome, weights, func),
     )
-    X, index, levels = _design(frame, func, group, ref_level, cov_cols, cat_cols)
+    frame = model.frame
     y = pd.to_numeric(frame[outcome].astype("float64")).to_numpy()
     kwargs: dict[str, Any] = {}
     if weights is not None:
@@ -487,23 +461,10 @@ def logistic_model(
     if cluster is not None:
         codes = pd.factorize(frame[cluster])[0]
         fit_kw = {"cov_type": "cluster", "cov_kwds": {"groups": codes}}
-    model = sm.GLM(y, X.to_numpy(), family=sm.families.Binomial(), **kwargs)
-    result = model.fit(**fit_kw)
+    glm = sm.GLM(y, model.X.to_numpy(), family=sm.families.Binomial(), **kwargs)
+    result = glm.fit(**fit_kw)
     dispersion = float(result.pearson_chi2 / result.df_resid) if result.df_resid > 0 else np.nan
-    return _tidy(
-        result,
-        index,
-        levels,
-        group,
-        ref_level,
-        conf,
-        "logistic",
-        len(frame),
-        n_excl,
-        reasons,
-        dispersion,
-        include_covariates,
-    )
+    return _tidy(result, model, conf, "logistic", dispersion, include_covariates)
 
 
 def model_exclusions(
@@ -574,6 +535,11 @@ def model_exclusions(
         needed = [outcome, *(c for c in (weights, cluster) if c is not None)]
     covariate_cols = as_columns(covariates or None, func=func, name="covariates")
     columns = [c for c in (*needed, group, *covariate_cols) if c is not None]
-    require_columns(data, columns, func=func, distinct=True)
-    reasons, _ = _reasons(data, columns, population if poisson else None)
-    return exclusions_table(reasons.items(), step=step)
+    return S.column_exclusions(
+        data,
+        columns,
+        func=func,
+        step=step,
+        distinct=True,
+        positive=population if poisson else None,
+    )

@@ -29,6 +29,7 @@ import pandas as pd
 
 from rhoresearch.exceptions import InputError
 from rhoresearch.stats import _core as S
+from rhoresearch.stats._docs import shared_docs
 from rhoresearch.validation import check_frame, confidence_levels, format_rows
 
 __all__ = ["ESP2013", "esp2013", "dsr", "isr", "isr_rate"]
@@ -110,6 +111,18 @@ def _standard_table(standard: object, func: str) -> pd.Series:
     return pd.Series(values.to_numpy(dtype="float64"), index=series.index, name="population")
 
 
+def _complete(data: pd.DataFrame, column: str, func: str, label: str) -> np.ndarray:
+    """``data[column]`` as numbers (:func:`~rhoresearch.stats._core.numeric`); InputError naming
+    the rows where it is missing (``label`` says which column it is)."""
+    values = S.numeric(data, column, func)
+    if np.isnan(values).any():
+        raise InputError(
+            f"{func}: {label} is missing in rows {format_rows(data.index[np.isnan(values)])}"
+        )
+    return values
+
+
+@shared_docs
 def dsr(
     data: pd.DataFrame,
     *,
@@ -137,17 +150,14 @@ def dsr(
         normalising: ``"0-4"``, ``"00-04"`` and ``"0 to 4"`` are the same band; ``"90+"``,
         ``"90 and over"`` are an open band; a plain number (``0``, ``5``, ... ``90``) is matched to the
         band that starts there.
-    by : str or list of str, optional
-        Grouping column(s); ``None`` gives one row for the whole frame.
+    {by}
     standard : {"esp2013"} or str or pandas.Series or pandas.DataFrame, default "esp2013"
         The standard population: ``"esp2013"`` (2013 European Standard Population, 19 bands, see
         :func:`esp2013`); the name of a column of ``data`` holding each row's standard population
         (matched by row, as PHEindicatormethods does); a Series indexed by age band; a dict; or a
         two-column DataFrame (age band, population).
-    confidence : float or sequence of float, default 0.95
-        Level(s) in [0.9, 1).
-    multiplier : float, default 100_000
-        Rate per ``multiplier`` population.
+    {confidence}
+    {rate_multiplier}
     event_frequency : str, optional
         For non-independent events (people with more than one event): the column giving how many
         events each row's people had (1, 2, 3, ...). ``count`` is then the number of people with that
@@ -205,12 +215,7 @@ def dsr(
     x_row = S.numeric(data, count, func)
     n_row = S.numeric(data, population, func)
     if std_col is not None:
-        w_row = S.numeric(data, std_col, func)
-        if np.isnan(w_row).any():
-            raise InputError(
-                f"{func}: standard population column {std_col!r} is missing in rows "
-                f"{format_rows(data.index[np.isnan(w_row)])}"
-            )
+        w_row = _complete(data, std_col, func, f"standard population column {std_col!r}")
         band_codes, _ = pd.factorize(data[age], use_na_sentinel=True)
         if (band_codes < 0).any():
             raise InputError(
@@ -226,12 +231,7 @@ def dsr(
     nonindependent = event_frequency is not None
     f_row: np.ndarray | None = None
     if event_frequency is not None:
-        f_row = S.numeric(data, event_frequency, func)
-        if np.isnan(f_row).any():
-            raise InputError(
-                f"{func}: column {event_frequency!r} is missing in rows "
-                f"{format_rows(data.index[np.isnan(f_row)])}"
-            )
+        f_row = _complete(data, event_frequency, func, f"column {event_frequency!r}")
     g_codes, keys = S.group_index(data, by_cols)
     agg = _dsr_sums(
         g_codes, len(keys), band_codes, f_row, x_row, n_row, w_row, func=func, population=population
@@ -277,19 +277,19 @@ def dsr(
         if nonindependent
         else "Dobson"
     )
-    keys, cols = S.expand(keys, {"O": O, "N": N, "value": value, "note": notes}, len(conf))
-    return S.finish(
+    return S.indicator_table(
         keys,
+        conf,
         {
-            "count": cols["O"],
-            "population": cols["N"],
-            "value": cols["value"],
+            "count": O,
+            "population": N,
+            "value": value,
             "lower_ci": lower,
             "upper_ci": upper,
-            "confidence": np.tile(conf, len(O)),
+            "confidence": conf,
             "statistic": f"dsr per {S.multiplier_label(mult)}",
             "method": method,
-            "note": S.note_series(cols["note"]),
+            "note": notes,
         },
     )
 
@@ -438,6 +438,7 @@ def _dsr_sums(
     }
 
 
+@shared_docs
 def isr(
     data: pd.DataFrame,
     *,
@@ -461,10 +462,8 @@ def isr(
         Columns with the observed events and the population of the group in each stratum.
     ref_count, ref_population : str
         Columns with the reference events and population of the same stratum.
-    by : str or list of str, optional
-        Grouping column(s); ``None`` gives one row for the whole frame.
-    confidence : float or sequence of float, default 0.95
-        Level(s) in [0.9, 1).
+    {by}
+    {confidence}
     kind : {"ratio", "rate"}, default "ratio"
         ``"ratio"``: observed / expected x multiplier (default multiplier 1; 100 gives an SMR x 100).
         ``"rate"``: observed / expected x the reference rate (sum ref_count / sum ref_population x
@@ -553,28 +552,24 @@ def isr(
         return S.safe_divide(lo, E) * scale, S.safe_divide(hi, E) * scale
 
     lower, upper = S.by_level(conf, limits)
-    base = {"O": O, "N": sums["n"], "E": E, "value": value, "note": notes}
-    base["method"] = S.poisson_method(O)
+    out: dict[str, Any] = {"count": O, "population": sums["n"], "expected": E}
     if ref_rate is not None:
-        base["ref_rate"] = ref_rate
-    keys, cols = S.expand(keys, base, len(conf))
-    out: dict[str, Any] = {"count": cols["O"], "population": cols["N"], "expected": cols["E"]}
-    if ref_rate is not None:
-        out["reference_rate"] = cols["ref_rate"]
+        out["reference_rate"] = ref_rate
     out.update(
         {
-            "value": cols["value"],
+            "value": value,
             "lower_ci": lower,
             "upper_ci": upper,
-            "confidence": np.tile(conf, len(O)),
+            "confidence": conf,
             "statistic": statistic,
-            "method": pd.Series(cols["method"], dtype="str"),
-            "note": S.note_series(cols["note"]),
+            "method": S.poisson_method(O),
+            "note": notes,
         }
     )
-    return S.finish(keys, out)
+    return S.indicator_table(keys, conf, out)
 
 
+@shared_docs
 def isr_rate(
     data: pd.DataFrame,
     *,
@@ -592,8 +587,7 @@ def isr_rate(
     ----------
     data, count, population, ref_count, ref_population, by, confidence
         As for :func:`isr`.
-    multiplier : float, default 100_000
-        Rate per ``multiplier`` population.
+    {rate_multiplier}
 
     Returns
     -------

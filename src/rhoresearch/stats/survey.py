@@ -30,6 +30,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from rhoresearch.exceptions import InputError
+from rhoresearch.stats._docs import shared_docs
 from rhoresearch.stats.indicators import proportion
 from rhoresearch.validation import (
     as_columns,
@@ -111,6 +112,7 @@ def effective_sample_size(weights: ArrayLike) -> float:
     return float(total**2 / squares) if squares > 0 else 0.0
 
 
+@shared_docs
 def weighted_percentages(
     data: pd.DataFrame,
     *,
@@ -129,12 +131,8 @@ def weighted_percentages(
         The outcome columns (1 = positive, 0 = not, missing = not counted); one block of rows each.
     weight : str
         The survey weight column (rows whose weight is missing or not above 0 are left out).
-    by : str or sequence of str, optional
-        Grouping columns; ``None`` gives one row per outcome for all respondents. Groups are sorted;
-        categorical columns keep their category order, and categories without respondents are
-        left out.
-    confidence : float, default 0.95
-        Confidence level of the interval, a fraction in [0.9, 1).
+    {row_groups}
+    {level}
 
     Returns
     -------
@@ -262,6 +260,7 @@ def weighted_percentages(
     return pd.concat(frames, ignore_index=True)
 
 
+@shared_docs
 def weight_summary(
     data: pd.DataFrame, *, weight: str, by: str | Sequence[str] | None = None
 ) -> pd.DataFrame:
@@ -273,9 +272,7 @@ def weight_summary(
         One row per respondent; not modified.
     weight : str
         The weight column.
-    by : str or sequence of str, optional
-        Grouping columns (``None``: all respondents). Groups are sorted (categorical columns in
-        category order, empty categories left out); rows with a missing group value are left out.
+    {row_groups}
 
     Returns
     -------

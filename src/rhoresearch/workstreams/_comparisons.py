@@ -9,7 +9,7 @@ table and one forest plot, and say both in words.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Protocol
 
 import pandas as pd
 
@@ -17,11 +17,29 @@ from rhoresearch import disclosure
 from rhoresearch.report import narrative
 from rhoresearch.validation import as_columns, check_confidence, require_columns
 
-__all__ = ["Phrase", "compare_crude_adjusted", "ratio_findings"]
+__all__ = ["DOCS", "Phrase", "compare_crude_adjusted", "key_findings"]
+
+#: Numpydoc text shared by the workstreams' ``findings`` and their outcome definitions (fields of
+#: :func:`rhoresearch.docstrings.fill_docs`; ``adjusted_for_default`` is the
+#: workstream's own).
+DOCS = {
+    "findings_options": """region : str, default "England"
+    The area, as the notebook names it.
+reference : str, default "White"
+    The reference group.
+confidence : float, default 0.95
+    The level of the intervals, as the sentences name it.
+adjusted_for : str, default {adjusted_for_default}
+    What the adjusted ratios are adjusted for.""",
+    "phrase_attributes": """outcome : str
+    A verb phrase for the key findings (:func:`rhoresearch.report.narrative.ratio_sentence`).
+noun : str
+    Who the groups are in the key findings.""",
+}
 
 
-class Phrase(NamedTuple):
-    """How the key findings speak of one outcome or measure.
+class Phrase(Protocol):
+    """How :func:`key_findings` speaks of one outcome or measure (an ``Outcome``, a ``Measure``).
 
     Attributes
     ----------
@@ -34,9 +52,14 @@ class Phrase(NamedTuple):
         Who the groups are (``"women"``, ``"people"``).
     """
 
-    name: str
-    outcome: str
-    noun: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def outcome(self) -> str: ...
+
+    @property
+    def noun(self) -> str: ...
 
 
 def compare_crude_adjusted(
@@ -128,9 +151,14 @@ def compare_crude_adjusted(
     ]
 
 
-def ratio_findings(
+def key_findings(
+    rates: pd.DataFrame,
     comparison: pd.DataFrame,
     *,
+    heading: str,
+    rate: str,
+    unit: str,
+    noun: str,
     phrases: Sequence[Phrase],
     key: str,
     reference: str,
@@ -138,15 +166,24 @@ def ratio_findings(
     confidence: float = 0.95,
     group: str = "ethnic_group",
 ) -> list[str]:
-    """One sentence per outcome, group and comparison of a :func:`compare_crude_adjusted` table.
+    """A report's key findings in markdown: a heading, one rate by group, then the rate ratios.
 
     Parameters
     ----------
+    rates : DataFrame
+        The rows of the rate spoken of, one per group, after
+        :func:`rhoresearch.disclosure.suppress` (suppressed values give "suppressed"
+        sentences). Not modified.
     comparison : DataFrame
         :func:`compare_crude_adjusted` output after :func:`rhoresearch.disclosure.suppress`. Not
         modified.
+    heading : str
+        The first line (``"**London, 2018-20.** Rates compare ..."``).
+    rate, unit, noun : str
+        The rate's name (``"maternal mortality rate"``), its unit (``"per 100,000
+        maternities"``) and who the groups are (``"women"``).
     phrases : sequence of Phrase
-        The outcomes to speak of, in order, and how.
+        The outcomes of ``comparison`` to speak of, in order, and how.
     key : str
         The column of ``comparison`` naming the outcome (``"outcome"``, ``"measure"``).
     reference : str
@@ -161,9 +198,11 @@ def ratio_findings(
     Returns
     -------
     list of str
-        Sentences from :func:`rhoresearch.report.narrative.ratio_sentence` (the reference group's
-        own rows left out); a group whose ratios are suppressed gets one "suppressed" sentence,
-        not two.
+        ``heading``, an empty line, one bullet per row of ``rates``
+        (:func:`rhoresearch.report.narrative.rate_sentence`), then one per outcome, group and
+        comparison (crude, adjusted) of ``comparison``
+        (:func:`rhoresearch.report.narrative.ratio_sentence`; the reference group's own rows
+        left out; a group whose ratios are suppressed gets one "suppressed" sentence, not two).
 
     References
     ----------
@@ -174,8 +213,15 @@ def ratio_findings(
     require_columns(
         comparison, [key, group, "comparison", "is_reference", "value"], func="findings"
     )
+    lines = [heading, ""]
+    lines += [
+        "- "
+        + narrative.rate_sentence(
+            row, group_col=group, measure=rate, unit=unit, noun=noun, confidence=confidence
+        )
+        for _, row in rates.iterrows()
+    ]
     qualifier = f", after adjusting for {adjusted_for}"
-    lines = []
     for phrase in phrases:
         rows = comparison[
             (comparison[key] == phrase.name) & ~comparison["is_reference"].astype(bool)
@@ -188,15 +234,14 @@ def ratio_findings(
                 continue  # one "suppressed" sentence per group is enough
             if hidden:
                 suppressed.add(row[group])
-            lines.append(
-                narrative.ratio_sentence(
-                    row,
-                    group_col=group,
-                    outcome=phrase.outcome,
-                    comparator=reference,
-                    noun=phrase.noun,
-                    confidence=confidence,
-                    qualifier=qualifier if adjusted else "",
-                )
+            sentence = narrative.ratio_sentence(
+                row,
+                group_col=group,
+                outcome=phrase.outcome,
+                comparator=reference,
+                noun=phrase.noun,
+                confidence=confidence,
+                qualifier=qualifier if adjusted else "",
             )
+            lines.append(f"- {sentence}")
     return lines

@@ -22,6 +22,7 @@ import pandas as pd
 from rhoresearch import ethnicity
 from rhoresearch.validation import as_columns, require_columns
 from rhoresearch.workstreams import _frames
+from rhoresearch.workstreams._wording import document
 
 __all__ = ["STATUSES", "STATUS_LABELS", "classify_codes", "completeness"]
 
@@ -94,6 +95,7 @@ def classify_codes(values: pd.Series | Iterable[object]) -> pd.Series:
     )
 
 
+@document()
 def completeness(
     records: pd.DataFrame,
     *,
@@ -116,8 +118,7 @@ def completeness(
         Grouping columns (e.g. ``["dataset", "year"]``).
     weight : str, optional
         The column with the number of records each row stands for (whole numbers).
-    confidence : float, default 0.95
-        Confidence level of the Wilson intervals.
+    {confidence_wilson}
 
     Returns
     -------

@@ -1,7 +1,8 @@
-"""Small frame helpers shared by the workstream modules (private).
+"""Small helpers shared by the workstream modules (private).
 
 Count tidying that several analysis modules use in the same form (:func:`whole_counts`,
-:func:`percentages`); nothing here is specific to one workstream. Argument checks (column lists,
+:func:`percentages`); nothing here is specific to one workstream. Shared docstring text is filled
+by :func:`rhoresearch.docstrings.fill_docs`. Argument checks (column lists,
 columns present, slugs) are those of :mod:`rhoresearch.validation`.
 """
 

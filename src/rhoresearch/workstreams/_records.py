@@ -6,6 +6,9 @@ from an analysis, so that nothing is dropped silently.
 
 Every function returns what it found: rows an engine could not count come back beside the counts
 (:class:`CountedRecords`), never in ``DataFrame.attrs``.
+
+:data:`DOCS` and :data:`COMPLETENESS_DOC` hold the numpydoc text that the two workstreams' record
+steps share (for :func:`rhoresearch.docstrings.fill_docs`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from rhoresearch.exceptions import DataQualityWarning, InputError
 from rhoresearch.results import EXCLUSION_COLUMNS as RESULT_COLUMNS
 from rhoresearch.results import exclusions_table
 from rhoresearch.validation import require_columns, slug, slugs
+from rhoresearch.workstreams import _completeness
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +44,62 @@ EXCLUSION_COLUMNS = [*RESULT_COLUMNS, "percent", "applies_to"]
 
 #: One exclusion step: ``(step, reason, rows, applies_to)``.
 Step = tuple[str, str, int, str]
+
+#: Numpydoc text shared by the record steps of the maternity and mental health workstreams: the
+#: fields of their docstrings (:func:`rhoresearch.docstrings.fill_docs`).
+DOCS = {
+    "region": """region : str, default "England"
+    ``"England"`` keeps every record; otherwise the region name or code to keep (matched
+    against ``region_name`` and ``region_code`` by :func:`rhoresearch.validation.slug`, so
+    case and punctuation do not matter).""",
+    "engine": """The record-level step of :func:`prepare` for extracts too large for pandas: the records are
+counted where they are, by :func:`rhoresearch.data.aggregate.stratified_counts` (DuckDB reads a
+Parquet or CSV file without loading it; a Spark DataFrame or ``"spark:<db.table>"`` is
+counted by Spark), and only one row per stratum comes back.""",
+    "source": """source : path, ``"spark:<db.table>"``, DataFrame, Ibis table or Spark DataFrame
+    Records with the columns of {schemas} (paths relative to the
+    project root are resolved). Not modified.""",
+    "connection": """connection : ibis backend, optional
+    The engine, as for :func:`rhoresearch.data.aggregate.stratified_counts` (default: a new
+    DuckDB connection for a file or frame, its memory capped at
+    :data:`rhoresearch.data.aggregate.DEFAULT_MEMORY_LIMIT`, spilling to disk beyond; give
+    ``aggregate.duckdb_connection(...)`` to change the limits).""",
+    "records": """records : DataFrame
+    Output of ``prepare`` or the ``counts`` of ``counts_from_source``. Not modified.""",
+    "excluded": """excluded : DataFrame, optional
+    The ``exclusions`` of ``counts_from_source``: rows the engine could not count
+    ({lost}; added to the total and listed after it).""",
+    "dataset": """dataset : str, optional
+    A name for the records (``{dataset_example}``): given, a first column ``dataset`` holds it,
+    so that the tables of several datasets can be stacked.""",
+}
+
+#: The docstring of the workstreams' ``ethnicity_completeness`` (fields: ``by_default``,
+#: ``count``, and those of :data:`DOCS`).
+COMPLETENESS_DOC = """Ethnic category recording status by ``by`` (records or counted records).
+
+Parameters
+----------
+{records}
+by : str or list of str, default {by_default}
+    Grouping columns.
+{count}
+confidence : float, default 0.95
+    Level of the Wilson intervals.
+
+Returns
+-------
+DataFrame
+    As :func:`rhoresearch.workstreams._completeness.completeness`: ``by``, ``status``,
+    ``status_label``, ``numerator``, ``denominator``, ``value``, ``lower_ci``, ``upper_ci``,
+    ``confidence``, ``statistic``, ``method``, ``note``; the same for records and for counted
+    records.
+
+References
+----------
+Scobie S, Spencer J, Raleigh V (2021). Ethnicity coding in English health service datasets.
+Nuffield Trust.
+"""
 
 
 class CountedRecords(NamedTuple):
@@ -115,15 +175,63 @@ def add_ethnic_group(
     return records.assign(ethnic_group=group, ethnicity_status=status)
 
 
-def exclusion_table(steps: Sequence[Step], total: int) -> pd.DataFrame:
-    """Data-quality table from ``(step, reason, rows, applies_to)`` tuples.
+def recording_completeness(
+    records: pd.DataFrame,
+    *,
+    weight: pd.Series | None,
+    by: str | Sequence[str],
+    confidence: float,
+) -> pd.DataFrame:
+    """Ethnic category recording status of prepared or counted records (``ethnic_category``).
 
-    Returns the one exclusions layout (``step``, ``reason``, ``rows``) with ``percent`` (of
-    ``total``) and ``applies_to`` after it: the columns of :data:`EXCLUSION_COLUMNS`.
+    ``weight``: records per row of counted records (its name is the column), None for records;
+    the table is :func:`rhoresearch.workstreams._completeness.completeness`'s.
     """
+    return _completeness.completeness(
+        records,
+        code="ethnic_category",
+        by=by,
+        weight=None if weight is None else str(weight.name),
+        confidence=confidence,
+    )
+
+
+def weights(records: pd.DataFrame, weight: pd.Series | None) -> np.ndarray:
+    """Records per row: ``weight`` (counted records) as integers, else one for each record."""
+    return np.ones(len(records), dtype="int64") if weight is None else weight.to_numpy()
+
+
+def exclusions(
+    records: pd.DataFrame,
+    *,
+    weight: pd.Series | None,
+    excluded: pd.DataFrame | None,
+    unknown: str,
+    later: Sequence[Step],
+    dataset: str | None,
+) -> pd.DataFrame:
+    """Data-quality table of prepared or counted records: the total, then each step's rows left out.
+
+    The rows, in order: the total (records in ``records``, counted by ``weight``, plus the rows
+    the engine could not count), those rows (:func:`engine_steps` of ``excluded``), the
+    ethnicity steps (:func:`ethnicity_steps`), then the workstream's own ``later`` steps. The
+    columns are :data:`EXCLUSION_COLUMNS` (``percent`` of the total), after a first column
+    ``dataset`` when ``dataset`` is given.
+    """
+    engine = engine_steps(excluded)
+    total = int(weights(records, weight).sum()) + sum(n for _, _, n, _ in engine)
+    steps = [
+        ("records", "records in the extract (after region selection)", total, ""),
+        *engine,
+        *ethnicity_steps(records, unknown=unknown, weight=weight),
+        *later,
+    ]
     frame = exclusions_table(steps, applies_to=True)
     frame["percent"] = (frame["rows"] / total * 100.0) if total else float("nan")
-    return frame[EXCLUSION_COLUMNS].reset_index(drop=True)
+    table = frame[EXCLUSION_COLUMNS].reset_index(drop=True)
+    if dataset is not None:
+        table.insert(0, "dataset", dataset)
+    return table
 
 
 def engine_steps(excluded: pd.DataFrame | None) -> list[Step]:
@@ -193,6 +301,22 @@ def select_region(records: pd.DataFrame, *, region: str | None, func: str) -> pd
         raise InputError(f"{func}: no record in region {region!r}; the regions are {known}")
     logger.info("%s: %d of %d records in region %s", func, keep.sum(), len(records), region)
     return records.loc[keep]
+
+
+def choose_label(labels: Sequence[str], wanted: object, *, func: str, what: str) -> str:
+    """``wanted`` when it is one of ``labels`` (periods, years in the data); ``"latest"``: the last.
+
+    ``"latest"`` is read in any case and padding. Raises :class:`InputError` naming ``what``
+    (``"period"``, ``"financial year"``) when there is no label or ``wanted`` is not one of them
+    (the message lists those that are).
+    """
+    if not labels:
+        raise InputError(f"{func}: no {what} is available")
+    if str(wanted).strip().lower() == "latest":
+        return labels[-1]
+    if str(wanted) not in labels:
+        raise InputError(f"{func}: {what} {wanted!r} is not available; choose from {list(labels)}")
+    return str(wanted)
 
 
 def resolve_source(source: Any) -> Any:

@@ -32,9 +32,11 @@ from rhoresearch import config, data, disclosure, ethnicity
 from rhoresearch.exceptions import InputError
 from rhoresearch.report import narrative
 from rhoresearch.results import Result, combine_exclusions, exclusions_table
-from rhoresearch.stats import models
+from rhoresearch.stats.survey import _WEIGHT_COLUMNS as _WEIGHT_SUMMARY_COLUMNS
 from rhoresearch.stats.survey import weighted_percentages
 from rhoresearch.validation import as_columns, check_frame, require_columns, slug
+from rhoresearch.workstreams import _tables
+from rhoresearch.workstreams._wording import document
 
 __all__ = [
     "AGE_BANDS",
@@ -159,13 +161,13 @@ class Tables(NamedTuple):
     exclusions: pd.DataFrame
 
 
+@document()
 def load_responses(path: str | PathLike[str]) -> pd.DataFrame:
     """Load a survey response file and validate it against :data:`RESPONSES_SCHEMA`.
 
     Parameters
     ----------
-    path : str or path-like
-        CSV or Parquet file; a relative path is resolved against the project root.
+    {path}
 
     Returns
     -------
@@ -368,6 +370,7 @@ def respondents_by_group(data: pd.DataFrame, *, by: str | Sequence[str]) -> pd.D
     return counts
 
 
+@document()
 def question_percentages(
     data: pd.DataFrame,
     *,
@@ -389,8 +392,7 @@ def question_percentages(
         The binarised question columns.
     weight : str, default "weight"
         The survey weight column.
-    confidence : float, default 0.95
-        Confidence level of the intervals.
+    {confidence_intervals}
     labels : mapping, optional
         Plain-language wording per question (default :data:`QUESTION_LABELS`; a question without
         one is worded by its column name).
@@ -494,12 +496,9 @@ def adjusted_odds_ratios(
     require_columns(data, [*outcome_cols, group, *covariates], func=func)
     if weight is not None:
         require_columns(data, weight, func=func, what="weight column")
-    is_excluded = data[group].isin(list(exclude_groups)) | data[group].isna()
-    work = data.loc[~is_excluded].copy()
-    if isinstance(work[group].dtype, pd.CategoricalDtype):
-        work[group] = work[group].cat.remove_unused_categories()
-    for c in covariates:
-        work[c] = work[c].astype("string")
+    work, n_excluded_group = _tables.comparison_frame(
+        data, group=group, covariates=covariates, exclude_groups=exclude_groups
+    )
     options: dict[str, Any] = {}
     if weight is not None:
         if respondent is None or respondent not in work.columns:
@@ -515,40 +514,37 @@ def adjusted_odds_ratios(
             # the linearisation variance described in the Notes (checked in
             # tests/workstreams/test_community_trust.py)
             warnings.filterwarnings("ignore", message="cov_type not fully supported")
-            res = models.logistic_model(
+            res = _tables.logistic_by_group(
                 work,
                 outcome=q,
                 group=group,
+                counts={"n_respondents": (q, "size"), "n_positive": (q, "sum")},
                 reference=reference,
                 covariates=covariates,
                 confidence=confidence,
                 **options,
             )
-        res = res.copy()
         res.insert(0, "question", q)
         res.insert(1, "question_text", wording(q))
-        res["reference_group"] = reference
-        used = work.dropna(subset=[q, *covariates, *([weight] if weight else [])])
-        counts = used.groupby(group, observed=True)[q].agg(["size", "sum"])
-        key = res["group"].astype(str)
-        sizes = counts["size"].rename(index=str)
-        positives = counts["sum"].rename(index=str)
-        res["n_respondents"] = key.map(sizes).fillna(0).astype("int64").to_numpy()
-        res["n_positive"] = key.map(positives).fillna(0).round().astype("int64").to_numpy()
+        res.insert(len(res.columns) - 2, "reference_group", reference)  # before the two counts
         res["n_not_positive"] = res["n_respondents"] - res["n_positive"]
-        res["n_excluded_group"] = int(is_excluded.sum())
+        res["n_excluded_group"] = n_excluded_group
         frames.append(res)
     return pd.concat(frames, ignore_index=True)
 
 
 #: Columns of the odds-ratio table as published (its respondent counts are then taken from the
 #: suppressed percentage table, see :func:`suppress_tables`).
-_ODDS_RATIO_COLUMNS = (
-    "question question_text group estimate lower_ci upper_ci p_value confidence is_reference "
-    "reference_group n_used n_excluded n_excluded_group"
-).split()
-#: Columns of the weight summary derived from its respondent counts.
-_WEIGHT_DERIVED = "weighted_n effective_n design_effect weight_min weight_median weight_max".split()
+_ODDS_RATIO_COLUMNS = [
+    "question",
+    "question_text",
+    *_tables.MODEL_ESTIMATES,
+    "reference_group",
+    *_tables.MODEL_ROWS,
+]
+#: Columns of the weight summary (:func:`rhoresearch.stats.survey.weight_summary`) derived from its
+#: respondent counts: all but the count.
+_WEIGHT_DERIVED = [c for c in _WEIGHT_SUMMARY_COLUMNS if c != "n_respondents"]
 
 
 def suppress_tables(

@@ -43,25 +43,30 @@ Conventions
 
 from __future__ import annotations
 
-from rhoresearch.report.plotting._common import alt_text
-from rhoresearch.report.plotting._style import GROUP_COLOURS, OKABE_ITO, group_colours, set_theme
-from rhoresearch.report.plotting.agreement import bland_altman
-from rhoresearch.report.plotting.bars import bar_ci
-from rhoresearch.report.plotting.forest import forest_plot
-from rhoresearch.report.plotting.funnel import funnel_plot
-from rhoresearch.report.plotting.shares import stacked_share
-from rhoresearch.report.plotting.trend import trend_plot
+from rhoresearch.report.plotting import _common as _common
+from rhoresearch.report.plotting import _style as _style
+from rhoresearch.report.plotting import agreement as _agreement
+from rhoresearch.report.plotting import bars as _bars
+from rhoresearch.report.plotting import forest as _forest
+from rhoresearch.report.plotting import funnel as _funnel
+from rhoresearch.report.plotting import shares as _shares
+from rhoresearch.report.plotting import trend as _trend
+from rhoresearch.report.plotting._common import *
+from rhoresearch.report.plotting._style import *
+from rhoresearch.report.plotting.agreement import *
+from rhoresearch.report.plotting.bars import *
+from rhoresearch.report.plotting.forest import *
+from rhoresearch.report.plotting.funnel import *
+from rhoresearch.report.plotting.shares import *
+from rhoresearch.report.plotting.trend import *
 
 __all__ = [
-    "OKABE_ITO",
-    "GROUP_COLOURS",
-    "set_theme",
-    "group_colours",
-    "alt_text",
-    "forest_plot",
-    "bar_ci",
-    "funnel_plot",
-    "trend_plot",
-    "bland_altman",
-    "stacked_share",
+    *_common.__all__,
+    *_style.__all__,
+    *_agreement.__all__,
+    *_bars.__all__,
+    *_forest.__all__,
+    *_funnel.__all__,
+    *_shares.__all__,
+    *_trend.__all__,
 ]

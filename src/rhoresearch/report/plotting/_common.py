@@ -9,7 +9,7 @@ available* and marked :data:`NOT_AVAILABLE`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -17,8 +17,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from rhoresearch import disclosure, validation
+from rhoresearch.docstrings import fill_docs
 from rhoresearch.exceptions import InputError
 from rhoresearch.report.narrative import format_ci
+from rhoresearch.report.plotting._style import OKABE_ITO, group_colours, series_colours
 
 __all__ = ["alt_text"]
 
@@ -28,6 +30,44 @@ NOT_AVAILABLE = "[x]"
 SUPPRESSED_NOTE = f"{disclosure.SUPPRESSED} suppressed (small numbers)"
 _ALT_ATTR = "_rhoresearch_alt_text"
 _MAX_ALT_ITEMS = 12
+
+#: The parameters the figure functions share, described once (fields ``{name}`` in their
+#: docstrings, filled by :data:`figure_docs`).
+FIGURE_PARAMS: dict[str, str] = {
+    "title": """
+        title : str
+            Figure title.
+    """,
+    "group_ylabel": """
+        ylabel : str, optional
+            Group axis label (default: ``label`` with underscores as spaces, capitalised).
+    """,
+    "counts": """
+        counts : str or list of str, optional
+            Count columns to pass to :func:`rhoresearch.disclosure.check` before drawing.
+    """,
+    "threshold": """
+        threshold : int, default 5
+            Threshold for that check.
+    """,
+    "alt": """
+        alt : str, optional
+            Alt text to store instead of the generated one.
+    """,
+    "returns": """
+        matplotlib.figure.Figure
+            One axes; :func:`alt_text` returns its alt text.
+    """,
+    "raises": """
+        InputError
+            A column is missing, the frame is empty, title/xlabel empty, a value is not a number.
+        DisclosureError
+            ``counts`` given and the frame is not safe.
+    """,
+}
+
+#: Decorator putting :data:`FIGURE_PARAMS` into a figure function's docstring.
+figure_docs = fill_docs(**FIGURE_PARAMS)
 
 
 def alt_text(fig: Figure) -> str:
@@ -137,6 +177,58 @@ def cell_numbers(data: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarra
     return values, suppressed, missing
 
 
+class Estimates(NamedTuple):
+    """The numbers of a figure's value column and of its interval (NaN where not drawn)."""
+
+    values: np.ndarray
+    suppressed: np.ndarray
+    missing: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+
+class FigureOptions(NamedTuple):
+    """The options every figure function takes, carried together to the checks and the alt text.
+
+    ``func`` names the figure function in errors; ``counts`` and ``threshold`` are the disclosure
+    guard (:func:`guard`); ``alt`` replaces the generated alt text.
+    """
+
+    func: str
+    title: str
+    counts: str | Sequence[str] | None
+    threshold: int
+    alt: str | None
+
+    def check(self, data: pd.DataFrame, **texts: object) -> None:
+        """Refuse an empty title or axis label (``texts``), then run the disclosure guard."""
+        check_text(self.func, title=self.title, **texts)
+        guard(data, self.counts, self.threshold, self.title)
+
+
+def read_estimates(
+    data: object,
+    opts: FigureOptions,
+    columns: Sequence[str | None],
+    value: str,
+    lower: str | None,
+    upper: str | None,
+    **texts: object,
+) -> Estimates:
+    """Check a frame of estimates with intervals and the figure's texts, then read its numbers.
+
+    ``columns`` are the required columns (``None`` skipped) in the order errors name them, the
+    interval columns added when present (:func:`interval_columns`); ``texts`` are the axis labels,
+    checked with the title and followed by the disclosure guard (:meth:`FigureOptions.check`).
+    """
+    frame = check_data(data, [*columns, *interval_columns(data, lower, upper)], opts.func)
+    opts.check(frame, **texts)
+    values, suppressed, missing = cell_numbers(frame, value)
+    return Estimates(
+        values, suppressed, missing, optional_numbers(frame, lower), optional_numbers(frame, upper)
+    )
+
+
 def interval_columns(data: object, lower: str | None, upper: str | None) -> list[str]:
     """The interval columns to require: default names may be absent (no interval drawn)."""
     present = data.columns if isinstance(data, pd.DataFrame) else ()  # else check_data refuses it
@@ -166,14 +258,120 @@ def ordered_labels(values: pd.Series, order: Sequence | None) -> list[str]:
     return [o for o in wanted if o in present] + [p for p in present if p not in wanted]
 
 
-def label_note(label: str, suppressed: list[str], missing: list[str]) -> str:
-    """An axis label followed by the lines naming suppressed and not available groups."""
+def label_note(
+    label: str, suppressed: list[str], missing: list[str], notes: Sequence[str] = ()
+) -> str:
+    """An axis label followed by the lines naming suppressed and not available groups, then
+    ``notes`` (one line each)."""
     lines = [label]
     if suppressed:
         lines.append(f"{SUPPRESSED_NOTE}: {', '.join(suppressed)}")
     if missing:
         lines.append(f"{NOT_AVAILABLE} not available: {', '.join(missing)}")
+    lines.extend(notes)
     return "\n".join(lines)
+
+
+def axis_name(column: str) -> str:
+    """A column name as an axis or legend title: underscores as spaces, capitalised."""
+    return column.replace("_", " ").capitalize()
+
+
+class Draft:
+    """A figure being drawn: its one axes, the groups it leaves out and the items of its alt text.
+
+    The figure functions draw on :attr:`ax`, record each group they do not draw with :meth:`hide`
+    and each drawn value in :attr:`items`, and end with :meth:`finish`.
+    """
+
+    def __init__(self, opts: FigureOptions, figsize: tuple[float, float]) -> None:
+        self.opts = opts
+        self.fig = new_figure(figsize)
+        self.ax = self.fig.add_subplot()
+        self.suppressed: list[str] = []
+        self.missing: list[str] = []
+        self.items: list[str] = []
+
+    def hide(self, name: str, suppressed: bool) -> str:
+        """Record a group not drawn (suppressed, or not available) and return its mark."""
+        (self.suppressed if suppressed else self.missing).append(name)
+        self.items.append(f"{name}: {'suppressed' if suppressed else 'not available'}")
+        return disclosure.SUPPRESSED if suppressed else NOT_AVAILABLE
+
+    def note(self, label: str) -> str:
+        """``label`` with the lines naming the groups not drawn (:func:`label_note`)."""
+        return label_note(label, self.suppressed, self.missing)
+
+    def finish(
+        self, kind: str, summary: str, *, xlabel: str, ylabel: str, tail: str = ""
+    ) -> Figure:
+        """Title and label the axes and store the alt text; return the figure.
+
+        The generated alt text is ``"<kind>: <title>. <summary>. <items>.<tail>"``, the items
+        listed by :func:`list_items`; the option ``alt`` replaces it.
+        """
+        self.ax.set_title(self.opts.title)
+        self.ax.set_xlabel(xlabel)
+        self.ax.set_ylabel(ylabel)
+        items = list_items(self.items)
+        store_alt(self.fig, self.opts.alt, f"{kind}: {self.opts.title}. {summary}. {items}.{tail}")
+        return self.fig
+
+
+class Rows:
+    """The rows of a frame drawn one per group label (and per ``hue`` level), with their colours.
+
+    Without ``hue`` the groups are coloured by label (:func:`series_colours`: ethnic groups in
+    their fixed colours); with it, by hue level (:func:`group_colours`).
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        label: str,
+        order: Sequence | None,
+        hue: str | None,
+        hue_order: Sequence | None,
+    ) -> None:
+        self.hue = hue
+        self.labels = ordered_labels(data[label], order)
+        self.hues: list[str | None] = [*ordered_labels(data[hue], hue_order)] if hue else [None]
+        self._labels = data[label].astype(str).to_numpy()
+        self._hues = data[hue].astype(str).to_numpy() if hue else None
+        self.colours = group_colours(self.hues) if hue else series_colours(self.labels)
+
+    def positions(self, label: str, hue: str | None) -> np.ndarray:
+        """Row positions of one group label and hue level."""
+        return np.flatnonzero(
+            (self._labels == label) & (True if self._hues is None else self._hues == hue)
+        )
+
+    def colour(self, label: str, hue: str | None) -> str:
+        """The colour of a group label and hue level."""
+        return self.colours[str(hue) if self.hue else label]
+
+
+class Levels:
+    """The levels of an optional grouping column, their rows and their fixed group colours.
+
+    Without a column there is one level, ``None``, holding every row and drawn in blue.
+    """
+
+    def __init__(self, data: pd.DataFrame, column: str | None, order: Sequence | None) -> None:
+        self.levels: list[str | None] = [*ordered_labels(data[column], order)] if column else [None]
+        self._values = data[column].astype(str).to_numpy() if column else None
+        self._rows = len(data)
+        self._colours = group_colours(self.levels) if column else {}
+
+    def mask(self, level: str | None) -> np.ndarray:
+        """Which rows are of ``level`` (every row without a grouping column)."""
+        if self._values is None:
+            return np.ones(self._rows, dtype=bool)
+        return self._values == level
+
+    def colour(self, level: str | None) -> str:
+        """The colour of ``level``."""
+        return self._colours.get(str(level), OKABE_ITO[5])
 
 
 def width_for(labels: Sequence[str], base: float = 7.0) -> float:

@@ -11,21 +11,20 @@ from scipy import stats
 
 from rhoresearch.report.narrative import format_number
 from rhoresearch.report.plotting._common import (
-    SUPPRESSED_NOTE,
+    Draft,
+    FigureOptions,
+    Levels,
     cell_numbers,
     check_data,
-    check_text,
-    list_items,
-    new_figure,
-    ordered_labels,
-    store_alt,
+    figure_docs,
+    label_note,
 )
-from rhoresearch.report.plotting._style import OKABE_ITO, group_colours
 from rhoresearch.validation import DEFAULT_THRESHOLD, check_confidence
 
 __all__ = ["bland_altman"]
 
 
+@figure_docs
 def bland_altman(
     data: pd.DataFrame,
     *,
@@ -67,7 +66,7 @@ def bland_altman(
         mean of very few values; NHS Digital suppresses sub-national means of 1-7 values) and is
         listed as suppressed under the y label.
     figsize : tuple, default (7.5, 5)
-    alt : str, optional
+    {alt}
 
     Returns
     -------
@@ -86,33 +85,30 @@ def bland_altman(
     Bland JM, Altman DG (1986). Statistical methods for assessing agreement between two methods of
     clinical measurement. *Lancet* 327:307-310.
     """
-    func = "bland_altman"
-    check_data(data, [measured, reference, group], func)
-    check_text(func, title=title, xlabel=xlabel, ylabel=ylabel)
-    agreement = check_confidence(agreement, func=func)
+    opts = FigureOptions("bland_altman", title, None, threshold, alt)  # no counts: measurements
+    check_data(data, [measured, reference, group], opts.func)
+    opts.check(data, xlabel=xlabel, ylabel=ylabel)
+    agreement = check_confidence(agreement, func=opts.func)
     m, _, _ = cell_numbers(data, measured)
     r, _, _ = cell_numbers(data, reference)
     complete = np.isfinite(m) & np.isfinite(r)
     n_dropped = int((~complete).sum())
     diff, avg = m - r, (m + r) / 2
     z = float(stats.norm.ppf(0.5 + agreement / 2))
-    groups = ordered_labels(data[group], group_order) if group else [None]
-    colours = group_colours([g for g in groups if g is not None]) if group else {}
-    gvals = data[group].astype(str).to_numpy() if group else None
-    fig = new_figure(figsize)
-    ax = fig.add_subplot()
+    groups = Levels(data, group, group_order)
+    draft = Draft(opts, figsize)
+    ax = draft.ax
     xmin = np.nanmin(avg[complete]) if complete.any() else 0.0
     xmax = np.nanmax(avg[complete]) if complete.any() else 1.0
-    small, alt_items = [], []
-    for g in groups:
-        sel = complete & ((gvals == g) if group else True)
+    for g in groups.levels:
+        sel = complete & groups.mask(g)
         n = int(sel.sum())
         name = g if g is not None else "All"
         if n < threshold:
-            small.append(name)
-            alt_items.append(f"{name}: suppressed (fewer than {threshold} pairs)")
+            draft.suppressed.append(name)
+            draft.items.append(f"{name}: suppressed (fewer than {threshold} pairs)")
             continue
-        colour = colours.get(str(g), OKABE_ITO[5]) if group else OKABE_ITO[5]
+        colour = groups.colour(g)
         if points:
             ax.scatter(avg[sel], diff[sel], s=10, alpha=0.35, color=colour, lw=0)
         bias = float(np.mean(diff[sel]))
@@ -120,25 +116,23 @@ def bland_altman(
         lo_, hi_ = bias - z * sd, bias + z * sd
         ax.hlines(bias, xmin, xmax, color=colour, lw=1.8, label=f"{name}: bias {bias:.2f}")
         ax.hlines([lo_, hi_], xmin, xmax, color=colour, lw=1, ls="--")
-        alt_items.append(
+        draft.items.append(
             f"{name}: {n} pairs, bias {format_number(bias, digits=2)}, limits of agreement "
             f"{format_number(lo_, digits=2)} to {format_number(hi_, digits=2)}"
         )
     ax.axhline(0, color="#444444", lw=0.8)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize="small", loc="best", title="Solid: bias; dashed: limits")
-    note = ylabel
-    if small:
-        note += f"\n{SUPPRESSED_NOTE}: {', '.join(small)}"
-    if n_dropped:
-        note += f"\n{n_dropped} incomplete pair(s) left out"
-    ax.set_ylabel(note)
-    ax.set_xlabel(xlabel)
-    ax.set_title(title)
-    default = (
-        f"Bland-Altman plot: {title}. {ylabel} against {xlabel}"
+    return draft.finish(
+        "Bland-Altman plot",
+        f"{ylabel} against {xlabel}"
         + (f" by {group.replace('_', ' ')}" if group else "")
-        + f", with bias and {agreement * 100:g}% limits of agreement. {list_items(alt_items)}."
+        + f", with bias and {agreement * 100:g}% limits of agreement",
+        xlabel=xlabel,
+        ylabel=label_note(
+            ylabel,
+            draft.suppressed,
+            [],
+            [f"{n_dropped} incomplete pair(s) left out"] if n_dropped else [],
+        ),
     )
-    store_alt(fig, alt, default)
-    return fig

@@ -12,26 +12,18 @@ from matplotlib import ticker
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from rhoresearch import disclosure
 from rhoresearch.report.narrative import format_number
 from rhoresearch.report.plotting._common import (
-    NOT_AVAILABLE,
-    cell_numbers,
-    check_data,
-    check_text,
+    Draft,
+    FigureOptions,
+    Rows,
+    axis_name,
     ci_text,
-    guard,
-    interval_columns,
-    label_note,
+    figure_docs,
     legend_below,
-    list_items,
-    new_figure,
-    optional_numbers,
-    ordered_labels,
-    store_alt,
+    read_estimates,
     width_for,
 )
-from rhoresearch.report.plotting._style import group_colours, series_colours
 from rhoresearch.validation import DEFAULT_THRESHOLD
 
 __all__ = ["forest_plot"]
@@ -50,6 +42,7 @@ def _log_ticks(ax: Axes, lo: float, hi: float) -> None:
     ax.xaxis.set_minor_locator(ticker.NullLocator())
 
 
+@figure_docs
 def forest_plot(
     data: pd.DataFrame,
     *,
@@ -82,8 +75,7 @@ def forest_plot(
     label : str
         Column of group labels (rows, top to bottom in ``order``, else categorical order, else
         first appearance).
-    title : str
-        Figure title.
+    {title}
     xlabel : str
         Value axis label with the measure, e.g. ``"Rate ratio (log scale)"``.
     estimate, lower, upper : str
@@ -98,69 +90,54 @@ def forest_plot(
         Vertical line of no difference (``0`` for differences; ``None`` for none).
     log_scale : bool, default True
         Logarithmic value axis (ratios). Non-positive values cannot be shown on it and are marked.
-    ylabel : str, optional
-        Group axis label (default: ``label`` with underscores as spaces, capitalised).
+    {group_ylabel}
     annotate : bool, default True
         Write each estimate and interval at the right, e.g. ``"3.72 (2.91 to 4.66)"``.
     digits : int, default 2
         Decimal places of the annotations.
     figsize : tuple, optional
         Default: 7 inches wide, 0.45 inch per row.
-    counts : str or list of str, optional
-        Count columns to pass to :func:`rhoresearch.disclosure.check` before drawing.
-    threshold : int, default 5
-        Threshold for that check.
-    alt : str, optional
-        Alt text to store instead of the generated one.
+    {counts}
+    {threshold}
+    {alt}
 
     Returns
     -------
-    matplotlib.figure.Figure
-        One axes; :func:`alt_text` returns its alt text.
+    {returns}
 
     Raises
     ------
-    InputError
-        A column is missing, the frame is empty, title/xlabel empty, a value is not a number.
-    DisclosureError
-        ``counts`` given and the frame is not safe.
+    {raises}
 
     References
     ----------
     Lewis S, Clarke M (2001). Forest plots: trying to see the wood and the trees. *BMJ*
     322:1479-1480.
     """
-    func = "forest_plot"
-    check_data(data, [label, estimate, hue, *interval_columns(data, lower, upper)], func)
-    check_text(func, title=title, xlabel=xlabel)
-    guard(data, counts, threshold, title)
-    labels = ordered_labels(data[label], order)
-    hues = ordered_labels(data[hue], None) if hue else [None]
-    est, sup, miss = cell_numbers(data, estimate)
-    lo, hi = optional_numbers(data, lower), optional_numbers(data, upper)
+    opts = FigureOptions("forest_plot", title, counts, threshold, alt)
+    est, sup, miss, lo, hi = read_estimates(
+        data, opts, [label, estimate, hue], estimate, lower, upper, xlabel=xlabel
+    )
+    groups = Rows(data, label, order, hue, None)
     is_ref = (
         data["is_reference"].fillna(False).astype(bool).to_numpy()
         if "is_reference" in data.columns
         else np.zeros(len(data), dtype=bool)
     )
-    lab_values = data[label].astype(str).to_numpy()
-    hue_values = data[hue].astype(str).to_numpy() if hue else None
 
     rows = []  # (y, row position or None, group label, hue)
     y = 0.0
-    for lab in labels:
-        for h in hues:
-            hit = np.flatnonzero((lab_values == lab) & (True if hue is None else hue_values == h))
-            for pos in hit:
+    for lab in groups.labels:
+        for h in groups.hues:
+            for pos in groups.positions(lab, h):
                 rows.append((y, int(pos), lab, h))
                 y -= 1
         y -= 0.4 if hue else 0
     n_rows = len(rows)
     if figsize is None:
-        figsize = (width_for(labels), max(2.2, 0.45 * n_rows + 1.4))
-    fig = new_figure(figsize)
-    ax = fig.add_subplot()
-    colours = group_colours(hues) if hue else series_colours(labels)
+        figsize = (width_for(groups.labels), max(2.2, 0.45 * n_rows + 1.4))
+    draft = Draft(opts, figsize)
+    ax = draft.ax
 
     shown = np.array([not sup[p] and not miss[p] for _, p, _, _ in rows], dtype=bool)
     finite = [est[p] for _, p, _, _ in rows if np.isfinite(est[p])]
@@ -188,16 +165,13 @@ def forest_plot(
     if log_scale and reference_line is not None and reference_line > 0:
         mid = reference_line
 
-    sup_labels: list[str] = []
-    miss_labels: list[str] = []
-    alt_items: list[str] = []
     right_labels: list[str] = []
     seen_hue: set = set()
     for (yy, p, lab, h), ok in zip(rows, shown, strict=True):
         name = lab if h is None else f"{lab} ({h})"
-        colour = colours[str(h) if hue else lab]
+        colour = groups.colour(lab, h)
         if not ok:
-            mark = disclosure.SUPPRESSED if sup[p] else NOT_AVAILABLE
+            mark = draft.hide(name, bool(sup[p]))
             ax.text(
                 mid,
                 yy,
@@ -209,14 +183,12 @@ def forest_plot(
                 zorder=3,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
             )
-            (sup_labels if sup[p] else miss_labels).append(name)
-            alt_items.append(f"{name}: {'suppressed' if sup[p] else 'not available'}")
             right_labels.append(mark)
             continue
         v = est[p]
         if log_scale and v <= 0:
             ax.text(xmin, yy, " 0 (not on log scale)", ha="left", va="center", fontsize="small")
-            alt_items.append(f"{name}: {format_number(v, digits=digits)}")
+            draft.items.append(f"{name}: {format_number(v, digits=digits)}")
             right_labels.append(format_number(v, digits=digits))
             continue
         l_, u_ = lo[p], hi[p]
@@ -231,7 +203,7 @@ def forest_plot(
         text = ci_text(v, l_, u_, digits)
         if is_ref[p]:
             text = f"{format_number(v, digits=digits)} (reference)"
-        alt_items.append(f"{name}: {text}")
+        draft.items.append(f"{name}: {text}")
         right_labels.append(text)
 
     if reference_line is not None:
@@ -261,17 +233,16 @@ def forest_plot(
         refs = data["reference"].dropna().astype(str).unique()
         if len(refs) == 1:
             ref_name = refs[0]
-    full_xlabel = xlabel + (f"\nReference group: {ref_name}" if ref_name else "")
-    ax.set_xlabel(label_note(full_xlabel, sup_labels, miss_labels))
-    ax.set_ylabel(ylabel if ylabel is not None else label.replace("_", " ").capitalize())
-    ax.set_title(title)
     if hue:
-        legend_below(fig, ax, hue.replace("_", " ").capitalize())
-    default = (
-        f"Forest plot: {title}. {xlabel} for {len(rows)} estimate(s)"
+        legend_below(draft.fig, ax, axis_name(hue))
+    summary = (
+        f"{xlabel} for {len(rows)} estimate(s)"
         + (f" against {ref_name}" if ref_name else "")
         + (f", with a line at {reference_line:g}" if reference_line is not None else "")
-        + f". {list_items(alt_items)}."
     )
-    store_alt(fig, alt, default)
-    return fig
+    return draft.finish(
+        "Forest plot",
+        summary,
+        xlabel=draft.note(xlabel + (f"\nReference group: {ref_name}" if ref_name else "")),
+        ylabel=ylabel if ylabel is not None else axis_name(label),
+    )

@@ -12,15 +12,13 @@ from matplotlib.figure import Figure
 from rhoresearch.exceptions import InputError
 from rhoresearch.report.narrative import format_number
 from rhoresearch.report.plotting._common import (
-    NOT_AVAILABLE,
-    SUPPRESSED_NOTE,
+    Draft,
+    FigureOptions,
     cell_numbers,
     check_data,
-    check_text,
-    guard,
+    figure_docs,
+    label_note,
     list_items,
-    new_figure,
-    store_alt,
 )
 from rhoresearch.report.plotting._style import OKABE_ITO
 from rhoresearch.validation import DEFAULT_THRESHOLD
@@ -130,6 +128,7 @@ def _limit_lines(limits: pd.DataFrame, limit_x: str | None, level, lower, upper)
     return lines
 
 
+@figure_docs
 def funnel_plot(
     points: pd.DataFrame,
     limits: pd.DataFrame,
@@ -185,8 +184,11 @@ def funnel_plot(
     label_outside : bool, default True
         Label units outside the outermost limits.
     figsize : tuple, default (7.5, 5)
-    counts, threshold, alt
-        As in :func:`forest_plot` (the check applies to ``points``).
+    counts : str or list of str, optional
+        Count columns of ``points`` to pass to :func:`rhoresearch.disclosure.check` before
+        drawing.
+    {threshold}
+    {alt}
 
     Returns
     -------
@@ -207,21 +209,21 @@ def funnel_plot(
 
     Public Health England. PHEindicatormethods (R package), ``calculate_funnel_limits``.
     """
-    func = "funnel_plot"
+    opts = FigureOptions("funnel_plot", title, counts, threshold, alt)
+    func = opts.func
     check_data(points, [x, y, label], func)
     if not isinstance(limits, pd.DataFrame):
         raise InputError(f"{func}: limits must be a pandas DataFrame; got {type(limits).__name__}")
     if limit_x is None:
         limit_x = x if x in limits.columns else (limits.columns[0] if len(limits.columns) else None)
     check_data(limits, [limit_x, lower, upper, level], f"{func} (limits)")
-    check_text(func, title=title, xlabel=xlabel, ylabel=ylabel)
-    guard(points, counts, threshold, title)
+    opts.check(points, xlabel=xlabel, ylabel=ylabel)
     xs, _, _ = cell_numbers(points, x)
     ys, sup, miss = cell_numbers(points, y)
     lines = _limit_lines(limits, limit_x, level, lower, upper)
 
-    fig = new_figure(figsize)
-    ax = fig.add_subplot()
+    draft = Draft(opts, figsize)
+    ax = draft.ax
     styles = ["--", ":", "-."]
     for k, line in enumerate(lines):
         ls = styles[k % len(styles)]
@@ -273,16 +275,8 @@ def funnel_plot(
             )
     ax.set_xlim(left=0 if np.nanmin(np.append(xs[shown], 0)) >= 0 else None)
     ax.legend(fontsize="small", loc="best")
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
     n_sup = int(sup.sum())
     n_miss = int((~sup & ~shown).sum())
-    note = ylabel
-    if n_sup:
-        note += f"\n{SUPPRESSED_NOTE}: {n_sup} unit(s) not shown"
-    if n_miss:
-        note += f"\n{NOT_AVAILABLE} not available: {n_miss} unit(s) not shown"
-    ax.set_ylabel(note)
     outside_names = ""
     if label:
         hi_names = [names[i] for i in np.flatnonzero(above)]
@@ -291,13 +285,20 @@ def funnel_plot(
             outside_names += f" Above: {list_items(hi_names)}."
         if lo_names:
             outside_names += f" Below: {list_items(lo_names)}."
-    default = (
-        f"Funnel plot: {title}. {ylabel} against {xlabel} for {int(shown.sum())} unit(s), with "
+    draft.items.append(f"{int(above.sum())} above and {int(below.sum())} below the outer limits")
+    summary = (
+        f"{ylabel} against {xlabel} for {int(shown.sum())} unit(s), with "
         f"{' and '.join(line['name'] for line in lines)}"
         + (f" around {format_number(centre_value, digits=2)}" if centre_value is not None else "")
-        + f". {int(above.sum())} above and {int(below.sum())} below the outer limits."
-        + outside_names
-        + (f" {n_sup} unit(s) suppressed." if n_sup else "")
     )
-    store_alt(fig, alt, default)
-    return fig
+    return draft.finish(
+        "Funnel plot",
+        summary,
+        xlabel=xlabel,
+        ylabel=label_note(
+            ylabel,
+            [f"{n_sup} unit(s) not shown"] if n_sup else [],
+            [f"{n_miss} unit(s) not shown"] if n_miss else [],
+        ),
+        tail=outside_names + (f" {n_sup} unit(s) suppressed." if n_sup else ""),
+    )

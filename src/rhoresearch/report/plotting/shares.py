@@ -13,15 +13,13 @@ from rhoresearch import disclosure
 from rhoresearch.exceptions import InputError
 from rhoresearch.report.narrative import format_number
 from rhoresearch.report.plotting._common import (
+    Draft,
+    FigureOptions,
+    axis_name,
     cell_numbers,
     check_data,
-    check_text,
-    guard,
-    label_note,
-    list_items,
-    new_figure,
+    figure_docs,
     ordered_labels,
-    store_alt,
 )
 from rhoresearch.report.plotting._style import group_colours
 from rhoresearch.validation import DEFAULT_THRESHOLD
@@ -29,6 +27,7 @@ from rhoresearch.validation import DEFAULT_THRESHOLD
 __all__ = ["stacked_share"]
 
 
+@figure_docs
 def stacked_share(
     data: pd.DataFrame,
     *,
@@ -68,9 +67,11 @@ def stacked_share(
     horizontal : bool, default False
         Horizontal bars (categories on the y axis).
     figsize : tuple, default (8, 4.8)
-    counts, threshold, alt
-        As in :func:`forest_plot`. With ``normalise=True`` the ``value`` column is checked as a
-        count column unless ``counts`` says otherwise.
+    counts : str or list of str, optional
+        Count columns to pass to :func:`rhoresearch.disclosure.check` before drawing; default
+        with ``normalise=True``: ``value`` (a count column).
+    {threshold}
+    {alt}
 
     Returns
     -------
@@ -83,20 +84,19 @@ def stacked_share(
     Agenda for Change band by ethnicity). Kline R (2014). *The "snowy white peaks" of the NHS*.
     Middlesex University.
     """
-    func = "stacked_share"
-    check_data(data, [category, group, value], func)
-    check_text(func, title=title, xlabel=xlabel, ylabel=ylabel)
     if counts is None and normalise:
         counts = value
-    guard(data, counts, threshold, title)
+    opts = FigureOptions("stacked_share", title, counts, threshold, alt)
+    check_data(data, [category, group, value], opts.func)
+    opts.check(data, xlabel=xlabel, ylabel=ylabel)
     cats = ordered_labels(data[category], order)
     groups = ordered_labels(data[group], group_order)
     vals, sup, _ = cell_numbers(data, value)
     cvals = data[category].astype(str).to_numpy()
     gvals = data[group].astype(str).to_numpy()
     colours = group_colours(groups)
-    fig = new_figure(figsize)
-    ax = fig.add_subplot()
+    draft = Draft(opts, figsize)
+    ax = draft.ax
     shares = np.full((len(cats), len(groups)), np.nan)
     blocked = np.zeros(len(cats), dtype=bool)
     for ci, c in enumerate(cats):
@@ -109,7 +109,7 @@ def stacked_share(
             hit = np.flatnonzero(sel & (gvals == g))
             if hit.size > 1:
                 raise InputError(
-                    f"{func}: {hit.size} rows for {category}={c!r}, {group}={g!r}; expected one"
+                    f"{opts.func}: {hit.size} rows for {category}={c!r}, {group}={g!r}; expected one"
                 )
             if hit.size and np.isfinite(vals[hit[0]]) and total > 0:
                 shares[ci, gi] = vals[hit[0]] / total * 100 if normalise else vals[hit[0]]
@@ -141,39 +141,31 @@ def stacked_share(
         ax.set_xticks(pos, cats, rotation=0 if len(cats) <= 10 else 45)
         ax.set_ylim(0, 105)
         ax.grid(axis="x", visible=False)
-    blocked_names = [cats[i] for i in np.flatnonzero(blocked)]
-    value_label = label_note(ylabel, blocked_names, [])
-    if horizontal:
-        ax.set_xlabel(value_label)
-        ax.set_ylabel(xlabel)
-    else:
-        ax.set_ylabel(value_label)
-        ax.set_xlabel(xlabel)
-    ax.set_title(title)
+    draft.suppressed.extend(cats[i] for i in np.flatnonzero(blocked))
+    value_label = draft.note(ylabel)
     ax.legend(
-        title=group.replace("_", " ").capitalize(),
+        title=axis_name(group),
         fontsize="small",
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
     )
-    items = []
     for ci, c in enumerate(cats):
         if blocked[ci] and normalise:
-            items.append(f"{c}: suppressed")
+            draft.items.append(f"{c}: suppressed")
             continue
         parts = [
             f"{g} {format_number(shares[ci, gi], digits=0)}%"
             for gi, g in enumerate(groups)
             if np.isfinite(shares[ci, gi])
         ]
-        items.append(
+        draft.items.append(
             f"{c}: "
             + ", ".join(parts)
             + (f" ({disclosure.SUPPRESSED} suppressed)" if blocked[ci] else "")
         )
-    default = (
-        f"Stacked bar chart: {title}. {ylabel} by {group.replace('_', ' ')} in each "
-        f"category of {xlabel}. {list_items(items)}."
+    return draft.finish(
+        "Stacked bar chart",
+        f"{ylabel} by {group.replace('_', ' ')} in each category of {xlabel}",
+        xlabel=value_label if horizontal else xlabel,
+        ylabel=xlabel if horizontal else value_label,
     )
-    store_alt(fig, alt, default)
-    return fig

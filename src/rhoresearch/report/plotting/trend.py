@@ -11,25 +11,21 @@ from matplotlib.figure import Figure
 
 from rhoresearch.report.narrative import format_number
 from rhoresearch.report.plotting._common import (
-    cell_numbers,
-    check_data,
-    check_text,
-    guard,
-    interval_columns,
-    label_note,
+    Draft,
+    FigureOptions,
+    Levels,
+    axis_name,
+    figure_docs,
     legend_below,
-    list_items,
-    new_figure,
-    optional_numbers,
     ordered_labels,
-    store_alt,
+    read_estimates,
 )
-from rhoresearch.report.plotting._style import OKABE_ITO, group_colours
 from rhoresearch.validation import DEFAULT_THRESHOLD
 
 __all__ = ["trend_plot"]
 
 
+@figure_docs
 def trend_plot(
     data: pd.DataFrame,
     *,
@@ -69,20 +65,19 @@ def trend_plot(
     ylim_zero : bool, default True
         Start the value axis at zero (rates, percentages).
     figsize : tuple, default (7.5, 4.5)
-    counts, threshold, alt
-        As in :func:`forest_plot`.
+    {counts}
+    {threshold}
+    {alt}
 
     Returns
     -------
     matplotlib.figure.Figure
         One axes; suppressed points leave a gap in their line and are listed under the y label.
     """
-    func = "trend_plot"
-    check_data(data, [x, y, hue, *interval_columns(data, lower, upper)], func)
-    check_text(func, title=title, xlabel=xlabel, ylabel=ylabel)
-    guard(data, counts, threshold, title)
-    ys, sup, miss = cell_numbers(data, y)
-    lo, hi = optional_numbers(data, lower), optional_numbers(data, upper)
+    opts = FigureOptions("trend_plot", title, counts, threshold, alt)
+    ys, sup, miss, lo, hi = read_estimates(
+        data, opts, [x, y, hue], y, lower, upper, xlabel=xlabel, ylabel=ylabel
+    )
     xcol = data[x]
     categorical_x = not (
         pd.api.types.is_numeric_dtype(xcol.dtype)
@@ -94,16 +89,13 @@ def trend_plot(
         xs = np.array([pos[str(v)] for v in xcol], dtype=float)
     else:
         xs = xcol.to_numpy()
-    groups = ordered_labels(data[hue], hue_order) if hue else [None]
-    colours = group_colours([g for g in groups if g is not None]) if hue else {}
-    fig = new_figure(figsize)
-    ax = fig.add_subplot()
-    hue_values = data[hue].astype(str).to_numpy() if hue else None
-    sup_items, alt_items = [], []
-    for g in groups:
-        idx = np.flatnonzero(hue_values == g) if hue else np.arange(len(data))
+    groups = Levels(data, hue, hue_order)
+    draft = Draft(opts, figsize)
+    ax = draft.ax
+    for g in groups.levels:
+        idx = np.flatnonzero(groups.mask(g))
         idx = idx[np.argsort(xs[idx], kind="stable")]
-        colour = colours.get(str(g), OKABE_ITO[5]) if hue else OKABE_ITO[5]
+        colour = groups.colour(g)
         gx, gy = xs[idx], np.where(sup[idx] | miss[idx], np.nan, ys[idx])
         ax.plot(gx, gy, marker="o", ms=4, color=colour, label=g)
         glo, ghi = lo[idx], hi[idx]
@@ -118,17 +110,17 @@ def trend_plot(
                 lw=0,
             )
         for i in idx[sup[idx]]:
-            sup_items.append(f"{'' if g is None else g + ' '}{xcol.iloc[i]}".strip())
+            draft.suppressed.append(f"{'' if g is None else g + ' '}{xcol.iloc[i]}".strip())
         finite = np.isfinite(gy)
         if finite.any():
             first, last = int(np.flatnonzero(finite)[0]), int(np.flatnonzero(finite)[-1])
-            alt_items.append(
+            draft.items.append(
                 f"{g + ': ' if g is not None else ''}"
                 f"{format_number(gy[first])} in {xcol.iloc[idx[first]]} to "
                 f"{format_number(gy[last])} in {xcol.iloc[idx[last]]}"
             )
         elif g is not None:
-            alt_items.append(f"{g}: no value shown")
+            draft.items.append(f"{g}: no value shown")
     if categorical_x:
         ax.set_xticks(range(len(periods)), periods)
     elif pd.api.types.is_integer_dtype(xcol.dtype):
@@ -136,20 +128,20 @@ def trend_plot(
     if ylim_zero:
         ax.set_ylim(bottom=0)
     if hue:
-        legend_below(fig, ax, hue.replace("_", " ").capitalize())
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(label_note(ylabel, sup_items, []))
-    default = (
-        f"Line chart: {title}. {ylabel} by {xlabel}"
-        + (f" for {len(groups)} groups" if hue else "")
+        legend_below(draft.fig, ax, axis_name(hue))
+    summary = (
+        f"{ylabel} by {xlabel}"
+        + (f" for {len(groups.levels)} groups" if hue else "")
         + (
             ", with shaded confidence intervals"
             if (np.isfinite(lo) & np.isfinite(hi)).any()
             else ""
         )
-        + f". {list_items(alt_items)}."
-        + (f" Suppressed: {', '.join(sup_items)}." if sup_items else "")
     )
-    store_alt(fig, alt, default)
-    return fig
+    return draft.finish(
+        "Line chart",
+        summary,
+        xlabel=xlabel,
+        ylabel=draft.note(ylabel),
+        tail=f" Suppressed: {', '.join(draft.suppressed)}." if draft.suppressed else "",
+    )

@@ -39,73 +39,25 @@ from rhoresearch.workstreams._completeness import (
     classify_codes,
     completeness,
 )
-from rhoresearch.workstreams.data_quality.datasets import (
-    LINKED_SCHEMA,
-    PARTICIPANTS_SCHEMA,
-    PROVIDERS_SCHEMA,
-    RECORDS_SCHEMA,
-    REFERENCE_SCHEMA,
-    SCHEMAS,
-    dataset_label,
-    select,
-)
-from rhoresearch.workstreams.data_quality.findings import (
-    SummaryTables,
-    agreement_by_group_table,
-    agreement_table,
-    commonest_moves,
-    completeness_table,
-    findings,
-    flows_table,
-    reference_first,
-    representation_table,
-    summary_tables,
-)
-from rhoresearch.workstreams.data_quality.providers import (
-    PROVIDER_COLUMNS,
-    ProviderFunnel,
-    provider_funnel,
-    provider_table,
-    valid_by_provider,
-)
-from rhoresearch.workstreams.data_quality.research import PPR_RANGE, representation
-from rhoresearch.workstreams.data_quality.sources import (
-    agreement,
-    agreement_by_group,
-    disagreement_flows,
-)
+from rhoresearch.workstreams.data_quality import datasets as _datasets
+from rhoresearch.workstreams.data_quality import findings as _findings
+from rhoresearch.workstreams.data_quality import providers as _providers
+from rhoresearch.workstreams.data_quality import research as _research
+from rhoresearch.workstreams.data_quality import sources as _sources
+from rhoresearch.workstreams.data_quality.datasets import *
+from rhoresearch.workstreams.data_quality.findings import *
+from rhoresearch.workstreams.data_quality.providers import *
+from rhoresearch.workstreams.data_quality.research import *
+from rhoresearch.workstreams.data_quality.sources import *
 
 __all__ = [
+    *_datasets.__all__,
+    *_findings.__all__,
+    *_providers.__all__,
+    *_research.__all__,
+    *_sources.__all__,
     "STATUSES",
     "STATUS_LABELS",
-    "PPR_RANGE",
-    "RECORDS_SCHEMA",
-    "PROVIDERS_SCHEMA",
-    "LINKED_SCHEMA",
-    "PARTICIPANTS_SCHEMA",
-    "REFERENCE_SCHEMA",
-    "SCHEMAS",
-    "select",
-    "dataset_label",
     "classify_codes",
     "completeness",
-    "valid_by_provider",
-    "PROVIDER_COLUMNS",
-    "ProviderFunnel",
-    "provider_funnel",
-    "provider_table",
-    "agreement",
-    "agreement_by_group",
-    "disagreement_flows",
-    "representation",
-    "SummaryTables",
-    "completeness_table",
-    "agreement_table",
-    "agreement_by_group_table",
-    "flows_table",
-    "representation_table",
-    "summary_tables",
-    "commonest_moves",
-    "reference_first",
-    "findings",
 ]

@@ -16,7 +16,7 @@ administrative datasets in England: 2011 to 2021. NHS Digital, GDPPR ethnicity a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ from rhoresearch.validation import (
     check_threshold,
     require_columns,
 )
+from rhoresearch.workstreams import _tables, _wording
 from rhoresearch.workstreams._completeness import STATUS_LABELS, completeness
 from rhoresearch.workstreams.data_quality.datasets import dataset_label
 from rhoresearch.workstreams.data_quality.providers import provider_funnel, provider_table
@@ -42,15 +43,20 @@ from rhoresearch.workstreams.data_quality.sources import (
 __all__ = [
     "SummaryTables",
     "completeness_table",
-    "agreement_table",
-    "agreement_by_group_table",
-    "flows_table",
+    "LinkedTables",
+    "linked_tables",
     "representation_table",
     "summary_tables",
     "commonest_moves",
     "reference_first",
     "findings",
 ]
+
+#: The entries of the table functions' docstrings that several of them share.
+_PARAMETERS = {
+    "linked": "linked : DataFrame\n    One row per person, the group in each source; not modified.",
+    "sources": "source_a, source_b : str\n    The reference source and the compared source.",
+}
 
 _STATUS_COLUMNS = ["status_label", "numerator", "denominator", "value", "lower_ci", "upper_ci"]
 _AGREEMENT_COLUMNS = [
@@ -91,8 +97,50 @@ _PPR_COLUMNS = [
     "representation",
     "n_not_stated",
 ]
+#: How each table is published (:func:`rhoresearch.workstreams._tables.publish`): its columns and
+#: the rules of :func:`rhoresearch.disclosure.suppress` (the counts, what is derived from them,
+#: which totals are published). The completeness table is suppressed within its ``by`` groups.
+_AGREEMENT_TABLE = _tables.publication(
+    _AGREEMENT_COLUMNS,
+    counts=["numerator", "denominator", "n_excluded"],
+    derived=[
+        "value",
+        "lower_ci",
+        "upper_ci",
+        "kappa",
+        "kappa_lower_ci",
+        "kappa_upper_ci",
+        "expected_agreement",
+    ],
+    secondary=False,
+)
+#: The columns' totals are published.
+_BY_GROUP_TABLE = _tables.publication(
+    _BY_GROUP_COLUMNS,
+    counts=["numerator", "denominator", "recorded_in_b"],
+    derived=["value", "lower_ci", "upper_ci", "kappa", "kappa_lower_ci", "kappa_upper_ci"],
+    margins=[None],
+)
+#: Each group's disagreements add up to a known total, and so do the destinations.
+_FLOW_TABLE = _tables.publication(
+    _FLOW_COLUMNS, counts="count", derived=["percent"], by="group_a", margins=["group_b"]
+)
+_PPR_TABLE = _tables.publication(
+    _PPR_COLUMNS,
+    counts=["participants", "n_not_stated"],
+    derived=["participant_share", "value", "lower_ci", "upper_ci", "representation"],
+    by="study_id",
+)
+
 #: Funnel labels of a provider below the 95% limit (``rhoresearch.stats.SIGNIFICANCE_LEVELS``).
 _BELOW_95 = ("Low (0.001)", "Low (0.025)")
+
+
+class _Sources(TypedDict):
+    """The linked file's reference source and the source compared with it."""
+
+    source_a: str
+    source_b: str
 
 
 class SummaryTables(NamedTuple):
@@ -108,12 +156,8 @@ class SummaryTables(NamedTuple):
         ``rhoresearch.workstreams.data_quality.provider_table`` for the year.
     provider_limits : DataFrame
         The providers' funnel limits (no counts).
-    agreement : DataFrame
-        :func:`agreement_table`.
-    agreement_by_group : DataFrame
-        :func:`agreement_by_group_table`.
-    flows : DataFrame
-        :func:`flows_table`.
+    agreement, agreement_by_group, flows : DataFrame
+        The tables of :func:`linked_tables`.
     representation : DataFrame
         :func:`representation_table`.
     """
@@ -128,6 +172,7 @@ class SummaryTables(NamedTuple):
     representation: pd.DataFrame
 
 
+@_wording.document(_PARAMETERS)
 def completeness_table(
     records: pd.DataFrame,
     *,
@@ -143,10 +188,8 @@ def completeness_table(
         One row per record; not modified.
     by : str or list of str
         Grouping columns (e.g. ``"year"`` or ``["dataset", "year"]``).
-    confidence : float, default 0.95
-        Confidence level of the Wilson intervals.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` are suppressed.
+    {confidence_wilson}
+    {threshold}
 
     Returns
     -------
@@ -158,137 +201,77 @@ def completeness_table(
     threshold = check_threshold(threshold, func="completeness_table")
     by = as_columns(by, func="completeness_table")
     res = completeness(records, by=by, confidence=confidence)
-    return disclosure.suppress(
-        res[[*by, *_STATUS_COLUMNS]], counts="numerator", by=by, threshold=threshold
-    )
+    how = _tables.publication([*by, *_STATUS_COLUMNS], counts="numerator", by=by)
+    return _tables.publish(res, how, threshold=threshold)
 
 
-def agreement_table(
-    linked: pd.DataFrame,
-    *,
-    source_a: str = "census_code",
-    source_b: str = "hes_code",
-    confidence: float = 0.95,
-    threshold: int = DEFAULT_THRESHOLD,
-) -> pd.DataFrame:
-    """Overall agreement between the sources and Cohen's kappa, suppressed.
+class LinkedTables(NamedTuple):
+    """The disclosure-controlled tables of a linked file (see :func:`linked_tables`).
 
-    Parameters
+    Attributes
     ----------
-    linked : DataFrame
-        One row per person, the group in each source; not modified.
-    source_a, source_b : str
-        The reference source and the compared source.
-    confidence : float, default 0.95
-        Confidence level.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` are suppressed.
-
-    Returns
-    -------
-    DataFrame
-        One row: ``numerator``, ``denominator``, ``value`` (% agreement), ``lower_ci``,
-        ``upper_ci``, ``kappa``, ``kappa_lower_ci``, ``kappa_upper_ci``, ``expected_agreement``,
-        ``n_excluded`` (:func:`~rhoresearch.workstreams.data_quality.agreement`).
-    """
-    threshold = check_threshold(threshold, func="agreement_table")
-    res = agreement(linked, source_a=source_a, source_b=source_b, confidence=confidence)
-    return disclosure.suppress(
-        res[_AGREEMENT_COLUMNS],
-        counts=["numerator", "denominator", "n_excluded"],
-        derived=[
-            "value",
-            "lower_ci",
-            "upper_ci",
-            "kappa",
-            "kappa_lower_ci",
-            "kappa_upper_ci",
-            "expected_agreement",
-        ],
-        secondary=False,
-        threshold=threshold,
-    )
-
-
-def agreement_by_group_table(
-    linked: pd.DataFrame,
-    *,
-    source_a: str = "census_code",
-    source_b: str = "hes_code",
-    confidence: float = 0.95,
-    threshold: int = DEFAULT_THRESHOLD,
-) -> pd.DataFrame:
-    """Agreement for each self-reported group, with the group's kappa, suppressed.
-
-    Parameters
-    ----------
-    linked : DataFrame
-        One row per person; not modified.
-    source_a, source_b : str
-        The reference source and the compared source.
-    confidence : float, default 0.95
-        Confidence level.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` are suppressed.
-
-    Returns
-    -------
-    DataFrame
-        ``ethnic_group``, ``numerator``, ``denominator``, ``value`` (%), ``lower_ci``, ``upper_ci``,
+    agreement : DataFrame
+        Overall agreement between the sources and Cohen's kappa, one row: ``numerator``,
+        ``denominator``, ``value`` (% agreement), ``lower_ci``, ``upper_ci``, ``kappa``,
+        ``kappa_lower_ci``, ``kappa_upper_ci``, ``expected_agreement``, ``n_excluded``
+        (:func:`~rhoresearch.workstreams.data_quality.agreement`).
+    agreement_by_group : DataFrame
+        Agreement for each self-reported group, with the group's kappa: ``ethnic_group``,
+        ``numerator``, ``denominator``, ``value`` (%), ``lower_ci``, ``upper_ci``,
         ``recorded_in_b``, ``kappa``, ``kappa_lower_ci``, ``kappa_upper_ci``
         (:func:`~rhoresearch.workstreams.data_quality.agreement_by_group`); the columns' totals
         are published (``margins=[None]``).
+    flows : DataFrame
+        The disagreements only, where each self-reported group is recorded instead: ``group_a``,
+        ``group_b``, ``count``, ``denominator``, ``percent``: the rows of
+        :func:`~rhoresearch.workstreams.data_quality.disagreement_flows` with ``agrees`` false (the
+        agreeing counts are in ``agreement_by_group``). Each group's disagreements add up to a
+        known total, and so do the destinations, so both are protected (``by="group_a"``,
+        ``margins=["group_b"]``).
     """
-    threshold = check_threshold(threshold, func="agreement_by_group_table")
-    res = agreement_by_group(linked, source_a=source_a, source_b=source_b, confidence=confidence)
-    return disclosure.suppress(
-        res[_BY_GROUP_COLUMNS],
-        counts=["numerator", "denominator", "recorded_in_b"],
-        derived=["value", "lower_ci", "upper_ci", "kappa", "kappa_lower_ci", "kappa_upper_ci"],
-        margins=[None],
-        threshold=threshold,
-    )
+
+    agreement: pd.DataFrame
+    agreement_by_group: pd.DataFrame
+    flows: pd.DataFrame
 
 
-def flows_table(
+@_wording.document(_PARAMETERS)
+def linked_tables(
     linked: pd.DataFrame,
     *,
     source_a: str = "census_code",
     source_b: str = "hes_code",
+    confidence: float = 0.95,
     threshold: int = DEFAULT_THRESHOLD,
-) -> pd.DataFrame:
-    """The disagreements only: where each self-reported group is recorded instead, suppressed.
+) -> LinkedTables:
+    """Agreement between two sources of the same people's ethnicity, and its disagreements, suppressed.
 
     Parameters
     ----------
-    linked : DataFrame
-        One row per person; not modified.
-    source_a, source_b : str
-        The reference source and the compared source.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` are suppressed.
+    {linked}
+    {sources}
+    {confidence}
+    {threshold}
 
     Returns
     -------
-    DataFrame
-        ``group_a``, ``group_b``, ``count``, ``denominator``, ``percent``: the rows of
-        :func:`~rhoresearch.workstreams.data_quality.disagreement_flows` with ``agrees`` false (the
-        agreeing counts are in the by-group table). Each group's disagreements add up to a known
-        total, and so do the destinations, so both are protected (``by="group_a"``,
-        ``margins=["group_b"]``).
+    LinkedTables
+        ``(agreement, agreement_by_group, flows)``, each suppressed by its own rules (columns and
+        rules in :class:`LinkedTables`).
     """
-    threshold = check_threshold(threshold, func="flows_table")
-    flows = disagreement_flows(linked, source_a=source_a, source_b=source_b).table
-    return disclosure.suppress(
-        flows.loc[~flows["agrees"], _FLOW_COLUMNS],
-        counts="count",
-        derived=["percent"],
-        by="group_a",
-        margins=["group_b"],
-        threshold=threshold,
+    threshold = check_threshold(threshold, func="linked_tables")
+    sources = _Sources(source_a=source_a, source_b=source_b)
+    overall = agreement(linked, **sources, confidence=confidence)
+    by_group = agreement_by_group(linked, **sources, confidence=confidence)
+    flows = disagreement_flows(linked, **sources).table
+    return LinkedTables(
+        agreement=_tables.publish(overall, _AGREEMENT_TABLE, threshold=threshold),
+        agreement_by_group=_tables.publish(by_group, _BY_GROUP_TABLE, threshold=threshold),
+        flows=_tables.publish(flows.loc[~flows["agrees"]], _FLOW_TABLE, threshold=threshold),
     )
 
 
+@_wording.document(_PARAMETERS)
 def representation_table(
     participants: pd.DataFrame,
     reference: pd.DataFrame,
@@ -305,10 +288,8 @@ def representation_table(
         present); not modified.
     reference : DataFrame
         Reference shares by ``study_id`` and ``ethnic_group``; not modified.
-    confidence : float, default 0.95
-        Confidence level.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` are suppressed.
+    {confidence}
+    {threshold}
 
     Returns
     -------
@@ -329,15 +310,10 @@ def representation_table(
     ppr = representation(participants, reference, confidence=confidence).merge(
         titles, on="study_id", how="left"
     )
-    return disclosure.suppress(
-        ppr[_PPR_COLUMNS],
-        counts=["participants", "n_not_stated"],
-        derived=["participant_share", "value", "lower_ci", "upper_ci", "representation"],
-        by="study_id",
-        threshold=threshold,
-    )
+    return _tables.publish(ppr, _PPR_TABLE, threshold=threshold)
 
 
+@_wording.document(_PARAMETERS)
 def summary_tables(
     records: pd.DataFrame,
     providers: pd.DataFrame,
@@ -361,12 +337,9 @@ def summary_tables(
         The other inputs (see ``rhoresearch.workstreams.data_quality.SCHEMAS``); not modified.
     year : int
         The year of the provider comparison (every year gives the trend).
-    source_a, source_b : str
-        The linked file's reference source and the source compared with it.
-    confidence : float, default 0.95
-        Confidence level of the intervals.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` are suppressed.
+    {sources}
+    {confidence_intervals}
+    {threshold}
 
     Returns
     -------
@@ -378,16 +351,17 @@ def summary_tables(
         ``year`` is not in the records.
     """
     c, t = confidence, threshold
-    sources = {"source_a": source_a, "source_b": source_b}
+    sources = _Sources(source_a=source_a, source_b=source_b)
     funnel = provider_funnel(records, providers, year=year, confidence=c)
+    linked_safe = linked_tables(linked, **sources, confidence=c, threshold=t)
     return SummaryTables(
         by_year=completeness_table(records, by="year", confidence=c, threshold=t),
         by_dataset=completeness_table(records, by=["dataset", "year"], confidence=c, threshold=t),
         providers=provider_table(funnel.points, threshold=t),
         provider_limits=funnel.limits,
-        agreement=agreement_table(linked, **sources, confidence=c, threshold=t),
-        agreement_by_group=agreement_by_group_table(linked, **sources, confidence=c, threshold=t),
-        flows=flows_table(linked, **sources, threshold=t),
+        agreement=linked_safe.agreement,
+        agreement_by_group=linked_safe.agreement_by_group,
+        flows=linked_safe.flows,
         representation=representation_table(
             participants, research_reference, confidence=c, threshold=t
         ),
@@ -400,7 +374,8 @@ def commonest_moves(flows: pd.DataFrame, *, n: int = 2) -> pd.DataFrame:
     Parameters
     ----------
     flows : DataFrame
-        :func:`flows_table` (rows ordered by ``group_a`` then ``count``, descending); not modified.
+        ``flows`` of :func:`linked_tables` (rows ordered by ``group_a`` then ``count``,
+        descending); not modified.
     n : int, default 2
         Rows kept per ``group_a``.
 
@@ -424,39 +399,13 @@ def reference_first(
     return pd.concat([table[first], table[~first]]).reset_index(drop=True)
 
 
-def _cell(row: pd.Series, column: str = "value") -> str:
-    """A row's cell as shown in a sentence ([c] when suppressed, [x] when missing)."""
-    return narrative.format_number(row[column], suppressed=disclosure.is_suppressed(row, column))
-
-
-def _ci(
-    row: pd.Series,
-    *,
-    confidence: float,
-    estimate: str = "value",
-    lower: str = "lower_ci",
-    upper: str = "upper_ci",
-    digits: int = 1,
-    unit: str = "",
-) -> str:
-    """``value (95% CI lower to upper)`` of a row ([c] when the estimate is suppressed)."""
-    return narrative.format_ci(
-        row[estimate],
-        row[lower],
-        row[upper],
-        digits=digits,
-        confidence=confidence,
-        unit=unit,
-        suppressed=bool(disclosure.is_suppressed(row, estimate)),
-    )
-
-
 def _numbers(table: pd.DataFrame, column: str = "value") -> pd.Series:
     """The values of ``column`` that are shown: not suppressed, not missing, as floats."""
     hidden = np.asarray(disclosure.is_suppressed(table, column), dtype=bool)
     return pd.to_numeric(table.loc[~hidden, column], errors="coerce").dropna()
 
 
+@_wording.document()
 def findings(
     tables: SummaryTables,
     *,
@@ -468,16 +417,14 @@ def findings(
 
     Parameters
     ----------
-    tables : SummaryTables
-        From :func:`summary_tables`.
+    {summary}
     dataset : str, default "all"
         The notebook's ``dataset`` parameter (``"all"`` or a dataset such as
         ``"hospital-episodes"``), named in the heading and the completeness sentence as the data
         write it (:func:`~rhoresearch.workstreams.data_quality.dataset_label`).
     year : int
         The year of the completeness figures (compared with the first year of the data).
-    confidence : float, default 0.95
-        The confidence level of the intervals, named in the sentences.
+    {confidence_named}
 
     Returns
     -------
@@ -495,8 +442,8 @@ def findings(
     first_year = int(by_year["year"].min())
     first = by_year[by_year["year"] == first_year].set_index("status_label")
     valid, stated = STATUS_LABELS["valid"], STATUS_LABELS["not_stated"]
-    valid_ci = _ci(latest.loc[valid], confidence=confidence, unit="%")
-    share = {status: _cell(latest.loc[STATUS_LABELS[status]]) for status in STATUS_LABELS}
+    valid_ci = _wording.interval(latest.loc[valid], confidence=confidence, unit="%")
+    share = {status: _wording.cell(latest.loc[STATUS_LABELS[status]]) for status in STATUS_LABELS}
     sentences = [
         f"In {year}, {valid_ci} of records in {which} carried a valid ethnic category code; "
         f"{share['not_stated']}% were not stated, {share['not_known']}% not known, "
@@ -522,16 +469,16 @@ def findings(
             ]
         if change == "was unchanged":
             sentences.append(
-                f'"Not stated" was {_cell(now)}% of records in both {first_year} and {year}.'
+                f'"Not stated" was {_wording.cell(now)}% of records in both {first_year} and {year}.'
             )
         else:
             sentences.append(
-                f'"Not stated" {change} from {_cell(before)}% of records in {first_year} to '
-                f"{_cell(now)}% in {year}."
+                f'"Not stated" {change} from {_wording.cell(before)}% of records in {first_year} to '
+                f"{_wording.cell(now)}% in {year}."
             )
     overall = tables.agreement.iloc[0]
-    same = _ci(overall, confidence=confidence, unit="%")
-    kappa = _ci(
+    same = _wording.interval(overall, confidence=confidence, unit="%")
+    kappa = _wording.interval(
         overall,
         confidence=confidence,
         estimate="kappa",
@@ -546,7 +493,7 @@ def findings(
     ranked = groups.loc[_numbers(groups).sort_values(kind="stable").index]
 
     def named(rows: pd.DataFrame) -> str:
-        return "; ".join(f"{r['ethnic_group']} ({_cell(r)}%)" for _, r in rows.iterrows())
+        return "; ".join(f"{r['ethnic_group']} ({_wording.cell(r)}%)" for _, r in rows.iterrows())
 
     if len(ranked):
         sentences.append(

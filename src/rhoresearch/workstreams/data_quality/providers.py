@@ -19,7 +19,6 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from rhoresearch import disclosure
 from rhoresearch.stats import funnel_limits, funnel_significance
 from rhoresearch.validation import (
     DEFAULT_THRESHOLD,
@@ -27,7 +26,9 @@ from rhoresearch.validation import (
     check_threshold,
     require_columns,
 )
+from rhoresearch.workstreams import _tables
 from rhoresearch.workstreams._completeness import completeness
+from rhoresearch.workstreams._wording import document
 from rhoresearch.workstreams.data_quality.datasets import select
 
 __all__ = [
@@ -53,6 +54,15 @@ PROVIDER_COLUMNS = [
 ]
 
 
+#: How :func:`provider_table` publishes the points: the counts, what is derived from them, no
+#: secondary suppression (providers do not add up to a published total).
+_PROVIDER_RULES = {
+    "counts": ["numerator", "denominator"],
+    "derived": ["value", "lower_ci", "upper_ci", "significance"],
+    "secondary": False,
+}
+
+
 class ProviderFunnel(NamedTuple):
     """What :func:`provider_funnel` returns (unpack it or use the fields).
 
@@ -68,6 +78,7 @@ class ProviderFunnel(NamedTuple):
     limits: pd.DataFrame
 
 
+@document()
 def valid_by_provider(
     records: pd.DataFrame,
     *,
@@ -86,8 +97,7 @@ def valid_by_provider(
         Column names of the recorded code and the provider.
     by : str or list of str, optional
         Further grouping (e.g. ``["dataset", "year"]``).
-    confidence : float, default 0.95
-        Confidence level of the Wilson intervals.
+    {confidence_wilson}
 
     Returns
     -------
@@ -164,6 +174,7 @@ def provider_funnel(
     return ProviderFunnel(points, limits)
 
 
+@document()
 def provider_table(points: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """The provider comparison as published: :data:`PROVIDER_COLUMNS`, small counts suppressed.
 
@@ -171,8 +182,7 @@ def provider_table(points: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD) 
     ----------
     points : DataFrame
         ``points`` of :func:`provider_funnel`; not modified.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` are suppressed.
+    {threshold}
 
     Returns
     -------
@@ -185,10 +195,6 @@ def provider_table(points: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD) 
     threshold = check_threshold(threshold, func="provider_table")
     columns = [c for c in PROVIDER_COLUMNS if c != "sector" or c in points.columns]
     require_columns(points, columns, func="provider_table")
-    return disclosure.suppress(
-        points[columns],
-        counts=["numerator", "denominator"],
-        derived=["value", "lower_ci", "upper_ci", "significance"],
-        secondary=False,
-        threshold=threshold,
+    return _tables.publish(
+        points, _tables.Publication(columns, _PROVIDER_RULES), threshold=threshold
     )

@@ -22,6 +22,7 @@ import pandas as pd
 from rhoresearch.stats import participation_ratio
 from rhoresearch.validation import as_columns, require_columns
 from rhoresearch.workstreams import _frames
+from rhoresearch.workstreams._wording import document
 
 __all__ = ["PPR_RANGE", "representation"]
 
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 PPR_RANGE = (0.8, 1.2)
 
 
+@document()
 def representation(
     participants: pd.DataFrame,
     reference: pd.DataFrame,
@@ -55,8 +57,7 @@ def representation(
         Column names.
     by : str or list of str, default "study_id"
         The study (or other grouping) columns present in both tables.
-    confidence : float, default 0.95
-        Confidence level.
+    {confidence}
 
     Returns
     -------

@@ -38,33 +38,14 @@ Office for National Statistics. Sustainable Development Goals indicators 3.1.1 a
 """
 
 from rhoresearch.workstreams._comparisons import compare_crude_adjusted
-from rhoresearch.workstreams.maternity.counts import (
-    ethnicity_completeness,
-    exclusions,
-    maternal_counts,
-    perinatal_counts,
-)
-from rhoresearch.workstreams.maternity.datasets import (
-    AGE_BANDS,
-    BIRTHS,
-    GROUPS,
-    IMD_QUINTILES,
-    MATERNITIES,
-    CountedRecords,
-    counts_from_source,
-    prepare,
-)
-from rhoresearch.workstreams.maternity.periods import (
-    choose_period,
-    records_in_period,
-    rolling_period_counts,
-    rolling_periods,
-)
-from rhoresearch.workstreams.maternity.published import (
-    published_for_period,
-    published_maternal_mortality,
-    published_neonatal_mortality,
-)
+from rhoresearch.workstreams.maternity import counts as _counts
+from rhoresearch.workstreams.maternity import datasets as _datasets
+from rhoresearch.workstreams.maternity import periods as _periods
+from rhoresearch.workstreams.maternity import published as _published
+from rhoresearch.workstreams.maternity.counts import *
+from rhoresearch.workstreams.maternity.datasets import *
+from rhoresearch.workstreams.maternity.periods import *
+from rhoresearch.workstreams.maternity.published import *
 from rhoresearch.workstreams.maternity.summary import (
     OUTCOMES,
     Outcome,
@@ -78,24 +59,12 @@ from rhoresearch.workstreams.maternity.summary import (
 )
 
 __all__ = [
-    "AGE_BANDS",
-    "IMD_QUINTILES",
-    "GROUPS",
-    "MATERNITIES",
-    "BIRTHS",
+    *_counts.__all__,
+    *_datasets.__all__,
+    *_periods.__all__,
+    *_published.__all__,
     "OUTCOMES",
     "Outcome",
-    "CountedRecords",
-    "prepare",
-    "counts_from_source",
-    "ethnicity_completeness",
-    "exclusions",
-    "maternal_counts",
-    "perinatal_counts",
-    "rolling_periods",
-    "rolling_period_counts",
-    "choose_period",
-    "records_in_period",
     "outcome_rates",
     "yearly_perinatal_rates",
     "outcome_ratios",
@@ -104,7 +73,4 @@ __all__ = [
     "rates_with_published",
     "findings",
     "published_neonatal_note",
-    "published_for_period",
-    "published_maternal_mortality",
-    "published_neonatal_mortality",
 ]

@@ -21,9 +21,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from rhoresearch.docstrings import fill_docs
 from rhoresearch.exceptions import InputError
 from rhoresearch.validation import as_columns, require_columns
-from rhoresearch.workstreams import _completeness, _records
+from rhoresearch.workstreams import _records
 
 __all__ = ["ethnicity_completeness", "exclusions", "maternal_counts", "perinatal_counts"]
 
@@ -38,43 +39,16 @@ def _weight(records: pd.DataFrame) -> pd.Series | None:
     return None
 
 
+@fill_docs(_records.COMPLETENESS_DOC, **_records.DOCS, by_default='"year"', count="")
 def ethnicity_completeness(
     records: pd.DataFrame, *, by: str | Sequence[str] = "year", confidence: float = 0.95
 ) -> pd.DataFrame:
-    """Ethnic category recording status by ``by`` (records or counted records).
-
-    Parameters
-    ----------
-    records : DataFrame
-        Output of ``prepare`` or the ``counts`` of ``counts_from_source``. Not modified.
-    by : str or list of str, default "year"
-        Grouping columns.
-    confidence : float, default 0.95
-        Level of the Wilson intervals.
-
-    Returns
-    -------
-    DataFrame
-        As :func:`rhoresearch.workstreams._completeness.completeness`: ``by``, ``status``,
-        ``status_label``, ``numerator``, ``denominator``, ``value``, ``lower_ci``, ``upper_ci``,
-        ``confidence``, ``statistic``, ``method``, ``note``; the same for records and for counted
-        records.
-
-    References
-    ----------
-    Scobie S, Spencer J, Raleigh V (2021). Ethnicity coding in English health service datasets.
-    Nuffield Trust.
-    """
-    weight = _weight(records)
-    return _completeness.completeness(
-        records,
-        code="ethnic_category",
-        by=by,
-        weight=None if weight is None else str(weight.name),
-        confidence=confidence,
+    return _records.recording_completeness(
+        records, weight=_weight(records), by=by, confidence=confidence
     )
 
 
+@fill_docs(**_records.DOCS, lost="a missing event flag", dataset_example='"births"')
 def exclusions(
     records: pd.DataFrame,
     *,
@@ -87,18 +61,13 @@ def exclusions(
 
     Parameters
     ----------
-    records : DataFrame
-        Output of ``prepare`` or the ``counts`` of ``counts_from_source``. Not modified.
-    excluded : DataFrame, optional
-        The ``exclusions`` of ``counts_from_source``: rows the engine could not count (they are
-        added to the total and listed after it).
+    {records}
+    {excluded}
     covariates : sequence of str, default ("age_band", "imd_quintile")
         Covariates of the adjusted model: records missing any are excluded from the model only.
     unknown : {"exclude", "reference"}, default "exclude"
         As given to ``prepare`` (says whether unknown ethnicity was excluded).
-    dataset : str, optional
-        A name for the records (``"births"``): given, a first column ``dataset`` holds it, so
-        that the tables of several datasets can be stacked.
+    {dataset}
 
     Returns
     -------
@@ -122,14 +91,10 @@ def exclusions(
     covariates = as_columns(covariates, func=func, name="covariates")
     require_columns(records, ["ethnic_group", "ethnicity_status", *covariates], func=func)
     weight = _weight(records)
-    w = np.ones(len(records), dtype="int64") if weight is None else weight.to_numpy()
-    engine = _records.engine_steps(excluded)
-    total = int(w.sum()) + sum(n for _, _, n, _ in engine)
-    steps = [("records", "records in the extract (after region selection)", total, "")]
-    steps += engine
-    steps += _records.ethnicity_steps(records, unknown=unknown, weight=weight)
+    w = _records.weights(records, weight)
     usable = records["ethnic_group"].notna().to_numpy()
     any_missing = np.zeros(len(records), dtype=bool)
+    steps = []
     for cov in covariates:
         miss = records[cov].isna().to_numpy()
         any_missing |= miss
@@ -144,10 +109,9 @@ def exclusions(
             "adjusted model",
         )
     )
-    table = _records.exclusion_table(steps, total)
-    if dataset is not None:
-        table.insert(0, "dataset", dataset)
-    return table
+    return _records.exclusions(
+        records, weight=weight, excluded=excluded, unknown=unknown, later=steps, dataset=dataset
+    )
 
 
 def _check_by(records: pd.DataFrame, by: str | Sequence[str] | None, func: str) -> list[str]:

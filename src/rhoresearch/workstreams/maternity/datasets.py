@@ -23,6 +23,7 @@ import pandas as pd
 
 from rhoresearch import data
 from rhoresearch.data import aggregate
+from rhoresearch.docstrings import fill_docs
 from rhoresearch.exceptions import InputError
 from rhoresearch.workstreams import _records
 from rhoresearch.workstreams._records import CountedRecords
@@ -87,6 +88,7 @@ BIRTHS = data.dataset_schema(
 )
 
 
+@fill_docs(**_records.DOCS)
 def prepare(
     records: pd.DataFrame,
     *,
@@ -101,10 +103,7 @@ def prepare(
     ----------
     records : DataFrame
         Maternities or births (:data:`MATERNITIES`, :data:`BIRTHS`). Not modified.
-    region : str, default "England"
-        ``"England"`` keeps every record; otherwise the region name or code to keep (matched
-        against ``region_name`` and ``region_code`` by :func:`rhoresearch.validation.slug`, so
-        case and punctuation do not matter).
+    {region}
     ethnicity : str, default "ethnic_category"
         Column with the mother's ethnic category as recorded.
     unknown : {"exclude", "reference"}, default "exclude"
@@ -145,13 +144,23 @@ def prepare(
     )
 
 
-_SOURCES = {
-    "maternities": ({"maternal_deaths": "maternal_death"}, "maternities"),
-    "births": ({"stillbirths": "stillbirth", "neonatal_deaths": "neonatal_death"}, "births"),
+#: How the records of each dataset are counted (options of ``_records.counted_records``): the
+#: events summed (output name -> flag column) and the name of the record counts.
+_SOURCES: dict[str, dict[str, Any]] = {
+    "maternities": {"events": {"maternal_deaths": "maternal_death"}, "weight": "maternities"},
+    "births": {
+        "events": {"stillbirths": "stillbirth", "neonatal_deaths": "neonatal_death"},
+        "weight": "births",
+    },
 }
-_STRATA = ["year", "age_band", "imd_quintile"]
+#: The strata of both datasets (beside ethnic category and region), and their integer columns.
+_STRATA: dict[str, Any] = {
+    "strata": ["year", "age_band", "imd_quintile"],
+    "dtypes": {"year": "int64", "imd_quintile": "int64"},
+}
 
 
+@fill_docs(**_records.DOCS, schemas=":data:`MATERNITIES` or :data:`BIRTHS`")
 def counts_from_source(
     source: Any,
     *,
@@ -164,25 +173,16 @@ def counts_from_source(
 ) -> CountedRecords:
     """Maternities or births counted by stratum inside a database engine, ready for the analyses.
 
-    The record-level step of :func:`prepare` for extracts too large for pandas: the records are
-    counted where they are, by :func:`rhoresearch.data.aggregate.stratified_counts` (DuckDB reads a
-    Parquet or CSV file without loading it; a Spark DataFrame or ``"spark:<db.table>"`` is
-    counted by Spark), and only one row per stratum comes back.
+    {engine}
 
     Parameters
     ----------
-    source : path, ``"spark:<db.table>"``, DataFrame, Ibis table or Spark DataFrame
-        Records with the columns of :data:`MATERNITIES` or :data:`BIRTHS` (paths relative to the
-        project root are resolved). Not modified.
+    {source}
     dataset : {"maternities", "births"}, default "maternities"
         Which records these are.
     region, ethnicity, unknown, chinese
         As for :func:`prepare`.
-    connection : ibis backend, optional
-        The engine, as for :func:`rhoresearch.data.aggregate.stratified_counts` (default: a new
-        DuckDB connection for a file or frame, its memory capped at
-        :data:`rhoresearch.data.aggregate.DEFAULT_MEMORY_LIMIT`, spilling to disk beyond; give
-        ``aggregate.duckdb_connection(...)`` to change the limits).
+    {connection}
 
     Returns
     -------
@@ -222,18 +222,15 @@ def counts_from_source(
     func = "maternity.counts_from_source"
     if dataset not in _SOURCES:
         raise InputError(f"{func}: dataset must be 'maternities' or 'births', got {dataset!r}")
-    events, weight = _SOURCES[dataset]
     counted = _records.counted_records(
         source,
-        strata=_STRATA,
-        events=events,
-        weight=weight,
+        **_SOURCES[dataset],
+        **_STRATA,
         ethnicity_column=ethnicity,
         region=region,
         unknown=unknown,
         chinese=chinese,
         func=func,
-        dtypes={"year": "int64", "imd_quintile": "int64"},
         connection=connection,
     )
     if dataset == "births":

@@ -18,6 +18,7 @@ import pandas as pd
 
 from rhoresearch.exceptions import InputError
 from rhoresearch.validation import as_columns, require_columns
+from rhoresearch.workstreams import _records
 
 __all__ = ["rolling_periods", "rolling_period_counts", "choose_period", "records_in_period"]
 
@@ -175,13 +176,7 @@ def choose_period(periods: pd.DataFrame | Sequence[str], period: str = "latest")
         )
     else:
         labels = [str(p) for p in periods]
-    if not labels:
-        raise InputError("choose_period: no period is available")
-    if str(period).strip().lower() == "latest":
-        return labels[-1]
-    if str(period) not in labels:
-        raise InputError(f"choose_period: period {period!r} is not available; choose from {labels}")
-    return str(period)
+    return _records.choose_label(labels, period, func="choose_period", what="period")
 
 
 def records_in_period(records: pd.DataFrame, period: str, *, year: str = "year") -> pd.DataFrame:

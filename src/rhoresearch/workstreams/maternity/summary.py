@@ -20,15 +20,15 @@ Breslow NE, Day NE. Statistical methods in cancer research, volume II. Lyon: IAR
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from rhoresearch import stats
+from rhoresearch.docstrings import fill_docs
 from rhoresearch.exceptions import InputError
-from rhoresearch.report import narrative
 from rhoresearch.validation import as_columns, check_confidence, require_columns
-from rhoresearch.workstreams import _comparisons
+from rhoresearch.workstreams import _comparisons, _rates
 from rhoresearch.workstreams.maternity.counts import maternal_counts, perinatal_counts
 from rhoresearch.workstreams.maternity.periods import records_in_period
 from rhoresearch.workstreams.maternity.published import published_for_period
@@ -47,6 +47,7 @@ __all__ = [
 ]
 
 
+@fill_docs(**_comparisons.DOCS)
 class Outcome(NamedTuple):
     """One outcome of workstream 5: how it is counted, expressed and spoken of.
 
@@ -62,10 +63,7 @@ class Outcome(NamedTuple):
         Rate per ``multiplier`` (100,000 maternities; 1,000 births).
     unit : str
         The rate's unit in words.
-    outcome : str
-        A verb phrase for the key findings.
-    noun : str
-        Who the groups are in the key findings.
+    {phrase_attributes}
     """
 
     name: str
@@ -118,18 +116,33 @@ RATE_COLUMNS = ["ethnic_group", "count", "population", "value", "lower_ci", "upp
 _STRATA = ["ethnic_group", "age_band", "imd_quintile"]
 
 
-def _outcomes_of(
-    maternal: pd.DataFrame | None, perinatal: pd.DataFrame | None, func: str
-) -> list[tuple[Outcome, pd.DataFrame]]:
+def _parts(
+    maternal: pd.DataFrame | None,
+    perinatal: pd.DataFrame | None,
+    func: str,
+    *,
+    multiplier: bool = True,
+    unit: bool = False,
+) -> list[_rates.Part]:
+    """Each outcome whose counts are given, as a part of :func:`~rhoresearch.workstreams._rates.stacked`.
+
+    A part is labelled ``outcome`` (and ``unit``) and gives the statistic the outcome's event
+    and denominator columns, and its ``multiplier`` (rates and rate ratios; models take none).
+    """
     frames = {"maternal": maternal, "perinatal": perinatal}
-    chosen = []
+    parts = []
     for o in OUTCOMES:
         frame = frames[o.source]
-        if frame is not None:
-            chosen.append((o, frame))
-    if not chosen:
+        if frame is None:
+            continue
+        labels = {"outcome": o.name, "unit": o.unit} if unit else {"outcome": o.name}
+        columns: dict[str, Any] = {"count": o.events, "population": o.denominator}
+        if multiplier:
+            columns["multiplier"] = o.multiplier
+        parts.append(_rates.Part(labels, frame, columns))
+    if not parts:
         raise InputError(f"{func}: give maternal counts, perinatal counts or both")
-    return chosen
+    return parts
 
 
 def outcome_rates(
@@ -175,19 +188,12 @@ def outcome_rates(
     England. Technical Guide: Confidence Intervals (2018).
     """
     confidence = check_confidence(confidence, func="outcome_rates")
-    parts = [
-        stats.rate(
-            frame,
-            count=o.events,
-            population=o.denominator,
-            by=[by, "ethnic_group"],
-            confidence=confidence,
-            multiplier=o.multiplier,
-        ).assign(outcome=o.name, unit=o.unit)
-        for o, frame in _outcomes_of(maternal, perinatal, "outcome_rates")
-    ]
-    columns = ["outcome", by, *RATE_COLUMNS, "unit", "method"]
-    out = pd.concat(parts, ignore_index=True)[columns]
+    out = _rates.stacked(
+        stats.rate,
+        _parts(maternal, perinatal, "outcome_rates", unit=True),
+        by=[by, "ethnic_group"],
+        confidence=confidence,
+    )[["outcome", by, *RATE_COLUMNS, "unit", "method"]]
     return out.astype({"count": "int64", "population": "int64"})
 
 
@@ -251,21 +257,13 @@ def outcome_ratios(
     cohort studies. Biometrics 1978;34:469-74 (log method).
     """
     confidence = check_confidence(confidence, func="outcome_ratios")
-    out = pd.concat(
-        [
-            stats.rate_ratio(
-                frame,
-                count=o.events,
-                population=o.denominator,
-                group="ethnic_group",
-                reference=reference,
-                by="period",
-                confidence=confidence,
-                multiplier=o.multiplier,
-            ).assign(outcome=o.name)
-            for o, frame in _outcomes_of(maternal, perinatal, "outcome_ratios")
-        ],
-        ignore_index=True,
+    out = _rates.stacked(
+        stats.rate_ratio,
+        _parts(maternal, perinatal, "outcome_ratios"),
+        group="ethnic_group",
+        reference=reference,
+        by="period",
+        confidence=confidence,
     )
     if period is not None:
         out = out[out["period"] == period]
@@ -318,25 +316,19 @@ def adjusted_ratios(
     covariates = as_columns(covariates, func="adjusted_ratios", name="covariates")
     confidence = check_confidence(confidence, func="adjusted_ratios")
     strata = ["ethnic_group", *covariates]
-    counted = {
-        "maternal": maternal_counts(records_in_period(maternities, period), by=strata),
-        "perinatal": perinatal_counts(records_in_period(births, period), by=strata),
-    }
-    return pd.concat(
-        [
-            stats.poisson_model(
-                counted[o.source],
-                count=o.events,
-                population=o.denominator,
-                group="ethnic_group",
-                reference=reference,
-                covariates=covariates,
-                categorical=[c for c in covariates if c == "imd_quintile"],
-                confidence=confidence,
-            ).assign(outcome=o.name)
-            for o in OUTCOMES
-        ],
-        ignore_index=True,
+    return _rates.stacked(
+        stats.poisson_model,
+        _parts(
+            maternal_counts(records_in_period(maternities, period), by=strata),
+            perinatal_counts(records_in_period(births, period), by=strata),
+            "adjusted_ratios",
+            multiplier=False,
+        ),
+        group="ethnic_group",
+        reference=reference,
+        covariates=covariates,
+        categorical=[c for c in covariates if c == "imd_quintile"],
+        confidence=confidence,
     )
 
 
@@ -378,6 +370,7 @@ def rates_with_published(
     ).drop(columns=["outcome", "unit"])
 
 
+@fill_docs(**_comparisons.DOCS, adjusted_for_default='"age and deprivation"')
 def findings(
     rates: pd.DataFrame,
     comparison: pd.DataFrame,
@@ -400,14 +393,7 @@ def findings(
         sentences). Not modified.
     period : str
         The period of the comparison (the notebook's chosen period).
-    region : str, default "England"
-        The area, as the notebook names it.
-    reference : str, default "White"
-        The reference group.
-    confidence : float, default 0.95
-        The level of the intervals, as the sentences name it.
-    adjusted_for : str, default "age and deprivation"
-        What the adjusted ratios are adjusted for.
+    {findings_options}
 
     Returns
     -------
@@ -425,35 +411,22 @@ def findings(
     """
     confidence = check_confidence(confidence, func="maternity.findings")
     require_columns(rates, ["outcome", "period", "ethnic_group"], func="maternity.findings")
-    lines = [
-        f"**{region}, {period}.** Rates compare women by their own recorded ethnic group, against "
-        f"{reference} women; ratios above 1 mean a higher risk than the reference group.",
-        "",
-    ]
     maternal = OUTCOMES[0]
-    now = rates[(rates["outcome"] == maternal.name) & (rates["period"] == period)]
-    lines += [
-        "- "
-        + narrative.rate_sentence(
-            row,
-            group_col="ethnic_group",
-            measure="maternal mortality rate",
-            unit=maternal.unit,
-            noun=maternal.noun,
-            confidence=confidence,
-        )
-        for _, row in now.iterrows()
-    ]
-    phrases = [_comparisons.Phrase(o.name, o.outcome, o.noun) for o in OUTCOMES]
-    sentences = _comparisons.ratio_findings(
+    return _comparisons.key_findings(
+        rates[(rates["outcome"] == maternal.name) & (rates["period"] == period)],
         comparison,
-        phrases=phrases,
+        heading=f"**{region}, {period}.** Rates compare women by their own recorded ethnic "
+        f"group, against {reference} women; ratios above 1 mean a higher risk than the reference "
+        "group.",
+        rate="maternal mortality rate",
+        unit=maternal.unit,
+        noun=maternal.noun,
+        phrases=OUTCOMES,
         key="outcome",
         reference=reference,
         adjusted_for=adjusted_for,
         confidence=confidence,
     )
-    return lines + [f"- {s}" for s in sentences]
 
 
 def published_neonatal_note(published: pd.DataFrame) -> str:

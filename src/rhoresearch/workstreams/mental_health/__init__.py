@@ -34,31 +34,12 @@ Eurostat. Revision of the European Standard Population, 2013 edition.
 """
 
 from rhoresearch.workstreams._comparisons import compare_crude_adjusted
-from rhoresearch.workstreams.mental_health.counts import (
-    choose_year,
-    ethnicity_completeness,
-    event_counts,
-    exclusions,
-    join_population,
-    population_by,
-    provider_strata,
-    standard_population,
-)
-from rhoresearch.workstreams.mental_health.datasets import (
-    AGE_BANDS,
-    CTOS,
-    DETENTIONS,
-    GROUPS,
-    PEOPLE_KEYS,
-    POPULATION,
-    PROVIDERS,
-    SEXES,
-    CountedEvents,
-    age_band,
-    counts_from_source,
-    prepare,
-)
-from rhoresearch.workstreams.mental_health.published import published_for_year, published_rates
+from rhoresearch.workstreams.mental_health import counts as _counts
+from rhoresearch.workstreams.mental_health import datasets as _datasets
+from rhoresearch.workstreams.mental_health import published as _published
+from rhoresearch.workstreams.mental_health.counts import *
+from rhoresearch.workstreams.mental_health.datasets import *
+from rhoresearch.workstreams.mental_health.published import *
 from rhoresearch.workstreams.mental_health.summary import (
     MEASURES,
     STANDARD_NAMES,
@@ -74,30 +55,13 @@ from rhoresearch.workstreams.mental_health.summary import (
 )
 
 __all__ = [
-    "AGE_BANDS",
-    "GROUPS",
-    "SEXES",
-    "DETENTIONS",
-    "CTOS",
-    "POPULATION",
-    "PROVIDERS",
-    "PEOPLE_KEYS",
+    *_counts.__all__,
+    *_datasets.__all__,
+    *_published.__all__,
     "MEASURES",
     "STANDARD_NAMES",
     "Measure",
-    "CountedEvents",
     "ProviderFunnel",
-    "age_band",
-    "choose_year",
-    "standard_population",
-    "prepare",
-    "counts_from_source",
-    "ethnicity_completeness",
-    "exclusions",
-    "event_counts",
-    "population_by",
-    "join_population",
-    "provider_strata",
     "measure_rates",
     "measure_ratios",
     "adjusted_ratios",
@@ -106,6 +70,4 @@ __all__ = [
     "provider_funnel",
     "providers_outside",
     "findings",
-    "published_rates",
-    "published_for_year",
 ]

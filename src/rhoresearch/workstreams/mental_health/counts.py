@@ -26,13 +26,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from rhoresearch import stats
+from rhoresearch.docstrings import fill_docs
 from rhoresearch.exceptions import InputError
 from rhoresearch.validation import as_columns, require_columns
-from rhoresearch.workstreams import _completeness, _records
+from rhoresearch.workstreams import _records
 from rhoresearch.workstreams._records import plain_keys
 from rhoresearch.workstreams.mental_health.datasets import AGE_BANDS, PEOPLE_KEYS, SEXES
 
@@ -80,13 +80,7 @@ def choose_year(
     """
     require_columns(records, [column], func="choose_year")
     years = sorted(records[column].dropna().astype("str").unique().tolist())
-    if not years:
-        raise InputError("choose_year: no financial year in the data")
-    if str(year).strip().lower() == "latest":
-        return years[-1]
-    if str(year) not in years:
-        raise InputError(f"choose_year: {year!r} is not in the data; the years are {years}")
-    return str(year)
+    return _records.choose_label(years, year, func="choose_year", what="financial year")
 
 
 def standard_population(
@@ -145,6 +139,14 @@ def standard_population(
     return out.rename("standard_population").rename_axis("age_band")
 
 
+_COUNT_DOC = """count : str, optional
+    The column of record counts of counted records (default: ``detentions`` or ``ctos``,
+    whichever is there)."""
+
+
+@fill_docs(
+    _records.COMPLETENESS_DOC, **_records.DOCS, by_default='"financial_year"', count=_COUNT_DOC
+)
 def ethnicity_completeness(
     records: pd.DataFrame,
     *,
@@ -152,40 +154,8 @@ def ethnicity_completeness(
     count: str | None = None,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
-    """Ethnic category recording status by ``by`` (records or counted records).
-
-    Parameters
-    ----------
-    records : DataFrame
-        Output of ``prepare`` or the ``counts`` of ``counts_from_source``. Not modified.
-    by : str or list of str, default "financial_year"
-        Grouping columns.
-    count : str, optional
-        The column of record counts of counted records (default: ``detentions`` or ``ctos``,
-        whichever is there).
-    confidence : float, default 0.95
-        Level of the Wilson intervals.
-
-    Returns
-    -------
-    DataFrame
-        As :func:`rhoresearch.workstreams._completeness.completeness` (``by``, ``status``,
-        ``status_label``, ``numerator``, ``denominator``, ``value``, ``lower_ci``, ``upper_ci``,
-        ``confidence``, ``statistic``, ``method``, ``note``), the same for records and for
-        counted records.
-
-    References
-    ----------
-    Scobie S, Spencer J, Raleigh V (2021). Ethnicity coding in English health service datasets.
-    Nuffield Trust.
-    """
-    weight = _weight(records, count)
-    return _completeness.completeness(
-        records,
-        code="ethnic_category",
-        by=by,
-        weight=None if weight is None else str(weight.name),
-        confidence=confidence,
+    return _records.recording_completeness(
+        records, weight=_weight(records, count), by=by, confidence=confidence
     )
 
 
@@ -197,6 +167,7 @@ def _weight(records: pd.DataFrame, count: str | None = None) -> pd.Series | None
     return None
 
 
+@fill_docs(**_records.DOCS, lost="an age out of range", dataset_example='"detentions"')
 def exclusions(
     records: pd.DataFrame,
     *,
@@ -207,14 +178,9 @@ def exclusions(
 
     Parameters
     ----------
-    records : DataFrame
-        Output of ``prepare`` or the ``counts`` of ``counts_from_source``. Not modified.
-    excluded : DataFrame, optional
-        The ``exclusions`` of ``counts_from_source``: rows the engine could not count (an age
-        out of range; added to the total and listed after it).
-    dataset : str, optional
-        A name for the records (``"detentions"``): given, a first column ``dataset`` holds it, so
-        that the tables of several datasets can be stacked.
+    {records}
+    {excluded}
+    {dataset}
 
     Returns
     -------
@@ -240,25 +206,19 @@ def exclusions(
         records, ["ethnic_group", "ethnicity_status", "age_band", "sex_group"], func=func
     )
     weight = _weight(records)
-    w = np.ones(len(records), dtype="int64") if weight is None else weight.to_numpy()
-    engine = _records.engine_steps(excluded)
-    total = int(w.sum()) + sum(n for _, _, n, _ in engine)
-    steps = [("records", "records in the extract (after region selection)", total, "")]
-    steps += engine
-    steps += _records.ethnicity_steps(records, unknown="exclude", weight=weight)
+    w = _records.weights(records, weight)
     usable = records["ethnic_group"].notna().to_numpy()
     no_age = records["age_band"].isna().to_numpy()
     no_sex = records["sex_group"].isna().to_numpy()
     applies = "rates by ethnic group"
-    steps += [
+    steps = [
         ("age and sex", "age not known", int(w[usable & no_age].sum()), applies),
         ("age and sex", "sex not male or female", int(w[usable & ~no_age & no_sex].sum()), applies),
         ("used", "records used in the rates", int(w[usable & ~no_age & ~no_sex].sum()), ""),
     ]
-    table = _records.exclusion_table(steps, total)
-    if dataset is not None:
-        table.insert(0, "dataset", dataset)
-    return table
+    return _records.exclusions(
+        records, weight=weight, excluded=excluded, unknown="exclude", later=steps, dataset=dataset
+    )
 
 
 def event_counts(
@@ -316,13 +276,7 @@ def event_counts(
         return _counted_event_counts(
             records, by=cols, count=count, people=people, people_counts=people_counts, func=func
         )
-    require_columns(records, ["ethnic_group", "age_band", "sex_group", person, *cols], func=func)
-    keep = (
-        records["ethnic_group"].notna() & records["age_band"].notna() & records["sex_group"].notna()
-    )
-    for col in cols:
-        keep &= records[col].notna()
-    used = records.loc[keep.to_numpy()]
+    used = _usable(records, cols, column=person, func=func)
     events = used.groupby(cols, observed=True, sort=True).size().rename(count)
     period_cols = [c for c in cols if c in ("financial_year", "year", "period")]
     first = used.drop_duplicates([*period_cols, person], keep="first")
@@ -330,6 +284,21 @@ def event_counts(
     out = pd.concat([events, persons], axis=1).fillna(0).astype("int64").reset_index()
     logger.info("%s: %d of %d records counted", func, len(used), len(records))
     return out
+
+
+def _usable(records: pd.DataFrame, by: list[str], *, column: str, func: str) -> pd.DataFrame:
+    """The rows of ``records`` with an ethnic group, age band, sex and every ``by`` value.
+
+    ``column``: the person identifier of records, or the record counts of counted records
+    (checked present with the others).
+    """
+    require_columns(records, ["ethnic_group", "age_band", "sex_group", column, *by], func=func)
+    keep = (
+        records["ethnic_group"].notna() & records["age_band"].notna() & records["sex_group"].notna()
+    )
+    for col in by:
+        keep &= records[col].notna()
+    return records.loc[keep.to_numpy()]
 
 
 def _counted_event_counts(
@@ -342,13 +311,7 @@ def _counted_event_counts(
     func: str,
 ) -> pd.DataFrame:
     """:func:`event_counts` of counted records (people when ``people_counts`` fits ``by``)."""
-    require_columns(records, ["ethnic_group", "age_band", "sex_group", count, *by], func=func)
-    keep = (
-        records["ethnic_group"].notna() & records["age_band"].notna() & records["sex_group"].notna()
-    )
-    for col in by:
-        keep &= records[col].notna()
-    used = records.loc[keep.to_numpy()]
+    used = _usable(records, by, column=count, func=func)
     out = used.groupby(by, observed=True, sort=True)[count].sum().astype("int64").reset_index()
     if people_counts is not None and set(by) == set(PEOPLE_KEYS):
         require_columns(people_counts, [*by, people], func=func, what="people_counts column")

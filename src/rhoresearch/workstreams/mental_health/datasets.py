@@ -24,6 +24,7 @@ import pandas as pd
 
 from rhoresearch import data
 from rhoresearch.data import aggregate
+from rhoresearch.docstrings import fill_docs
 from rhoresearch.validation import require_columns, slug
 from rhoresearch.workstreams import _records
 
@@ -143,6 +144,7 @@ def age_band(age: pd.Series | Iterable[float | None]) -> pd.Series:
     )
 
 
+@fill_docs(**_records.DOCS)
 def prepare(
     records: pd.DataFrame,
     *,
@@ -156,8 +158,7 @@ def prepare(
     ----------
     records : DataFrame
         :data:`DETENTIONS` or :data:`CTOS` records. Not modified.
-    region : str, default "England"
-        ``"England"`` keeps every record; otherwise the region name or code to keep.
+    {region}
     ethnicity : str, default "ethnic_category"
         Column with the ethnic category as recorded.
     chinese : {"other", "asian"}, default "other"
@@ -217,6 +218,7 @@ class CountedEvents(NamedTuple):
     people: pd.DataFrame | None
 
 
+@fill_docs(**_records.DOCS, schemas=":data:`DETENTIONS` or :data:`CTOS`")
 def counts_from_source(
     source: Any,
     *,
@@ -230,16 +232,11 @@ def counts_from_source(
 ) -> CountedEvents:
     """Detentions or CTOs counted by stratum inside a database engine, ready for the analyses.
 
-    The record-level step of :func:`prepare` for extracts too large for pandas: the records are
-    counted where they are, by :func:`rhoresearch.data.aggregate.stratified_counts` (DuckDB reads a
-    Parquet or CSV file without loading it; a Spark DataFrame or ``"spark:<db.table>"`` is
-    counted by Spark), and only one row per stratum comes back.
+    {engine}
 
     Parameters
     ----------
-    source : path, ``"spark:<db.table>"``, DataFrame, Ibis table or Spark DataFrame
-        Records with the columns of :data:`DETENTIONS` or :data:`CTOS` (paths relative to the
-        project root are resolved). Not modified.
+    {source}
     count : str, default "detentions"
         Name of the column of record counts (e.g. ``"ctos"``).
     region, ethnicity, chinese
@@ -248,11 +245,7 @@ def counts_from_source(
         Person identifier: distinct people are counted too (a second pass). None: not counted.
     people : str, default "people"
         Name of the people column.
-    connection : ibis backend, optional
-        The engine, as for :func:`rhoresearch.data.aggregate.stratified_counts` (default: a new
-        DuckDB connection for a file or frame, its memory capped at
-        :data:`rhoresearch.data.aggregate.DEFAULT_MEMORY_LIMIT`, spilling to disk beyond; give
-        ``aggregate.duckdb_connection(...)`` to change the limits).
+    {connection}
 
     Returns
     -------

@@ -26,10 +26,10 @@ from typing import NamedTuple
 import pandas as pd
 
 from rhoresearch import disclosure, stats
+from rhoresearch.docstrings import fill_docs
 from rhoresearch.exceptions import InputError
-from rhoresearch.report import narrative
 from rhoresearch.validation import as_columns, check_confidence, require_columns
-from rhoresearch.workstreams import _comparisons
+from rhoresearch.workstreams import _comparisons, _rates
 from rhoresearch.workstreams.mental_health.counts import (
     event_counts,
     population_by,
@@ -56,6 +56,7 @@ __all__ = [
 _STRATA = ["ethnic_group", "age_band", "sex_group"]
 
 
+@fill_docs(**_comparisons.DOCS)
 class Measure(NamedTuple):
     """One measure of workstream 6: where it is counted and how it is spoken of.
 
@@ -67,10 +68,7 @@ class Measure(NamedTuple):
         Which strata hold it (:func:`measure_rates`' ``detentions`` or ``ctos``).
     column : str
         The count column of those strata (``"detentions"``, ``"people"``, ``"ctos"``).
-    outcome : str
-        A verb phrase for the key findings.
-    noun : str
-        Who the groups are in the key findings.
+    {phrase_attributes}
     """
 
     name: str
@@ -135,9 +133,23 @@ PROVIDER_COLUMNS = [
 ]
 
 
-def _measures(detentions: pd.DataFrame, ctos: pd.DataFrame) -> list[tuple[Measure, pd.DataFrame]]:
+def _parts(
+    detentions: pd.DataFrame, ctos: pd.DataFrame, *, year: str | None = None, **labels: str
+) -> list[_rates.Part]:
+    """Each measure as a part of :func:`~rhoresearch.workstreams._rates.stacked`.
+
+    A part is labelled ``measure`` (then ``labels``, e.g. ``rate_type``) and gives the statistic
+    the measure's strata (those of ``year`` only, when given) and its count column.
+    """
     frames = {"detentions": detentions, "ctos": ctos}
-    return [(m, frames[m.source]) for m in MEASURES]
+    return [
+        _rates.Part(
+            {"measure": m.name, **labels},
+            frames[m.source] if year is None else _in_year(frames[m.source], year),
+            {"count": m.column},
+        )
+        for m in MEASURES
+    ]
 
 
 def _in_year(frame: pd.DataFrame, year: str) -> pd.DataFrame:
@@ -185,27 +197,22 @@ def measure_rates(
     European Standard Population, 2013 edition.
     """
     confidence = check_confidence(confidence, func="measure_rates")
-    by = ["financial_year", "ethnic_group"]
-    pairs = _measures(detentions, ctos)
-    crude = [
-        stats.rate(
-            frame, count=m.column, population="population", by=by, confidence=confidence
-        ).assign(measure=m.name, rate_type="crude")
-        for m, frame in pairs
-    ]
-    standardised = [
-        stats.dsr(
-            frame,
-            count=m.column,
-            population="population",
-            age="age_band",
-            by=by,
-            standard=standard,
-            confidence=confidence,
-        ).assign(measure=m.name, rate_type="age-standardised")
-        for m, frame in pairs
-    ]
-    out = pd.concat(crude + standardised, ignore_index=True)[RATE_COLUMNS]
+    options = {"population": "population", "by": ["financial_year", "ethnic_group"]}
+    crude = _rates.stacked(
+        stats.rate,
+        _parts(detentions, ctos, rate_type="crude"),
+        **options,
+        confidence=confidence,
+    )
+    standardised = _rates.stacked(
+        stats.dsr,
+        _parts(detentions, ctos, rate_type="age-standardised"),
+        **options,
+        age="age_band",
+        standard=standard,
+        confidence=confidence,
+    )
+    out = pd.concat([crude, standardised], ignore_index=True)[RATE_COLUMNS]
     return out.astype({"count": "int64", "population": "int64"})
 
 
@@ -243,19 +250,13 @@ def measure_ratios(
     cohort studies. Biometrics 1978;34:469-74 (log method).
     """
     confidence = check_confidence(confidence, func="measure_ratios")
-    return pd.concat(
-        [
-            stats.rate_ratio(
-                _in_year(frame, year),
-                count=m.column,
-                population="population",
-                group="ethnic_group",
-                reference=reference,
-                confidence=confidence,
-            ).assign(measure=m.name)
-            for m, frame in _measures(detentions, ctos)
-        ],
-        ignore_index=True,
+    return _rates.stacked(
+        stats.rate_ratio,
+        _parts(detentions, ctos, year=year),
+        population="population",
+        group="ethnic_group",
+        reference=reference,
+        confidence=confidence,
     )
 
 
@@ -301,20 +302,14 @@ def adjusted_ratios(
     """
     covariates = as_columns(covariates, func="adjusted_ratios", name="covariates")
     confidence = check_confidence(confidence, func="adjusted_ratios")
-    return pd.concat(
-        [
-            stats.poisson_model(
-                _in_year(frame, year),
-                count=m.column,
-                population="population",
-                group="ethnic_group",
-                reference=reference,
-                covariates=covariates,
-                confidence=confidence,
-            ).assign(measure=m.name)
-            for m, frame in _measures(detentions, ctos)
-        ],
-        ignore_index=True,
+    return _rates.stacked(
+        stats.poisson_model,
+        _parts(detentions, ctos, year=year),
+        population="population",
+        group="ethnic_group",
+        reference=reference,
+        covariates=covariates,
+        confidence=confidence,
     )
 
 
@@ -480,6 +475,7 @@ def providers_outside(points: pd.DataFrame, outside: pd.Series) -> pd.DataFrame:
     return points[flagged.to_numpy() & ~pd.Series(hidden, index=points.index).to_numpy()]
 
 
+@fill_docs(**_comparisons.DOCS, adjusted_for_default='"age and sex"')
 def findings(
     rates: pd.DataFrame,
     comparison: pd.DataFrame,
@@ -501,14 +497,7 @@ def findings(
         :func:`rhoresearch.disclosure.suppress`. Not modified.
     year : str
         The financial year of the comparison.
-    region : str, default "England"
-        The area, as the notebook names it.
-    reference : str, default "White"
-        The reference group.
-    confidence : float, default 0.95
-        The level of the intervals, as the sentences name it.
-    adjusted_for : str, default "age and sex"
-        What the adjusted ratios are adjusted for.
+    {findings_options}
 
     Returns
     -------
@@ -528,36 +517,24 @@ def findings(
     require_columns(
         rates, ["measure", "rate_type", "financial_year", "ethnic_group"], func="findings"
     )
-    lines = [
-        f"**{region}, {year}.** Rates per 100,000 population of each ethnic group, compared with "
-        f"{reference} people; ratios above 1 mean higher rates than the reference group.",
-        "",
-    ]
     detentions = MEASURES[0]
     standardised = rates[
         (rates["financial_year"] == year)
         & (rates["measure"] == detentions.name)
         & (rates["rate_type"] == "age-standardised")
     ]
-    lines += [
-        "- "
-        + narrative.rate_sentence(
-            row,
-            group_col="ethnic_group",
-            measure="age-standardised detention rate",
-            unit="per 100,000 population",
-            noun=detentions.noun,
-            confidence=confidence,
-        )
-        for _, row in standardised.iterrows()
-    ]
-    phrases = [_comparisons.Phrase(m.name, m.outcome, m.noun) for m in MEASURES]
-    sentences = _comparisons.ratio_findings(
+    return _comparisons.key_findings(
+        standardised,
         comparison,
-        phrases=phrases,
+        heading=f"**{region}, {year}.** Rates per 100,000 population of each ethnic group, "
+        f"compared with {reference} people; ratios above 1 mean higher rates than the reference "
+        "group.",
+        rate="age-standardised detention rate",
+        unit="per 100,000 population",
+        noun=detentions.noun,
+        phrases=MEASURES,
         key="measure",
         reference=reference,
         adjusted_for=adjusted_for,
         confidence=confidence,
     )
-    return lines + [f"- {s}" for s in sentences]

@@ -34,70 +34,24 @@ Sjoding MW, Dickson RP, Iwashyna TJ, Gay SE, Valley TS. Racial bias in pulse oxi
 N Engl J Med 2020;383:2477-8.
 """
 
-from rhoresearch.workstreams.technology.datasets import (
-    AGE_BANDS,
-    OXIMETRY_SCHEMA,
-    POPULATION_SCHEMA,
-    RISK_SCORE_SCHEMA,
-    SETTINGS,
-    SICKLE_CELL_ADMISSIONS_SCHEMA,
-    load_oximetry,
-    load_risk_score,
-    load_sickle_cell,
-    prepare,
-)
-from rhoresearch.workstreams.technology.findings import covariates_text, findings, window_text
-from rhoresearch.workstreams.technology.oximetry import (
-    device_bias,
-    flag_occult_hypoxaemia,
-    occult_hypoxaemia_odds_ratios,
-    occult_hypoxaemia_rates,
-)
-from rhoresearch.workstreams.technology.risk_model import auc, calibration, classification_rates
-from rhoresearch.workstreams.technology.sickle_cell import (
-    choose_year,
-    sickle_cell_rate_ratios,
-    sickle_cell_rates,
-)
-from rhoresearch.workstreams.technology.tables import (
-    AUC_DERIVED,
-    DEVICE_BIAS_DERIVED,
-    ODDS_RATIO_COLUMNS,
-    AuditTables,
-    exclusions_by_dataset,
-    suppress_tables,
-    suppression_notes,
-)
+from rhoresearch.workstreams.technology import datasets as _datasets
+from rhoresearch.workstreams.technology import findings as _findings
+from rhoresearch.workstreams.technology import oximetry as _oximetry
+from rhoresearch.workstreams.technology import risk_model as _risk_model
+from rhoresearch.workstreams.technology import sickle_cell as _sickle_cell
+from rhoresearch.workstreams.technology import tables as _tables
+from rhoresearch.workstreams.technology.datasets import *
+from rhoresearch.workstreams.technology.findings import *
+from rhoresearch.workstreams.technology.oximetry import *
+from rhoresearch.workstreams.technology.risk_model import *
+from rhoresearch.workstreams.technology.sickle_cell import *
+from rhoresearch.workstreams.technology.tables import *
 
 __all__ = [
-    "SETTINGS",
-    "OXIMETRY_SCHEMA",
-    "RISK_SCORE_SCHEMA",
-    "SICKLE_CELL_ADMISSIONS_SCHEMA",
-    "POPULATION_SCHEMA",
-    "AGE_BANDS",
-    "load_oximetry",
-    "load_risk_score",
-    "load_sickle_cell",
-    "prepare",
-    "device_bias",
-    "flag_occult_hypoxaemia",
-    "occult_hypoxaemia_rates",
-    "occult_hypoxaemia_odds_ratios",
-    "calibration",
-    "classification_rates",
-    "auc",
-    "choose_year",
-    "sickle_cell_rates",
-    "sickle_cell_rate_ratios",
-    "DEVICE_BIAS_DERIVED",
-    "AUC_DERIVED",
-    "ODDS_RATIO_COLUMNS",
-    "AuditTables",
-    "exclusions_by_dataset",
-    "suppress_tables",
-    "suppression_notes",
-    "findings",
-    "window_text",
-    "covariates_text",
+    *_datasets.__all__,
+    *_findings.__all__,
+    *_oximetry.__all__,
+    *_risk_model.__all__,
+    *_sickle_cell.__all__,
+    *_tables.__all__,
 ]

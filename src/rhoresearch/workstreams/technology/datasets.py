@@ -8,6 +8,8 @@ oximetry or risk-score extract and returns the rows that cannot enter every comp
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -16,6 +18,7 @@ import pandera.pandas as pa
 from rhoresearch import config, data, ethnicity
 from rhoresearch.results import Result, exclusions_table
 from rhoresearch.validation import check_frame, require_columns
+from rhoresearch.workstreams import _wording
 
 __all__ = [
     "SETTINGS",
@@ -29,6 +32,8 @@ __all__ = [
     "load_sickle_cell",
     "prepare",
 ]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 #: Care settings of the oximetry pairs.
 SETTINGS = ["ICU", "ED", "Ward"]
@@ -98,37 +103,41 @@ def _load(path: str | os.PathLike[str], schema: pa.DataFrameSchema) -> pd.DataFr
     return data.load(config.resolve_path(path), schema=schema)
 
 
+def _columns(schema: pa.DataFrameSchema) -> str:
+    """The columns a schema declares, as a docstring lists them."""
+    return ", ".join(f"``{column}``" for column in schema.columns)
+
+
+#: The docstring of a loader of one file (:func:`_loads`).
+_LOAD_DOC = """Load {what} and validate them against :data:`{schema}`.
+
+Parameters
+----------
+path : str or path-like
+    {path}
+
+Returns
+-------
+pandas.DataFrame
+    Columns {columns}.
+"""
+
+
+def _loads(what: str, schema: str) -> Callable[[_F], _F]:
+    """Decorator: the docstring of the loader of ``what``, validated against this module's schema
+    named ``schema`` (whose columns it lists)."""
+    columns = _columns(globals()[schema])
+    text = _LOAD_DOC.format(what=what, schema=schema, path=_wording.PATH, columns=columns)
+    return _wording.docstring(text)
+
+
+@_loads("paired oximetry readings", "OXIMETRY_SCHEMA")
 def load_oximetry(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Load paired oximetry readings and validate them against :data:`OXIMETRY_SCHEMA`.
-
-    Parameters
-    ----------
-    path : str or path-like
-        CSV or Parquet; relative paths are resolved against the project root.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``patient_id``, ``reading_number``, ``ethnic_category``, ``age``, ``sex``,
-        ``setting``, ``spo2``, ``sao2``.
-    """
     return _load(path, OXIMETRY_SCHEMA)
 
 
+@_loads("risk-score predictions and outcomes", "RISK_SCORE_SCHEMA")
 def load_risk_score(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Load risk-score predictions and outcomes, validated against :data:`RISK_SCORE_SCHEMA`.
-
-    Parameters
-    ----------
-    path : str or path-like
-        CSV or Parquet; relative paths are resolved against the project root.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``admission_id``, ``ethnic_category``, ``age``, ``sex``, ``predicted_risk``,
-        ``outcome``.
-    """
     return _load(path, RISK_SCORE_SCHEMA)
 
 
@@ -140,7 +149,7 @@ def load_sickle_cell(
     Parameters
     ----------
     admissions_path, population_path : str or path-like
-        CSV or Parquet; relative paths are resolved against the project root.
+        CSV or Parquet; a relative path is resolved against the project root.
 
     Returns
     -------

@@ -9,6 +9,7 @@ import pandas as pd
 from rhoresearch import disclosure
 from rhoresearch.report import narrative
 from rhoresearch.validation import as_columns, check_frame, require_columns
+from rhoresearch.workstreams import _wording
 from rhoresearch.workstreams.technology.tables import AuditTables
 
 __all__ = ["findings", "window_text", "covariates_text"]
@@ -49,19 +50,6 @@ def covariates_text(covariates: str | Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _ci(row: pd.Series, column: str = "value", *, digits: int = 1, unit: str = "") -> str:
-    """``narrative.format_ci`` of a row's value and interval, its suppression flag read."""
-    return narrative.format_ci(
-        row[column],
-        row["lower_ci"],
-        row["upper_ci"],
-        digits=digits,
-        confidence=float(row["confidence"]),
-        unit=unit,
-        suppressed=bool(disclosure.is_suppressed(row, column)),
-    )
 
 
 def _excludes_one(row: pd.Series, estimate: str = "value") -> bool:
@@ -197,21 +185,22 @@ def findings(
             "Mean bias of the pulse oximeter (SpO2 minus SaO2, percentage points; positive = "
             "over-reading): "
             + "; ".join(
-                f"{row[group]} {_ci(row, 'mean_bias', digits=2)}" for _, row in bias.iterrows()
+                f"{row[group]} {_wording.interval(row, estimate='mean_bias', digits=2)}"
+                for _, row in bias.iterrows()
             )
             + "."
         )
     ref = occult[occult[group].astype(str) == reference]
     if len(ref):
         others = "; ".join(
-            f"{row[group]} {_ci(row, unit='%')}"
+            f"{row[group]} {_wording.interval(row, unit='%')}"
             for _, row in occult.iterrows()
             if str(row[group]) != reference
         )
         out.append(
             f"Occult hypoxaemia (SaO2 below {sao2_below:g}% while SpO2 read "
             f"{window_text(spo2_at_least, spo2_at_most)}) was found in "
-            f"{_ci(ref.iloc[0], unit='%')} of readings from {reference} patients; for the other "
+            f"{_wording.interval(ref.iloc[0], unit='%')} of readings from {reference} patients; for the other "
             f"groups: {others}."
         )
     adjusted = covariates_text(covariates)
@@ -237,7 +226,7 @@ def findings(
         word = "under-predicted" if float(row["lower_ci"]) > 1 else "over-predicted"
         out.append(
             f"The risk score {word} risk for {row[group]} patients: observed/expected "
-            f"{_ci(row, digits=2)} (1 = calibrated)."
+            f"{_wording.interval(row, digits=2)} (1 = calibrated)."
         )
     out += _sickle_cell_sentence(
         tables.sickle_cell_rate_ratios,

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
 
-from rhoresearch import stats
 from rhoresearch.exceptions import InputError
 from rhoresearch.results import Result, exclusions_table
 from rhoresearch.stats import measurement
 from rhoresearch.validation import as_columns, check_frame, require_columns
+from rhoresearch.workstreams import _frames, _tables, _wording
 
 __all__ = [
     "device_bias",
@@ -29,10 +30,32 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+
+class _Columns(TypedDict):
+    """The columns the device audit reads, given alike to its statistics and to its exclusions."""
+
+    measured: str
+    reference: str
+    subject: str
+    by: str | Sequence[str] | None
+
+
+#: The device audit's names of columns of :func:`rhoresearch.stats.measurement.bland_altman`.
+_DEVICE_BIAS_NAMES = {"n_subjects": "n_patients", "rms_difference": "arms"}
+
 #: The ``method`` of :func:`device_bias` (the oximetry name for the subject: the patient).
 _DEVICE_BIAS_METHOD = "Bland-Altman 2007 (repeated measures); patient-clustered CI for the mean"
 
+#: The entries of this module's docstrings that several of its functions share.
+_PARAMETERS = {
+    "data": "data : pandas.DataFrame\n    One row per paired reading; not modified.",
+    "flagged": (
+        "flagged : pandas.DataFrame\n    The table of :func:`flag_occult_hypoxaemia`; not modified."
+    ),
+}
 
+
+@_wording.document(_PARAMETERS, _wording.parameters(measurement.bland_altman))
 def device_bias(
     data: pd.DataFrame,
     *,
@@ -47,18 +70,14 @@ def device_bias(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per paired reading; not modified.
+    {data}
     measured, reference : str, default "spo2", "sao2"
         The device reading and the reference reading (same units, e.g. % saturation).
     subject : str, default "patient_id"
         Identifies the person: readings of one person are not independent.
-    by : str or sequence of str, optional
-        Grouping columns (e.g. the ethnic group); ``None`` for all pairs together.
-    confidence : float, default 0.95
-        Confidence level of the interval for the mean bias, a fraction in [0.9, 1).
-    agreement : float, default 0.95
-        Coverage of the limits of agreement, a fraction in [0.9, 1) (0.95: mean +/- 1.96 SD).
+    {by}
+    {confidence}
+    {agreement}
 
     Returns
     -------
@@ -89,23 +108,15 @@ def device_bias(
     equipment. Sjoding MW, Dickson RP, Iwashyna TJ, Gay SE, Valley TS. Racial bias in pulse
     oximetry measurement. N Engl J Med 2020;383:2477-8.
     """
-    table = measurement.bland_altman(
-        data,
-        measured=measured,
-        reference=reference,
-        subject=subject,
-        by=by,
-        confidence=confidence,
-        agreement=agreement,
-    )
-    table = table.rename(columns={"n_subjects": "n_patients", "rms_difference": "arms"})
+    columns = _Columns(measured=measured, reference=reference, subject=subject, by=by)
+    table = measurement.bland_altman(data, **columns, confidence=confidence, agreement=agreement)
+    table = table.rename(columns=_DEVICE_BIAS_NAMES)
     table["method"] = _DEVICE_BIAS_METHOD
-    excluded = measurement.bland_altman_exclusions(
-        data, measured=measured, reference=reference, subject=subject, by=by, step="device bias"
-    )
+    excluded = measurement.bland_altman_exclusions(data, **columns, step="device bias")
     return Result(table, excluded)
 
 
+@_wording.document(_PARAMETERS)
 def flag_occult_hypoxaemia(
     data: pd.DataFrame,
     *,
@@ -119,8 +130,7 @@ def flag_occult_hypoxaemia(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per paired reading; not modified.
+    {data}
     measured, reference : str, default "spo2", "sao2"
         Oximeter and arterial saturation columns (%).
     sao2_below : float, default 88
@@ -196,6 +206,7 @@ def flag_occult_hypoxaemia(
     return Result(out, excluded)
 
 
+@_wording.document(_PARAMETERS)
 def occult_hypoxaemia_rates(
     flagged: pd.DataFrame,
     *,
@@ -207,21 +218,18 @@ def occult_hypoxaemia_rates(
 
     Parameters
     ----------
-    flagged : pandas.DataFrame
-        The table of :func:`flag_occult_hypoxaemia`; not modified.
-    by : str or sequence of str, optional
-        Grouping columns.
+    {flagged}
+    {by}
     subject : str, default "patient_id"
         Patient identifier, to report the number of patients per group.
-    confidence : float, default 0.95
-        Confidence level, a fraction in [0.9, 1).
+    {confidence_fraction}
 
     Returns
     -------
     pandas.DataFrame
         The columns of :func:`rhoresearch.stats.proportion` with ``multiplier=100`` (the ``by``
-        columns, ``numerator`` pairs with occult hypoxaemia, ``denominator`` pairs at risk,
-        ``value`` percentage, ``lower_ci``, ``upper_ci``, ``confidence``, ``statistic``,
+        columns, ``numerator`` pairs with occult hypoxaemia, ``denominator`` pairs at risk, both
+        whole numbers, ``value`` percentage, ``lower_ci``, ``upper_ci``, ``confidence``, ``statistic``,
         ``method``, ``note``) and ``n_patients`` (patients contributing pairs).
 
     Notes
@@ -240,13 +248,12 @@ def occult_hypoxaemia_rates(
     require_columns(flagged, ["occult_hypoxaemia", subject, *cols], func=func)
     work = flagged[[*cols, subject, "occult_hypoxaemia"]].copy()
     work["_pairs"] = 1
-    res = stats.proportion(
+    res = _frames.percentages(
         work,
         numerator="occult_hypoxaemia",
         denominator="_pairs",
         by=cols or None,
         confidence=confidence,
-        multiplier=100,
     )
     if cols:
         patients = (
@@ -258,6 +265,7 @@ def occult_hypoxaemia_rates(
     return res
 
 
+@_wording.document(_PARAMETERS)
 def occult_hypoxaemia_odds_ratios(
     flagged: pd.DataFrame,
     *,
@@ -272,8 +280,7 @@ def occult_hypoxaemia_odds_ratios(
 
     Parameters
     ----------
-    flagged : pandas.DataFrame
-        The table of :func:`flag_occult_hypoxaemia`; not modified.
+    {flagged}
     group : str
         Ethnic group column.
     reference : str
@@ -284,8 +291,7 @@ def occult_hypoxaemia_odds_ratios(
         Readings of one patient are correlated: standard errors are clustered on it.
     exclude_groups : sequence of str, default ("Not stated", "Not known")
         Groups left out (counted in ``n_excluded_group``).
-    confidence : float, default 0.95
-        Confidence level, a fraction in [0.9, 1).
+    {confidence_fraction}
 
     Returns
     -------
@@ -310,30 +316,22 @@ def occult_hypoxaemia_odds_ratios(
     check_frame(flagged, func=func, name="flagged")
     covariate_cols = as_columns(covariates, func=func, name="covariates")
     require_columns(flagged, ["occult_hypoxaemia", group, cluster, *covariate_cols], func=func)
-    is_excluded = flagged[group].isin(list(exclude_groups)) | flagged[group].isna()
-    work = flagged.loc[~is_excluded].copy()
-    if isinstance(work[group].dtype, pd.CategoricalDtype):
-        work[group] = work[group].cat.remove_unused_categories()
-    for c in covariate_cols:
-        work[c] = work[c].astype("string")
-    res = stats.logistic_model(
+    work, n_excluded_group = _tables.comparison_frame(
+        flagged, group=group, covariates=covariate_cols, exclude_groups=exclude_groups
+    )
+    res = _tables.logistic_by_group(
         work,
         outcome="occult_hypoxaemia",
         group=group,
+        counts={
+            "n_pairs": ("occult_hypoxaemia", "size"),
+            "n_events": ("occult_hypoxaemia", "sum"),
+            "n_patients": (cluster, "nunique"),
+        },
         reference=reference,
         covariates=covariate_cols,
         cluster=cluster,
         confidence=confidence,
-    ).copy()
-    used = work.dropna(subset=["occult_hypoxaemia", group, cluster, *covariate_cols])
-    per_group = used.groupby(group, observed=True).agg(
-        n_pairs=("occult_hypoxaemia", "size"),
-        n_events=("occult_hypoxaemia", "sum"),
-        n_patients=(cluster, "nunique"),
     )
-    per_group.index = per_group.index.astype(str)
-    key = res["group"].astype(str)
-    for column in ("n_pairs", "n_events", "n_patients"):
-        res[column] = key.map(per_group[column]).fillna(0).astype("int64").to_numpy()
-    res["n_excluded_group"] = int(is_excluded.sum())
+    res["n_excluded_group"] = n_excluded_group
     return res

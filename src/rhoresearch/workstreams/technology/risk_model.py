@@ -8,27 +8,36 @@ a risk-score extract (:data:`~rhoresearch.workstreams.technology.RISK_SCORE_SCHE
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypedDict
 
 import pandas as pd
 
 from rhoresearch.results import Result
 from rhoresearch.stats import discrimination
+from rhoresearch.workstreams import _wording
 
 __all__ = ["calibration", "classification_rates", "auc"]
 
 
-def _excluded(
-    data: pd.DataFrame,
-    predicted: str,
-    observed: str,
-    by: str | Sequence[str] | None,
-    step: str,
-) -> pd.DataFrame:
-    return discrimination.score_exclusions(
-        data, predicted=predicted, observed=observed, by=by, step=step
-    )
+class _Columns(TypedDict):
+    """The columns an audit reads, given alike to its measure and to its exclusions."""
+
+    predicted: str
+    observed: str
+    by: str | Sequence[str] | None
 
 
+#: The entries of the audits' docstrings that are not those of the statistics functions.
+_PARAMETERS = {
+    "data": "data : pandas.DataFrame\n    One row per scored admission; not modified.",
+    "predicted_observed": (
+        'predicted, observed : str, default "predicted_risk", "outcome"\n'
+        "    Predicted risk and observed outcome (0/1) columns."
+    ),
+}
+
+
+@_wording.document(_PARAMETERS, _wording.parameters(discrimination.calibration))
 def calibration(
     data: pd.DataFrame,
     *,
@@ -41,16 +50,13 @@ def calibration(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per scored admission; not modified.
+    {data}
     predicted : str, default "predicted_risk"
         Predicted probability, strictly between 0 and 1.
     observed : str, default "outcome"
         Observed outcome, 0 or 1.
-    by : str or sequence of str, optional
-        Grouping columns (e.g. ``"ethnic_group"``).
-    confidence : float, default 0.95
-        Confidence level, a fraction in [0.9, 1).
+    {by}
+    {confidence}
 
     Returns
     -------
@@ -68,12 +74,12 @@ def calibration(
     Van Calster B, McLernon DJ, van Smeden M, et al. Calibration: the Achilles heel of predictive
     analytics. BMC Med 2019;17:230.
     """
-    table = discrimination.calibration(
-        data, predicted=predicted, observed=observed, by=by, confidence=confidence
-    )
-    return Result(table, _excluded(data, predicted, observed, by, "calibration"))
+    columns = _Columns(predicted=predicted, observed=observed, by=by)
+    table = discrimination.calibration(data, **columns, confidence=confidence)
+    return Result(table, discrimination.score_exclusions(data, **columns, step="calibration"))
 
 
+@_wording.document(_PARAMETERS, _wording.parameters(discrimination.classification_rates))
 def classification_rates(
     data: pd.DataFrame,
     *,
@@ -87,16 +93,12 @@ def classification_rates(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per scored admission; not modified.
+    {data}
     threshold : float
         A predicted risk at or above it counts as a positive (flagged) result.
-    predicted, observed : str, default "predicted_risk", "outcome"
-        Predicted risk and observed outcome (0/1) columns.
-    by : str or sequence of str, optional
-        Grouping columns.
-    confidence : float, default 0.95
-        Confidence level, a fraction in [0.9, 1).
+    {predicted_observed}
+    {by}
+    {confidence}
 
     Returns
     -------
@@ -113,17 +115,14 @@ def classification_rates(
     Obermeyer Z, Powers B, Vogeli C, Mullainathan S. Dissecting racial bias in an algorithm used
     to manage the health of populations. Science 2019;366:447-53.
     """
+    columns = _Columns(predicted=predicted, observed=observed, by=by)
     table = discrimination.classification_rates(
-        data,
-        predicted=predicted,
-        observed=observed,
-        threshold=threshold,
-        by=by,
-        confidence=confidence,
+        data, **columns, threshold=threshold, confidence=confidence
     )
-    return Result(table, _excluded(data, predicted, observed, by, "error rates"))
+    return Result(table, discrimination.score_exclusions(data, **columns, step="error rates"))
 
 
+@_wording.document(_PARAMETERS, _wording.parameters(discrimination.auc))
 def auc(
     data: pd.DataFrame,
     *,
@@ -137,16 +136,11 @@ def auc(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per scored admission; not modified.
-    predicted, observed : str, default "predicted_risk", "outcome"
-        Predicted risk and observed outcome (0/1) columns.
-    by : str or sequence of str, optional
-        Grouping columns.
-    confidence : float, default 0.95
-        Confidence level, a fraction in [0.9, 1).
-    method : {"delong", "hanley_mcneil"}, default "delong"
-        Standard error of the AUC.
+    {data}
+    {predicted_observed}
+    {by}
+    {confidence}
+    {method}
 
     Returns
     -------
@@ -163,7 +157,6 @@ def auc(
     Hanley JA, McNeil BJ. The meaning and use of the area under a receiver operating characteristic
     (ROC) curve. Radiology 1982;143:29-36.
     """
-    table = discrimination.auc(
-        data, predicted=predicted, observed=observed, by=by, confidence=confidence, method=method
-    )
-    return Result(table, _excluded(data, predicted, observed, by, "AUC"))
+    columns = _Columns(predicted=predicted, observed=observed, by=by)
+    table = discrimination.auc(data, **columns, confidence=confidence, method=method)
+    return Result(table, discrimination.score_exclusions(data, **columns, step="AUC"))

@@ -8,6 +8,7 @@ describes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypedDict
 
 import pandas as pd
 
@@ -15,6 +16,7 @@ from rhoresearch import ethnicity, stats
 from rhoresearch.exceptions import InputError
 from rhoresearch.results import Result, exclusions_table
 from rhoresearch.validation import as_columns, check_frame, require_columns
+from rhoresearch.workstreams._wording import document
 
 __all__ = ["choose_year", "sickle_cell_rates", "sickle_cell_rate_ratios"]
 
@@ -54,6 +56,18 @@ def choose_year(admissions: pd.DataFrame, financial_year: str = "latest") -> str
             "(or 'latest')"
         )
     return financial_year
+
+
+class _Events(TypedDict):
+    """The ``count`` and ``population`` arguments of the rate functions of :mod:`rhoresearch.stats`."""
+
+    count: str
+    population: str
+
+
+#: The columns of :func:`_sickle_cell_frame` that the rates are computed from: the admissions
+#: (``count``) and the population.
+_EVENTS = _Events(count="count", population="population")
 
 
 def _sickle_cell_frame(
@@ -99,6 +113,7 @@ def _sickle_cell_frame(
     return Result(merged.rename(columns={"admissions": "count"}), excluded)
 
 
+@document()
 def sickle_cell_rates(
     admissions: pd.DataFrame,
     population: pd.DataFrame,
@@ -124,8 +139,7 @@ def sickle_cell_rates(
         Ethnicity scheme (:func:`rhoresearch.ethnicity.harmonise`).
     group : str, default "ethnic_group"
         Name of the harmonised ethnic group column.
-    confidence : float, default 0.95
-        Confidence level, a fraction in [0.9, 1).
+    {confidence_fraction}
     multiplier : float, default 100_000
         Rate per this many people.
 
@@ -155,14 +169,7 @@ def sickle_cell_rates(
     merged, excluded = _sickle_cell_frame(
         admissions, population, by=cols, to=to, group=group, func=func
     )
-    res = stats.rate(
-        merged,
-        count="count",
-        population="population",
-        by=cols,
-        confidence=confidence,
-        multiplier=multiplier,
-    )
+    res = stats.rate(merged, **_EVENTS, by=cols, confidence=confidence, multiplier=multiplier)
     return Result(res, excluded)
 
 
@@ -206,8 +213,7 @@ def sickle_cell_rate_ratios(
     )
     res = stats.rate_ratio(
         merged,
-        count="count",
-        population="population",
+        **_EVENTS,
         group=group,
         reference=reference,
         by=extra or None,

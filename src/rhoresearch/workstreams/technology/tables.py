@@ -9,14 +9,17 @@ suppressed. :class:`AuditTables` holds the tables by name.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from rhoresearch import disclosure
 from rhoresearch.exceptions import InputError
 from rhoresearch.results import EXCLUSION_COLUMNS, combine_exclusions
+from rhoresearch.stats.measurement import _COLUMNS as _BLAND_ALTMAN_COLUMNS
 from rhoresearch.validation import check_frame, check_threshold, require_columns
+from rhoresearch.workstreams import _tables
+from rhoresearch.workstreams.technology.oximetry import _DEVICE_BIAS_NAMES
 
 __all__ = [
     "DEVICE_BIAS_DERIVED",
@@ -28,17 +31,13 @@ __all__ = [
     "suppression_notes",
 ]
 
-#: Columns of :func:`~rhoresearch.workstreams.technology.device_bias` derived from its counts.
+#: Columns of :func:`~rhoresearch.workstreams.technology.device_bias` derived from its counts: the
+#: statistics of :func:`rhoresearch.stats.measurement.bland_altman` (all its columns but the counts
+#: and the levels), as the device audit names them.
 DEVICE_BIAS_DERIVED = [
-    "mean_bias",
-    "lower_ci",
-    "upper_ci",
-    "sd_between",
-    "sd_within",
-    "sd_difference",
-    "loa_lower",
-    "loa_upper",
-    "arms",
+    _DEVICE_BIAS_NAMES.get(column, column)
+    for column in _BLAND_ALTMAN_COLUMNS
+    if column not in ("n_pairs", "n_subjects", "confidence", "agreement", "method")
 ]
 
 #: Columns of :func:`~rhoresearch.workstreams.technology.auc` derived from its counts.
@@ -46,19 +45,31 @@ AUC_DERIVED = ["value", "standard_error", "lower_ci", "upper_ci"]
 
 #: Columns of the published odds-ratio table taken from the model (its counts come from the
 #: occult hypoxaemia table: ``n_pairs``, ``n_events``, ``n_patients`` follow these).
-ODDS_RATIO_COLUMNS = [
-    "group",
-    "estimate",
-    "lower_ci",
-    "upper_ci",
-    "p_value",
-    "confidence",
-    "is_reference",
-    "reference",
-    "n_used",
-    "n_excluded",
-    "n_excluded_group",
-]
+ODDS_RATIO_COLUMNS = [*_tables.MODEL_ESTIMATES, "reference", *_tables.MODEL_ROWS]
+
+#: The rules of :func:`rhoresearch.disclosure.suppress` for each of the :class:`AuditTables`, as
+#: :func:`suppress_tables` applies them (the region table's ethnic-group totals, ``margins``, are
+#: added there: the group column is its argument).
+_RULES: dict[str, dict[str, Any]] = {
+    "device_bias": {"counts": ["n_pairs", "n_patients"], "derived": DEVICE_BIAS_DERIVED},
+    "occult_hypoxaemia": {"counts": ["numerator", "n_patients"]},
+    "odds_ratios": {
+        "counts": ["n_events", "n_patients"],
+        "derived": ["estimate", "lower_ci", "upper_ci", "p_value"],
+    },
+    "calibration": {
+        "counts": "n_events",
+        "by": "measure",
+        "derived": ["value", "lower_ci", "upper_ci", "expected_events"],
+    },
+    "error_rates": {"counts": "numerator", "by": "measure"},
+    "auc": {"counts": ["n_events", "n_non_events"], "derived": AUC_DERIVED},
+    "sickle_cell_rates": {"counts": "count", "by": "financial_year"},
+    "sickle_cell_rate_ratios": {"counts": ["count", "reference_count"], "by": "financial_year"},
+    "sickle_cell_detailed": {"counts": "count"},
+    "sickle_cell_by_region": {"counts": "count", "by": "region"},
+    "exclusions": {"counts": "n", "secondary": False},
+}
 
 #: What :func:`suppression_notes` calls each table (the tables it reports on, in order).
 _TABLE_NAMES = {
@@ -240,9 +251,11 @@ def suppress_tables(
     require_columns(exclusions, ["rows"], func=func)
     if not isinstance(reference, str):
         raise InputError(f"{func}: reference must be a group label, got {reference!r}")
-    occult_safe = disclosure.suppress(
-        occult_hypoxaemia, counts=["numerator", "n_patients"], threshold=t
-    )
+
+    def safe(name: str, table: pd.DataFrame, **extra: Any) -> pd.DataFrame:
+        return disclosure.suppress(table, threshold=t, **_RULES[name], **extra)
+
+    occult_safe = safe("occult_hypoxaemia", occult_hypoxaemia)
     model = odds_ratios.assign(group=odds_ratios["group"].astype(str), reference=reference)
     odds_table = _companion_counts(
         model[ODDS_RATIO_COLUMNS],
@@ -251,50 +264,17 @@ def suppress_tables(
         columns={"denominator": "n_pairs", "numerator": "n_events", "n_patients": "n_patients"},
     )
     return AuditTables(
-        device_bias=disclosure.suppress(
-            device_bias,
-            counts=["n_pairs", "n_patients"],
-            derived=DEVICE_BIAS_DERIVED,
-            threshold=t,
-        ),
+        device_bias=safe("device_bias", device_bias),
         occult_hypoxaemia=occult_safe,
-        odds_ratios=disclosure.suppress(
-            odds_table,
-            counts=["n_events", "n_patients"],
-            derived=["estimate", "lower_ci", "upper_ci", "p_value"],
-            threshold=t,
-        ),
-        calibration=disclosure.suppress(
-            calibration,
-            counts="n_events",
-            by="measure",
-            derived=["value", "lower_ci", "upper_ci", "expected_events"],
-            threshold=t,
-        ),
-        error_rates=disclosure.suppress(error_rates, counts="numerator", by="measure", threshold=t),
-        auc=disclosure.suppress(
-            auc, counts=["n_events", "n_non_events"], derived=AUC_DERIVED, threshold=t
-        ),
-        sickle_cell_rates=disclosure.suppress(
-            sickle_cell_rates, counts="count", by="financial_year", threshold=t
-        ),
-        sickle_cell_rate_ratios=disclosure.suppress(
-            sickle_cell_rate_ratios,
-            counts=["count", "reference_count"],
-            by="financial_year",
-            threshold=t,
-        ),
-        sickle_cell_detailed=disclosure.suppress(sickle_cell_detailed, counts="count", threshold=t),
-        sickle_cell_by_region=disclosure.suppress(
-            sickle_cell_by_region,
-            counts="count",
-            by="region",
-            margins=[group],
-            threshold=t,
-        ),
-        exclusions=disclosure.suppress(
-            exclusions.rename(columns={"rows": "n"}), counts="n", secondary=False, threshold=t
-        ),
+        odds_ratios=safe("odds_ratios", odds_table),
+        calibration=safe("calibration", calibration),
+        error_rates=safe("error_rates", error_rates),
+        auc=safe("auc", auc),
+        sickle_cell_rates=safe("sickle_cell_rates", sickle_cell_rates),
+        sickle_cell_rate_ratios=safe("sickle_cell_rate_ratios", sickle_cell_rate_ratios),
+        sickle_cell_detailed=safe("sickle_cell_detailed", sickle_cell_detailed),
+        sickle_cell_by_region=safe("sickle_cell_by_region", sickle_cell_by_region, margins=[group]),
+        exclusions=safe("exclusions", exclusions.rename(columns={"rows": "n"})),
     )
 
 

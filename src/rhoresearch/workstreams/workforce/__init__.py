@@ -33,104 +33,18 @@ Equal Employment Opportunity Commission et al. (1978). Uniform Guidelines on Emp
 Procedures, 29 CFR 1607.4(D) (the four-fifths rule; 1.25 = 1/0.8).
 """
 
-from rhoresearch.workstreams.workforce.datasets import (
-    BOARD_SCHEMA,
-    INDICATORS,
-    MINORITY,
-    NOT_KNOWN,
-    ORGANISATIONS_SCHEMA,
-    PARITY_RANGE,
-    PAY_BANDS,
-    RETURNS_SCHEMA,
-    SCHEMAS,
-    SHORT_LABELS,
-    STAFF_IN_POST_SCHEMA,
-    STAFF_SURVEY_SCHEMA,
-    SURVEY_MEASURES,
-    WHITE,
-    harmonise_groups,
-    label,
-    select,
-    unknown_summary,
-)
-from rhoresearch.workstreams.workforce.findings import (
-    BAND_TABLE_CHECK,
-    SummaryTables,
-    all_staff_bands,
-    band_table,
-    board_table,
-    findings,
-    likelihood_table,
-    summary_tables,
-    survey_table,
-    unknown_table,
-    workforce_share,
-)
-from rhoresearch.workstreams.workforce.indicators import (
-    appointment_likelihood,
-    band_shares,
-    board_representation,
-    change_since_previous,
-    disciplinary_likelihood,
-    relative_likelihood,
-    representation_by_band,
-    survey_percentages,
-    training_likelihood,
-)
-from rhoresearch.workstreams.workforce.organisations import (
-    ORGANISATION_COLUMNS,
-    AppointmentFunnel,
-    appointment_funnel,
-    funnel_note,
-    likelihood_by_organisation,
-    organisation_table,
-    outside_limits,
-)
+from rhoresearch.workstreams.workforce import datasets as _datasets
+from rhoresearch.workstreams.workforce import findings as _findings
+from rhoresearch.workstreams.workforce import indicators as _indicators
+from rhoresearch.workstreams.workforce import organisations as _organisations
+from rhoresearch.workstreams.workforce.datasets import *
+from rhoresearch.workstreams.workforce.findings import *
+from rhoresearch.workstreams.workforce.indicators import *
+from rhoresearch.workstreams.workforce.organisations import *
 
 __all__ = [
-    "WHITE",
-    "MINORITY",
-    "NOT_KNOWN",
-    "PAY_BANDS",
-    "PARITY_RANGE",
-    "INDICATORS",
-    "SHORT_LABELS",
-    "SURVEY_MEASURES",
-    "ORGANISATIONS_SCHEMA",
-    "STAFF_IN_POST_SCHEMA",
-    "RETURNS_SCHEMA",
-    "STAFF_SURVEY_SCHEMA",
-    "BOARD_SCHEMA",
-    "SCHEMAS",
-    "harmonise_groups",
-    "label",
-    "select",
-    "unknown_summary",
-    "representation_by_band",
-    "band_shares",
-    "relative_likelihood",
-    "appointment_likelihood",
-    "disciplinary_likelihood",
-    "training_likelihood",
-    "likelihood_by_organisation",
-    "AppointmentFunnel",
-    "appointment_funnel",
-    "ORGANISATION_COLUMNS",
-    "organisation_table",
-    "outside_limits",
-    "funnel_note",
-    "survey_percentages",
-    "board_representation",
-    "change_since_previous",
-    "BAND_TABLE_CHECK",
-    "SummaryTables",
-    "likelihood_table",
-    "survey_table",
-    "board_table",
-    "band_table",
-    "all_staff_bands",
-    "workforce_share",
-    "unknown_table",
-    "summary_tables",
-    "findings",
+    *_datasets.__all__,
+    *_findings.__all__,
+    *_indicators.__all__,
+    *_organisations.__all__,
 ]

@@ -27,6 +27,7 @@ from rhoresearch import ethnicity
 from rhoresearch.exceptions import InputError
 from rhoresearch.validation import as_columns, require_columns, slug
 from rhoresearch.workstreams import _frames
+from rhoresearch.workstreams._wording import document
 
 __all__ = [
     "WHITE",
@@ -111,6 +112,14 @@ SURVEY_MEASURES = {
 
 _count = pa.Column(int, pa.Check.ge(0), coerce=True)
 _group = pa.Column(str, coerce=True)
+#: The columns every annual return is keyed by.
+_RETURN_KEYS = {"year": pa.Column(int, coerce=True), "org_code": pa.Column(str)}
+
+
+def _at_most(count: str, total: str) -> pa.Check:
+    """A check that ``count`` never exceeds ``total`` in a row (e.g. appointed <= shortlisted)."""
+    return pa.Check(lambda d: d[count] <= d[total], error=f"{count} <= {total}")
+
 
 ORGANISATIONS_SCHEMA = pa.DataFrameSchema(
     {
@@ -124,8 +133,7 @@ ORGANISATIONS_SCHEMA = pa.DataFrameSchema(
 )
 STAFF_IN_POST_SCHEMA = pa.DataFrameSchema(
     {
-        "year": pa.Column(int, coerce=True),
-        "org_code": pa.Column(str),
+        **_RETURN_KEYS,
         "staff_group": pa.Column(str, required=False),
         "pay_band": pa.Column(str, pa.Check.isin(PAY_BANDS)),
         "ethnic_group": _group,
@@ -136,8 +144,7 @@ STAFF_IN_POST_SCHEMA = pa.DataFrameSchema(
 )
 RETURNS_SCHEMA = pa.DataFrameSchema(
     {
-        "year": pa.Column(int, coerce=True),
-        "org_code": pa.Column(str),
+        **_RETURN_KEYS,
         "ethnic_group": _group,
         "staff_headcount": _count,
         "shortlisted": _count,
@@ -146,37 +153,29 @@ RETURNS_SCHEMA = pa.DataFrameSchema(
         "accessed_training": _count,
     },
     checks=[
-        pa.Check(lambda d: d["appointed"] <= d["shortlisted"], error="appointed <= shortlisted"),
-        pa.Check(
-            lambda d: d["entered_disciplinary"] <= d["staff_headcount"],
-            error="entered_disciplinary <= staff_headcount",
-        ),
-        pa.Check(
-            lambda d: d["accessed_training"] <= d["staff_headcount"],
-            error="accessed_training <= staff_headcount",
-        ),
+        _at_most("appointed", "shortlisted"),
+        _at_most("entered_disciplinary", "staff_headcount"),
+        _at_most("accessed_training", "staff_headcount"),
     ],
     name="workforce returns",
     strict=False,
 )
 STAFF_SURVEY_SCHEMA = pa.DataFrameSchema(
     {
-        "year": pa.Column(int, coerce=True),
-        "org_code": pa.Column(str),
+        **_RETURN_KEYS,
         "indicator": pa.Column(str, coerce=True),
         "measure": pa.Column(str, pa.Check.isin(list(SURVEY_MEASURES))),
         "ethnic_group": _group,
         "respondents": _count,
         "count": _count,
     },
-    checks=[pa.Check(lambda d: d["count"] <= d["respondents"], error="count <= respondents")],
+    checks=[_at_most("count", "respondents")],
     name="workforce staff survey",
     strict=False,
 )
 BOARD_SCHEMA = pa.DataFrameSchema(
     {
-        "year": pa.Column(int, coerce=True),
-        "org_code": pa.Column(str),
+        **_RETURN_KEYS,
         "ethnic_group": _group,
         "voting_members": _count,
     },
@@ -329,6 +328,7 @@ def select(
     return out.reset_index(drop=True)
 
 
+@document()
 def unknown_summary(
     data: pd.DataFrame,
     *,
@@ -349,8 +349,7 @@ def unknown_summary(
         Grouping columns (e.g. ``"year"``).
     group : str, default "ethnic_group"
         The ethnic group column (White / ethnic minority / not known).
-    confidence : float, default 0.95
-        Confidence level of the Wilson intervals.
+    {confidence_wilson}
 
     Returns
     -------

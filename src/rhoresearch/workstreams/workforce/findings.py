@@ -21,6 +21,7 @@ import pandas as pd
 from rhoresearch import disclosure
 from rhoresearch.report import narrative
 from rhoresearch.validation import DEFAULT_THRESHOLD, check_threshold
+from rhoresearch.workstreams import _tables, _wording
 from rhoresearch.workstreams.workforce.datasets import (
     MINORITY,
     PARITY_RANGE,
@@ -111,6 +112,43 @@ _BAND_COLUMNS = [
 ]
 _UNKNOWN_COLUMNS = ["year", "measure", "numerator", "denominator", "value", "lower_ci", "upper_ci"]
 
+#: How each table is published (:func:`rhoresearch.workstreams._tables.publish`): its columns and
+#: the rules of :func:`rhoresearch.disclosure.suppress` (the counts, what is derived from them,
+#: which totals are published).
+_LIKELIHOOD_TABLE = _tables.publication(
+    _RATIO_COLUMNS,
+    counts=["numerator", "reference_numerator"],
+    derived=["value", "lower_ci", "upper_ci", "flag"],
+    secondary=False,
+)
+_SURVEY_TABLE = _tables.publication(
+    _SURVEY_COLUMNS,
+    counts=["numerator", "denominator"],
+    derived=["value", "lower_ci", "upper_ci", "gap"],
+    by=["year", "label"],
+)
+_BOARD_TABLE = _tables.publication(
+    _BOARD_COLUMNS,
+    counts=["numerator", "denominator"],
+    derived=["value", "lower_ci", "upper_ci", "difference"],
+    secondary=False,
+)
+_BAND_TABLE = _tables.publication(
+    _BAND_COLUMNS,
+    counts=["numerator", "n_white", "denominator"],
+    derived=["value", "lower_ci", "upper_ci", "difference"],
+    total_label="All staff",
+    **BAND_TABLE_CHECK,
+)
+#: The denominator is hidden with a suppressed count: with the White and ethnic minority counts of
+#: the other tables it would give the suppressed count back.
+_UNKNOWN_TABLE = _tables.publication(
+    _UNKNOWN_COLUMNS,
+    counts="numerator",
+    derived=["denominator", "value", "lower_ci", "upper_ci"],
+    secondary=False,
+)
+
 #: (indicator, noun, outcome) of the relative-likelihood sentences.
 _RATIO_PHRASES = (
     ("2", "applicants", "be appointed from shortlisting"),
@@ -156,6 +194,7 @@ class SummaryTables(NamedTuple):
     n_organisations: int
 
 
+@_wording.document()
 def likelihood_table(
     returns: pd.DataFrame, *, confidence: float = 0.95, threshold: int = DEFAULT_THRESHOLD
 ) -> pd.DataFrame:
@@ -165,10 +204,8 @@ def likelihood_table(
     ----------
     returns : DataFrame
         Workforce returns (``year``, ``ethnic_group``, the counts); not modified.
-    confidence : float, default 0.95
-        Confidence level of the intervals.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` are suppressed.
+    {confidence_intervals}
+    {threshold}
 
     Returns
     -------
@@ -189,19 +226,14 @@ def likelihood_table(
             training_likelihood(returns, by="year", confidence=confidence),
         ],
         ignore_index=True,
-    )[_RATIO_COLUMNS]
-    safe = disclosure.suppress(
-        likelihoods,
-        counts=["numerator", "reference_numerator"],
-        derived=["value", "lower_ci", "upper_ci", "flag"],
-        secondary=False,
-        threshold=threshold,
     )
+    safe = _tables.publish(likelihoods, _LIKELIHOOD_TABLE, threshold=threshold)
     safe = change_since_previous(safe, keys="indicator")
     safe["label"] = safe["indicator"].map(SHORT_LABELS)
     return safe
 
 
+@_wording.document()
 def survey_table(
     survey: pd.DataFrame,
     *,
@@ -218,10 +250,8 @@ def survey_table(
         not modified.
     reference_group : {"White", "Ethnic minority"}, default "White"
         The comparator of the ``gap``.
-    confidence : float, default 0.95
-        Confidence level of the Wilson intervals.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` are suppressed.
+    {confidence_wilson}
+    {threshold}
 
     Returns
     -------
@@ -233,15 +263,10 @@ def survey_table(
     threshold = check_threshold(threshold, func="survey_table")
     pct = survey_percentages(survey, by="year", reference=reference_group, confidence=confidence)
     pct["label"] = pct["measure"].map(SHORT_LABELS)
-    return disclosure.suppress(
-        pct[_SURVEY_COLUMNS],
-        counts=["numerator", "denominator"],
-        derived=["value", "lower_ci", "upper_ci", "gap"],
-        by=["year", "label"],
-        threshold=threshold,
-    )
+    return _tables.publish(pct, _SURVEY_TABLE, threshold=threshold)
 
 
+@_wording.document()
 def board_table(
     board: pd.DataFrame,
     staff: pd.DataFrame,
@@ -255,10 +280,8 @@ def board_table(
     ----------
     board, staff : DataFrame
         Board voting members and staff in post by ``year`` and ``ethnic_group``; not modified.
-    confidence : float, default 0.95
-        Confidence level of the Wilson intervals.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` are suppressed.
+    {confidence_wilson}
+    {threshold}
 
     Returns
     -------
@@ -269,15 +292,10 @@ def board_table(
     """
     threshold = check_threshold(threshold, func="board_table")
     rep = board_representation(board, staff, by="year", confidence=confidence)
-    return disclosure.suppress(
-        rep[_BOARD_COLUMNS],
-        counts=["numerator", "denominator"],
-        derived=["value", "lower_ci", "upper_ci", "difference"],
-        secondary=False,
-        threshold=threshold,
-    )
+    return _tables.publish(rep, _BOARD_TABLE, threshold=threshold)
 
 
+@_wording.document()
 def band_table(
     staff: pd.DataFrame,
     *,
@@ -294,10 +312,8 @@ def band_table(
         not modified.
     year : int
         The reporting year.
-    confidence : float, default 0.95
-        Confidence level of the Wilson intervals.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` are suppressed.
+    {confidence_wilson}
+    {threshold}
 
     Returns
     -------
@@ -320,14 +336,7 @@ def band_table(
         ],
         ignore_index=True,
     )
-    return disclosure.suppress(
-        bands[_BAND_COLUMNS],
-        counts=["numerator", "n_white", "denominator"],
-        derived=["value", "lower_ci", "upper_ci", "difference"],
-        total_label="All staff",
-        threshold=threshold,
-        **BAND_TABLE_CHECK,
-    )
+    return _tables.publish(bands, _BAND_TABLE, threshold=threshold)
 
 
 def all_staff_bands(bands: pd.DataFrame) -> pd.DataFrame:
@@ -354,6 +363,7 @@ def workforce_share(bands: pd.DataFrame) -> float | None:
     return float(value)
 
 
+@_wording.document()
 def unknown_table(
     returns: pd.DataFrame, *, confidence: float = 0.95, threshold: int = DEFAULT_THRESHOLD
 ) -> pd.DataFrame:
@@ -363,10 +373,8 @@ def unknown_table(
     ----------
     returns : DataFrame
         Workforce returns; not modified.
-    confidence : float, default 0.95
-        Confidence level of the Wilson intervals.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` are suppressed.
+    {confidence_wilson}
+    {threshold}
 
     Returns
     -------
@@ -380,15 +388,10 @@ def unknown_table(
     unknown = unknown_summary(
         returns, counts=["staff_headcount", "shortlisted"], by="year", confidence=confidence
     )
-    return disclosure.suppress(
-        unknown[_UNKNOWN_COLUMNS],
-        counts="numerator",
-        derived=["denominator", "value", "lower_ci", "upper_ci"],
-        secondary=False,
-        threshold=threshold,
-    )
+    return _tables.publish(unknown, _UNKNOWN_TABLE, threshold=threshold)
 
 
+@_wording.document()
 def summary_tables(
     returns: pd.DataFrame,
     staff: pd.DataFrame,
@@ -413,10 +416,8 @@ def summary_tables(
         every year).
     reference_group : str, default "White"
         The comparator of the staff-survey gaps.
-    confidence : float, default 0.95
-        Confidence level of the intervals.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` are suppressed.
+    {confidence_intervals}
+    {threshold}
 
     Returns
     -------
@@ -441,13 +442,7 @@ def summary_tables(
     )
 
 
-def _number(row: pd.Series | None, column: str = "value") -> str:
-    """A row's cell as shown in a sentence ([c] when suppressed, [x] when absent)."""
-    if row is None:
-        return narrative.format_number(None)
-    return narrative.format_number(row[column], suppressed=disclosure.is_suppressed(row, column))
-
-
+@_wording.document()
 def findings(
     tables: SummaryTables,
     *,
@@ -460,8 +455,7 @@ def findings(
 
     Parameters
     ----------
-    tables : SummaryTables
-        From :func:`summary_tables`.
+    {summary}
     year : int
         The reporting year.
     organisation : str, default "all"
@@ -469,8 +463,7 @@ def findings(
         (:func:`~rhoresearch.workstreams.workforce.label`).
     organisations : DataFrame, optional
         The organisations table, to name the selection.
-    confidence : float, default 0.95
-        The confidence level of the intervals, named in the sentences.
+    {confidence_named}
 
     Returns
     -------
@@ -521,7 +514,7 @@ def findings(
     bands = tables.bands.set_index("pay_band")
 
     def band(name: str) -> str:
-        return _number(bands.loc[name] if name in bands.index else None)
+        return _wording.cell(bands.loc[name] if name in bands.index else None)
 
     b5, b8a, vsm = (band(b) for b in _NAMED_BANDS)
     sentences.append(
@@ -539,8 +532,8 @@ def findings(
             )
         else:
             sentences.append(
-                f"Ethnic minority members were {_number(members)}% of the board's voting "
-                f"membership against {_number(staff)}% of the workforce (difference "
-                f"{_number(members, 'difference')} percentage points)."
+                f"Ethnic minority members were {_wording.cell(members)}% of the board's voting "
+                f"membership against {_wording.cell(staff)}% of the workforce (difference "
+                f"{_wording.cell(members, 'difference')} percentage points)."
             )
     return [heading, "", *(f"- {s}" for s in sentences)]

@@ -33,7 +33,8 @@ Procedures, 29 CFR 1607.4(D) (the four-fifths rule; 1.25 = 1/0.8).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,7 @@ from rhoresearch import disclosure
 from rhoresearch.exceptions import InputError
 from rhoresearch.stats import indicators
 from rhoresearch.validation import as_columns, require_columns
-from rhoresearch.workstreams import _frames
+from rhoresearch.workstreams import _frames, _wording
 from rhoresearch.workstreams.workforce.datasets import (
     MINORITY,
     NOT_KNOWN,
@@ -65,6 +66,7 @@ __all__ = [
 ]
 
 Columns = str | Sequence[str] | None
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _flag(values: pd.Series) -> pd.Series:
@@ -80,6 +82,7 @@ def _flag(values: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------------------------------
 
 
+@_wording.document()
 def representation_by_band(
     staff: pd.DataFrame,
     *,
@@ -100,8 +103,7 @@ def representation_by_band(
     band, group, count : str
         Column names of the pay band, the White / ethnic minority / not known group, and the
         headcount.
-    confidence : float, default 0.95
-        Confidence level of the Wilson intervals.
+    {confidence_wilson}
 
     Returns
     -------
@@ -295,115 +297,102 @@ def relative_likelihood(
     return res
 
 
+#: WRES indicators 2 to 4: the counts of the returns whose ratio each is, the group whose likelihood
+#: is the ratio's numerator and its comparator (given to :func:`relative_likelihood`), and the words
+#: of each one's docstring (:data:`_LIKELIHOOD_DOC`).
+_LIKELIHOODS: dict[str, dict[str, str]] = {
+    "2": {
+        "numerator": "appointed",
+        "denominator": "shortlisted",
+        "focus": WHITE,
+        "reference": MINORITY,
+        "summary": "White applicants' likelihood of appointment from shortlisting vs ethnic minority.",
+        "reading": "Above 1: White applicants more likely to be appointed.",
+        "source": "WRES indicator 2.",
+    },
+    "3": {
+        "numerator": "entered_disciplinary",
+        "denominator": "staff_headcount",
+        "focus": MINORITY,
+        "reference": WHITE,
+        "summary": "ethnic minority staff's likelihood of a formal disciplinary process vs White.",
+        "reading": "Above 1: ethnic minority staff more likely to enter the process.",
+        "source": "WRES indicator 3 (entry into a formal disciplinary investigation).",
+    },
+    "4": {
+        "numerator": "accessed_training",
+        "denominator": "staff_headcount",
+        "focus": WHITE,
+        "reference": MINORITY,
+        "summary": "White staff's likelihood of accessing non-mandatory training vs ethnic minority.",
+        "reading": "Below 1: White staff less likely to access training.",
+        "source": "WRES indicator 4.",
+    },
+}
+#: The columns of :data:`_LIKELIHOODS` that are arguments of :func:`relative_likelihood`.
+_RATIO_ARGUMENTS = ("numerator", "denominator", "focus", "reference")
+
+#: The docstring of the indicator 2 to 4 functions, filled from their row of :data:`_LIKELIHOODS`.
+_LIKELIHOOD_DOC = """WRES indicator {indicator}: {summary}
+
+Parameters
+----------
+returns : DataFrame
+    ``ethnic_group``, ``{denominator}``, ``{numerator}`` (plus ``by``); not modified.
+by : str or list of str, optional
+    Grouping columns (``"year"``, ``["year", "org_code"]`` ...).
+confidence : float, default 0.95
+    Confidence level.
+
+Returns
+-------
+DataFrame
+    As :func:`relative_likelihood` with ``focus="{focus}"`` and ``reference="{reference}"``, and
+    ``indicator`` = ``"{indicator}"`` first. {reading}
+
+References
+----------
+NHS England. {source}
+"""
+
+
+def _likelihood_indicator(indicator: str) -> Callable[[_F], _F]:
+    """Decorator: the docstring of WRES indicator ``indicator`` (:data:`_LIKELIHOOD_DOC`)."""
+    return _wording.docstring(
+        _LIKELIHOOD_DOC.format(indicator=indicator, **_LIKELIHOODS[indicator])
+    )
+
+
+def _indicator_likelihood(
+    indicator: str, returns: pd.DataFrame, *, by: Columns, confidence: float
+) -> pd.DataFrame:
+    """:func:`relative_likelihood` of WRES indicator ``indicator``, the ``indicator`` column first."""
+    spec = _LIKELIHOODS[indicator]
+    ratio = {name: spec[name] for name in _RATIO_ARGUMENTS}
+    res = relative_likelihood(returns, **ratio, by=by, confidence=confidence)
+    res.insert(0, "indicator", indicator)
+    return res
+
+
+@_likelihood_indicator("2")
 def appointment_likelihood(
     returns: pd.DataFrame, *, by: Columns = None, confidence: float = 0.95
 ) -> pd.DataFrame:
-    """WRES indicator 2: White applicants' likelihood of appointment from shortlisting vs ethnic minority.
-
-    Parameters
-    ----------
-    returns : DataFrame
-        ``ethnic_group``, ``shortlisted``, ``appointed`` (plus ``by``); not modified.
-    by : str or list of str, optional
-        Grouping columns (``"year"``, ``["year", "org_code"]`` ...).
-    confidence : float, default 0.95
-        Confidence level.
-
-    Returns
-    -------
-    DataFrame
-        As :func:`relative_likelihood`, with ``indicator`` = ``"2"``. Above 1: White applicants
-        more likely to be appointed.
-
-    References
-    ----------
-    NHS England. WRES indicator 2.
-    """
-    res = relative_likelihood(
-        returns,
-        numerator="appointed",
-        denominator="shortlisted",
-        focus=WHITE,
-        reference=MINORITY,
-        by=by,
-        confidence=confidence,
-    )
-    res.insert(0, "indicator", "2")
-    return res
+    return _indicator_likelihood("2", returns, by=by, confidence=confidence)
 
 
+@_likelihood_indicator("3")
 def disciplinary_likelihood(
     returns: pd.DataFrame, *, by: Columns = None, confidence: float = 0.95
 ) -> pd.DataFrame:
-    """WRES indicator 3: ethnic minority staff's likelihood of a formal disciplinary process vs White.
-
-    Parameters
-    ----------
-    returns : DataFrame
-        ``ethnic_group``, ``staff_headcount``, ``entered_disciplinary`` (plus ``by``).
-    by : str or list of str, optional
-        Grouping columns.
-    confidence : float, default 0.95
-        Confidence level.
-
-    Returns
-    -------
-    DataFrame
-        As :func:`relative_likelihood`, with ``indicator`` = ``"3"``. Above 1: ethnic minority staff
-        more likely to enter the process.
-
-    References
-    ----------
-    NHS England. WRES indicator 3 (entry into a formal disciplinary investigation).
-    """
-    res = relative_likelihood(
-        returns,
-        numerator="entered_disciplinary",
-        denominator="staff_headcount",
-        focus=MINORITY,
-        reference=WHITE,
-        by=by,
-        confidence=confidence,
-    )
-    res.insert(0, "indicator", "3")
-    return res
+    return _indicator_likelihood("3", returns, by=by, confidence=confidence)
 
 
+@_likelihood_indicator("4")
 def training_likelihood(
     returns: pd.DataFrame, *, by: Columns = None, confidence: float = 0.95
 ) -> pd.DataFrame:
-    """WRES indicator 4: White staff's likelihood of accessing non-mandatory training vs ethnic minority.
-
-    Parameters
-    ----------
-    returns : DataFrame
-        ``ethnic_group``, ``staff_headcount``, ``accessed_training`` (plus ``by``).
-    by : str or list of str, optional
-        Grouping columns.
-    confidence : float, default 0.95
-        Confidence level.
-
-    Returns
-    -------
-    DataFrame
-        As :func:`relative_likelihood`, with ``indicator`` = ``"4"``. Below 1: White staff less
-        likely to access training.
-
-    References
-    ----------
-    NHS England. WRES indicator 4.
-    """
-    res = relative_likelihood(
-        returns,
-        numerator="accessed_training",
-        denominator="staff_headcount",
-        focus=WHITE,
-        reference=MINORITY,
-        by=by,
-        confidence=confidence,
-    )
-    res.insert(0, "indicator", "4")
-    return res
+    return _indicator_likelihood("4", returns, by=by, confidence=confidence)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -411,6 +400,7 @@ def training_likelihood(
 # --------------------------------------------------------------------------------------------------
 
 
+@_wording.document()
 def survey_percentages(
     survey: pd.DataFrame,
     *,
@@ -428,8 +418,7 @@ def survey_percentages(
         Further grouping (``"year"``, ``"org_code"``).
     reference : {"White", "Ethnic minority"}, default "White"
         The group the other is compared with in ``gap``.
-    confidence : float, default 0.95
-        Confidence level of the Wilson intervals.
+    {confidence_wilson}
 
     Returns
     -------
@@ -497,6 +486,7 @@ def survey_percentages(
 # --------------------------------------------------------------------------------------------------
 
 
+@_wording.document()
 def board_representation(
     board: pd.DataFrame,
     staff: pd.DataFrame,
@@ -514,8 +504,7 @@ def board_representation(
         Staff in post: ``ethnic_group``, ``headcount`` (plus ``by``); not modified.
     by : str or list of str, optional
         Grouping columns present in both (``"year"``, ``"org_code"``).
-    confidence : float, default 0.95
-        Confidence level of the Wilson intervals.
+    {confidence_wilson}
 
     Returns
     -------

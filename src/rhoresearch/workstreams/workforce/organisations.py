@@ -24,6 +24,8 @@ from rhoresearch.exceptions import InputError
 from rhoresearch.results import exclusions_table
 from rhoresearch.stats import OUTSIDE_998_LEVELS, funnel_limits, funnel_significance
 from rhoresearch.validation import DEFAULT_THRESHOLD, check_threshold, require_columns
+from rhoresearch.workstreams import _tables
+from rhoresearch.workstreams._wording import document
 from rhoresearch.workstreams.workforce.datasets import MINORITY, WHITE
 from rhoresearch.workstreams.workforce.indicators import (
     appointment_likelihood,
@@ -59,6 +61,15 @@ ORGANISATION_COLUMNS = [
     "significance",
 ]
 
+#: How :func:`organisation_table` publishes the points: ``observed`` the count, what is derived
+#: from it, no secondary suppression (organisations do not add up to a published total).
+_ORGANISATION_TABLE = _tables.publication(
+    ORGANISATION_COLUMNS,
+    counts="observed",
+    derived=["value", "relative_likelihood", "significance"],
+    secondary=False,
+)
+
 _FUNNEL_STEP = "indicator 2 funnel"
 
 
@@ -81,6 +92,7 @@ class AppointmentFunnel(NamedTuple):
     exclusions: pd.DataFrame
 
 
+@document()
 def likelihood_by_organisation(
     returns: pd.DataFrame,
     *,
@@ -98,8 +110,7 @@ def likelihood_by_organisation(
         Which WRES relative likelihood.
     year : int
         The reporting year.
-    confidence : float, default 0.95
-        Confidence level.
+    {confidence}
 
     Returns
     -------
@@ -263,13 +274,7 @@ def organisation_table(points: pd.DataFrame, *, threshold: int = DEFAULT_THRESHO
     """
     threshold = check_threshold(threshold, func="organisation_table")
     require_columns(points, ORGANISATION_COLUMNS, func="organisation_table")
-    return disclosure.suppress(
-        points[ORGANISATION_COLUMNS],
-        counts="observed",
-        derived=["value", "relative_likelihood", "significance"],
-        secondary=False,
-        threshold=threshold,
-    )
+    return _tables.publish(points, _ORGANISATION_TABLE, threshold=threshold)
 
 
 def outside_limits(points: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:

@@ -1,0 +1,175 @@
+"""Tables as a report publishes them (private): disclosure rules as data, and model tables' counts.
+
+A table that a report shows and saves is a computed frame, the columns of it that are published,
+and the options of :func:`rhoresearch.disclosure.suppress` that protect it (which columns are
+counts, which are derived from them, within which groups the counts add up, whether secondary
+suppression applies). A workstream states them once per table, as a :class:`Publication` beside
+the table's column list, and :func:`publish` applies it, so every ``*_table`` function reads: check
+the threshold, compute, publish.
+
+An odds-ratio table is published with the counts behind each group's estimate:
+:func:`comparison_frame` makes the frame a logistic model compares groups on (groups of unknown
+ethnicity left out and counted, covariates as categories) and :func:`logistic_by_group` fits
+:func:`rhoresearch.stats.logistic_model` on it and adds each group's counts of the rows used.
+
+References
+----------
+Hundepool A, et al. Statistical Disclosure Control. Wiley, 2012, chapters 4 and 5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from rhoresearch import disclosure, stats
+
+#: The columns of :func:`rhoresearch.stats.logistic_model` that an odds-ratio table publishes for
+#: each group: the estimate, its interval and level, and whether the group is the reference.
+MODEL_ESTIMATES = [
+    "group",
+    "estimate",
+    "lower_ci",
+    "upper_ci",
+    "p_value",
+    "confidence",
+    "is_reference",
+]
+#: The row counts an odds-ratio table publishes after them: the model's rows used and left out
+#: (missing values), and the rows of the groups not compared (:func:`comparison_frame`).
+MODEL_ROWS = ["n_used", "n_excluded", "n_excluded_group"]
+
+
+class Publication(NamedTuple):
+    """How one table is published: its columns and its disclosure rules.
+
+    Attributes
+    ----------
+    columns : sequence of str
+        The columns published, in order.
+    rules : mapping of str to object
+        Keyword arguments of :func:`rhoresearch.disclosure.suppress` other than ``threshold``
+        (``counts``, ``derived``, ``by``, ``margins``, ``secondary`` ...).
+    """
+
+    columns: Sequence[str]
+    rules: Mapping[str, Any]
+
+
+def publication(columns: Sequence[str], **rules: Any) -> Publication:
+    """A :class:`Publication` of ``columns`` with the ``rules`` given as keyword arguments."""
+    return Publication(list(columns), rules)
+
+
+def publish(table: pd.DataFrame, how: Publication, *, threshold: int) -> pd.DataFrame:
+    """``how.columns`` of ``table`` after :func:`rhoresearch.disclosure.suppress` with ``how.rules``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The computed table (it may have more columns); not modified.
+    how : Publication
+        The columns and rules.
+    threshold : int
+        Counts from 1 to ``threshold - 1`` are suppressed (already checked by the caller).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`rhoresearch.disclosure.suppress` returns it.
+    """
+    return disclosure.suppress(table[list(how.columns)], threshold=threshold, **how.rules)
+
+
+class ComparisonFrame(NamedTuple):
+    """What :func:`comparison_frame` returns.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        The rows of the groups compared, covariates as text.
+    n_excluded_group : int
+        The rows left out because their group is excluded or missing.
+    """
+
+    data: pd.DataFrame
+    n_excluded_group: int
+
+
+def comparison_frame(
+    data: pd.DataFrame, *, group: str, covariates: Sequence[str], exclude_groups: Sequence[str]
+) -> ComparisonFrame:
+    """The rows a model compares groups on: excluded groups left out, covariates as categories.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per person (or reading); not modified.
+    group : str
+        The group column; a categorical one loses the categories left empty.
+    covariates : sequence of str
+        Adjustment columns, turned into text so that the model enters them as categories.
+    exclude_groups : sequence of str
+        Group values left out (e.g. ethnicity not stated or not known), as are missing groups.
+
+    Returns
+    -------
+    ComparisonFrame
+        ``(data, n_excluded_group)``: a copy of the rows kept, and how many rows were left out.
+    """
+    is_excluded = data[group].isin(list(exclude_groups)) | data[group].isna()
+    work = data.loc[~is_excluded].copy()
+    if isinstance(work[group].dtype, pd.CategoricalDtype):
+        work[group] = work[group].cat.remove_unused_categories()
+    for c in covariates:
+        work[c] = work[c].astype("string")
+    return ComparisonFrame(work, int(is_excluded.sum()))
+
+
+def logistic_by_group(
+    work: pd.DataFrame,
+    *,
+    outcome: str,
+    group: str,
+    counts: Mapping[str, tuple[str, str]],
+    **model: Any,
+) -> pd.DataFrame:
+    """:func:`rhoresearch.stats.logistic_model`, with each group's counts of the rows it used.
+
+    Parameters
+    ----------
+    work : pandas.DataFrame
+        The frame of :func:`comparison_frame`; not modified.
+    outcome, group : str
+        The 0/1 outcome and the group column.
+    counts : mapping of str to (str, str)
+        New column -> (column, aggregation) over each group's rows used by the model, e.g.
+        ``{"n_events": ("occult_hypoxaemia", "sum"), "n_patients": ("patient_id", "nunique")}``;
+        whole numbers, 0 for a group without rows.
+    **model
+        The other arguments of :func:`rhoresearch.stats.logistic_model` (``reference``,
+        ``covariates``, ``cluster``, ``weights``, ``confidence`` ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`rhoresearch.stats.logistic_model` (one per ``group`` value and level)
+        with the ``counts`` columns added.
+
+    Notes
+    -----
+    The rows used are those with every model column present (outcome, group, covariates, weights,
+    cluster), the rows the model itself keeps.
+    """
+    res = stats.logistic_model(work, outcome=outcome, group=group, **model).copy()
+    needed = [outcome, group, *model.get("covariates", ())]
+    needed += [model[k] for k in ("weights", "cluster") if model.get(k) is not None]
+    used = work.dropna(subset=needed)
+    per_group = used.groupby(group, observed=True).agg(**counts)
+    per_group.index = per_group.index.astype(str)
+    key = res["group"].astype(str)
+    for column in counts:
+        res[column] = key.map(per_group[column]).fillna(0).round().astype("int64").to_numpy()
+    return res
