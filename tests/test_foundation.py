@@ -183,3 +183,28 @@ def test_make_test_fails_when_no_tests_are_collected(tmp_path):
     out = _make("pytest", f"PYTEST_ARGS={empty} -p no:cacheprovider -o addopts=", env=env)
     assert out.returncode != 0
     assert "collected no tests" in out.stdout + out.stderr
+
+
+def test_no_source_file_is_ignored_by_git():
+    """A module that .gitignore hides works here and is missing from every clone (it happened:
+    a `build/` pattern hid the package's build/ subpackage)."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    ignored = subprocess.run(
+        [
+            "git",
+            "ls-files",
+            "--others",
+            "--ignored",
+            "--exclude-standard",
+            "src",
+            "tests",
+            "notebooks",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    hidden = [p for p in ignored if p.endswith((".py", ".ipynb")) and "__pycache__" not in p]
+    assert not hidden, f"files ignored by .gitignore (add them or fix the pattern): {hidden}"
