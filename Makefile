@@ -148,7 +148,7 @@ bench: env data $(VENV)-bench/.ready ## run the benchmarks (PHStatsMethods, GPL-
 	$(PY) benchmarks/build.py
 
 clean: ## remove built reports, demo data and caches (keeps .venv; 'make clean-all' removes it too)
-	rm -rf reports .pytest_cache .ruff_cache build *.egg-info src/*.egg-info
+	rm -rf reports .pytest_cache .ruff_cache .mypy_cache .import_linter_cache build *.egg-info src/*.egg-info
 	find data/demo -mindepth 1 ! -name README.md -exec rm -rf {} +
 	find . -name __pycache__ -type d -prune -not -path './$(VENV)/*' -exec rm -rf {} +
 
