@@ -51,13 +51,30 @@ from rhoresearch.stats.funnels import (
     funnel_significance,
 )
 from rhoresearch.stats.indicators import mean, proportion, rate
-from rhoresearch.stats.measurement import bland_altman, bland_altman_exclusions
-from rhoresearch.stats.models import logistic_model, model_exclusions, poisson_model
+from rhoresearch.stats.measurement import (
+    BLAND_ALTMAN_COLUMNS,
+    bland_altman,
+    bland_altman_exclusions,
+)
+from rhoresearch.stats.models import (
+    ESTIMATE_COLUMNS,
+    logistic_model,
+    model_exclusions,
+    poisson_model,
+)
 from rhoresearch.stats.standardisation import ESP2013, dsr, esp2013, isr, isr_rate
-from rhoresearch.stats.survey import effective_sample_size, weight_summary, weighted_percentages
+from rhoresearch.stats.survey import (
+    WEIGHT_SUMMARY_COLUMNS,
+    effective_sample_size,
+    weight_summary,
+    weighted_percentages,
+)
 
 __all__ = [
+    "BLAND_ALTMAN_COLUMNS",
     "ESP2013",
+    "ESTIMATE_COLUMNS",
+    "WEIGHT_SUMMARY_COLUMNS",
     "KAPPA_COLUMNS",
     "auc",
     "bland_altman",

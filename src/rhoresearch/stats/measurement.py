@@ -29,12 +29,12 @@ from rhoresearch.stats import _core as S
 from rhoresearch.stats._docs import shared_docs
 from rhoresearch.validation import as_columns, check_confidence, check_frame, require_columns
 
-__all__ = ["bland_altman", "bland_altman_exclusions"]
+__all__ = ["BLAND_ALTMAN_COLUMNS", "bland_altman", "bland_altman_exclusions"]
 
 logger = logging.getLogger(__name__)
 
 #: The columns of :func:`bland_altman` after the ``by`` columns.
-_COLUMNS = [
+BLAND_ALTMAN_COLUMNS = [
     "n_pairs",
     "n_subjects",
     "mean_bias",
@@ -212,7 +212,7 @@ def bland_altman(
             dict(zip(cols, key, strict=True))
             | _one_group(sub["_d"].to_numpy(), sub["_subject"].to_numpy(), confidence, loa_z)
         )
-    out = pd.DataFrame(rows, columns=[*cols, *_COLUMNS[:-3]])
+    out = pd.DataFrame(rows, columns=[*cols, *BLAND_ALTMAN_COLUMNS[:-3]])
     out["confidence"] = confidence
     out["agreement"] = agreement
     out["method"] = (

@@ -44,9 +44,21 @@ from rhoresearch.validation import (
     require_columns,
 )
 
-__all__ = ["poisson_model", "logistic_model", "model_exclusions"]
+__all__ = ["ESTIMATE_COLUMNS", "poisson_model", "logistic_model", "model_exclusions"]
 
 logger = logging.getLogger(__name__)
+
+#: The columns of each group's row in a model's output, after ``term``: the estimate (rate or odds
+#: ratio), its interval and level, its p-value, and whether the group is the reference.
+ESTIMATE_COLUMNS = [
+    "group",
+    "estimate",
+    "lower_ci",
+    "upper_ci",
+    "p_value",
+    "confidence",
+    "is_reference",
+]
 
 _FAMILIES = ("auto", "poisson", "negbin")
 
@@ -218,19 +230,7 @@ def _tidy(
                 if term == group:
                     continue
                 rows.append(_coef_row(term, level, j, params, ci, pvalues, c))
-    out = pd.DataFrame(
-        rows,
-        columns=[
-            "term",
-            "group",
-            "estimate",
-            "lower_ci",
-            "upper_ci",
-            "p_value",
-            "confidence",
-            "is_reference",
-        ],
-    )
+    out = pd.DataFrame(rows, columns=["term", *ESTIMATE_COLUMNS])
     if len(conf) > 1:
         # group-major: each term/level's rows for every level together
         order = {

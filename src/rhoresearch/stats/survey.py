@@ -40,7 +40,12 @@ from rhoresearch.validation import (
     require_columns,
 )
 
-__all__ = ["effective_sample_size", "weighted_percentages", "weight_summary"]
+__all__ = [
+    "WEIGHT_SUMMARY_COLUMNS",
+    "effective_sample_size",
+    "weighted_percentages",
+    "weight_summary",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +65,7 @@ _PERCENTAGE_COLUMNS = [
 ]
 
 #: The columns of :func:`weight_summary` after the ``by`` columns.
-_WEIGHT_COLUMNS = [
+WEIGHT_SUMMARY_COLUMNS = [
     "n_respondents",
     "weighted_n",
     "effective_n",
@@ -327,4 +332,4 @@ def weight_summary(
     out["n_respondents"] = out["n_respondents"].astype("int64")
     out["effective_n"] = out["weighted_n"] ** 2 / sq
     out["design_effect"] = out["n_respondents"] / out["effective_n"]
-    return out[[*cols, *_WEIGHT_COLUMNS]]
+    return out[[*cols, *WEIGHT_SUMMARY_COLUMNS]]

@@ -28,15 +28,7 @@ from rhoresearch import disclosure, stats
 
 #: The columns of :func:`rhoresearch.stats.logistic_model` that an odds-ratio table publishes for
 #: each group: the estimate, its interval and level, and whether the group is the reference.
-MODEL_ESTIMATES = [
-    "group",
-    "estimate",
-    "lower_ci",
-    "upper_ci",
-    "p_value",
-    "confidence",
-    "is_reference",
-]
+MODEL_ESTIMATES = stats.ESTIMATE_COLUMNS
 #: The row counts an odds-ratio table publishes after them: the model's rows used and left out
 #: (missing values), and the rows of the groups not compared (:func:`comparison_frame`).
 MODEL_ROWS = ["n_used", "n_excluded", "n_excluded_group"]

@@ -32,7 +32,7 @@ from rhoresearch import config, data, disclosure, ethnicity
 from rhoresearch.exceptions import InputError
 from rhoresearch.report import narrative
 from rhoresearch.results import Result, combine_exclusions, exclusions_table
-from rhoresearch.stats.survey import _WEIGHT_COLUMNS as _WEIGHT_SUMMARY_COLUMNS
+from rhoresearch.stats.survey import WEIGHT_SUMMARY_COLUMNS as _WEIGHT_SUMMARY_COLUMNS
 from rhoresearch.stats.survey import weighted_percentages
 from rhoresearch.validation import as_columns, check_frame, require_columns, slug
 from rhoresearch.workstreams import _tables

@@ -16,7 +16,7 @@ import pandas as pd
 from rhoresearch import disclosure
 from rhoresearch.exceptions import InputError
 from rhoresearch.results import EXCLUSION_COLUMNS, combine_exclusions
-from rhoresearch.stats.measurement import _COLUMNS as _BLAND_ALTMAN_COLUMNS
+from rhoresearch.stats.measurement import BLAND_ALTMAN_COLUMNS as _BLAND_ALTMAN_COLUMNS
 from rhoresearch.validation import check_frame, check_threshold, require_columns
 from rhoresearch.workstreams import _tables
 from rhoresearch.workstreams.technology.oximetry import _DEVICE_BIAS_NAMES
