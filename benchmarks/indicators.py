@@ -33,8 +33,8 @@ except ImportError:
     )
     sys.exit(2)
 
-from rhoresearch.stats import indicators as ind
-from rhoresearch.stats.indicators import ESP2013
+from rhoresearch import stats as ind
+from rhoresearch.stats import ESP2013
 
 SEED = 20260101
 

@@ -8,7 +8,7 @@ arms, each in its own process so that each has its own peak memory:
 
 (a) ``layer``: :func:`rhoresearch.data.aggregate.stratified_counts` on the file (DuckDB, 2 threads,
     3 GB memory limit), plus the indicators on its result (crude rates by ethnic group and year,
-    directly standardised rates, when :mod:`rhoresearch.stats.indicators` provides them);
+    directly standardised rates, when :mod:`rhoresearch.stats` provides them);
 (b) ``sql``: one hand-written DuckDB SQL query producing the same counts and exclusions (same
     engine settings): the comparator;
 (c) ``pandas``: pyarrow reads the needed columns into pandas, which harmonises and groups; skipped
@@ -178,12 +178,9 @@ def generate(rows: int, seed: int) -> Path:
 
 
 def arm_layer(path: Path, out: Path, people: bool) -> dict:
+    from rhoresearch import stats  # imported before the clock starts, like duckdb in the SQL arm
     from rhoresearch.data import aggregate
 
-    try:  # imported before the clock starts, like duckdb in the SQL arm
-        from rhoresearch.stats import indicators
-    except ImportError:
-        indicators = None
     started = time.perf_counter()
     con = aggregate.duckdb_connection(threads=THREADS, memory_limit=MEMORY_LIMIT)
     counts, exclusions = aggregate.stratified_counts(
@@ -196,26 +193,19 @@ def arm_layer(path: Path, out: Path, people: bool) -> dict:
         connection=con,
     )
     aggregated = time.perf_counter() - started
-    done = _indicators(indicators, counts)
+    done = _indicators(stats, counts)
     total = time.perf_counter() - started
     _save(counts, exclusions, out)
     return {"seconds": total, "aggregate_seconds": aggregated, "indicators": done}
 
 
-def _indicators(indicators, counts) -> str:
-    """Crude rates and DSRs by ethnic group and year, if the indicators module is there."""
-    if indicators is None:
-        return "rhoresearch.stats.indicators not available: skipped"
-    done = []
-    if hasattr(indicators, "rate"):
-        indicators.rate(counts, count="event", population="n_rows", by=["ethnic_group", "year"])
-        done.append("rate")
-    if hasattr(indicators, "dsr"):
-        indicators.dsr(
-            counts, count="event", population="n_rows", age="age_band", by=["ethnic_group", "year"]
-        )
-        done.append("dsr")
-    return "+".join(done) or "none"
+def _indicators(stats, counts) -> str:
+    """Crude rates and DSRs by ethnic group and year (the statistics the layer's counts feed)."""
+    stats.rate(counts, count="event", population="n_rows", by=["ethnic_group", "year"])
+    stats.dsr(
+        counts, count="event", population="n_rows", age="age_band", by=["ethnic_group", "year"]
+    )
+    return "rate+dsr"
 
 
 def _hand_written_sql(path: Path, people: bool = False) -> str:

@@ -500,28 +500,6 @@ def test_java_runtime_missing_gives_none(monkeypatch, tmp_path):
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark", reason="PySpark is the optional extra rhoresearch[spark]")
-    if aggregate.java_runtime() is None:
-        pytest.skip(aggregate.JAVA_HINT)
-    from pyspark.sql import SparkSession  # the optional extra: imported once it is known present
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("rhoresearch-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "1")
-        .config("spark.driver.memory", "1g")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-
-
 @pytest.mark.slow
 def test_spark_equals_duckdb_and_pandas(spark, files, expected):
     frame = spark.read.parquet(str(files["parquet"]))

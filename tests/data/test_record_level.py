@@ -251,28 +251,6 @@ def test_keep_missing_counts_nulls_as_a_stratum():
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark", reason="PySpark is the optional extra rhoresearch[spark]")
-    if aggregate.java_runtime() is None:
-        pytest.skip(aggregate.JAVA_HINT)
-    from pyspark.sql import SparkSession  # the optional extra: imported once it is known present
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("rhoresearch-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "1")
-        .config("spark.driver.memory", "1g")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-
-
 @pytest.mark.slow
 def test_counts_from_source_on_spark_equal_duckdb(spark, maternity_files, mental_health_files):
     path = maternity_files["births"]

@@ -1,7 +1,7 @@
 """The maternity demonstration data: determinism, realism, and recovery of the planted effects.
 
 Recovery tests compute through the same functions the notebook uses (``data.load`` with the
-schema, ``maternity.prepare``, ``maternity.*_counts``, ``indicators.rate_ratio`` and
+schema, ``maternity.prepare``, ``maternity.*_counts``, ``stats.rate_ratio`` and
 ``models.poisson_model``). They use 99.8% intervals: about thirty intervals are checked, and at
 95% one or two would miss their planted value by chance alone.
 """
@@ -13,10 +13,10 @@ import json
 import numpy as np
 import pytest
 
-from rhoresearch import data, demo, ethnicity
+from rhoresearch import data, demo, ethnicity, stats
 from rhoresearch.demo import _record_level
 from rhoresearch.demo import maternity as demo_maternity
-from rhoresearch.stats import indicators, models
+from rhoresearch.stats import models
 from rhoresearch.workstreams import maternity
 
 CONFIDENCE = 0.998
@@ -95,7 +95,7 @@ def test_crude_rate_ratios_cover_planted(demo_data, outcome, count, population, 
         counts = maternity.maternal_counts(maternities, by="ethnic_group")
     else:
         counts = maternity.perinatal_counts(births, by="ethnic_group")
-    ratios = indicators.rate_ratio(
+    ratios = stats.rate_ratio(
         counts,
         count=count,
         population=population,
@@ -108,7 +108,7 @@ def test_crude_rate_ratios_cover_planted(demo_data, outcome, count, population, 
         lo, hi = ratios.loc[group, ["lower_ci", "upper_ci"]]
         assert lo <= planted[group] <= hi, (outcome, group, lo, planted[group], hi)
     # the crude White rate sits near the planted one
-    rate = indicators.rate(
+    rate = stats.rate(
         counts[counts["ethnic_group"] == "White"],
         count=count,
         population=population,
@@ -152,7 +152,7 @@ def test_demo_rates_sit_near_the_published_national_rates(demo_data):
     yearly = maternity.maternal_counts(maternities, by=["ethnic_group", "year"])
     periods = maternity.rolling_period_counts(yearly, by="ethnic_group")
     p1820 = periods[periods["period"] == "2018-20"]
-    rates = indicators.rate(
+    rates = stats.rate(
         p1820, count="maternal_deaths", population="maternities", by="ethnic_group"
     ).set_index("ethnic_group")
     published = maternity.published_maternal_mortality()
@@ -161,7 +161,7 @@ def test_demo_rates_sit_near_the_published_national_rates(demo_data):
         assert rates.loc[group, "value"] == pytest.approx(
             published.loc[group, "published_rate"], rel=0.25
         )
-    ratio = indicators.rate_ratio(
+    ratio = stats.rate_ratio(
         periods,
         count="maternal_deaths",
         population="maternities",

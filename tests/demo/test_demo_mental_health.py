@@ -11,9 +11,9 @@ import json
 import pandas as pd
 import pytest
 
-from rhoresearch import config, data, demo
+from rhoresearch import config, data, demo, stats
 from rhoresearch.demo import mental_health as demo_mental_health
-from rhoresearch.stats import indicators, models
+from rhoresearch.stats import models
 from rhoresearch.workstreams import mental_health as mh
 
 CONFIDENCE = 0.998
@@ -113,7 +113,7 @@ def test_crude_and_standardised_cover_planted(demo_data, measure):
     # numerators lose the records with unusable ethnicity, age or sex; denominators do not
     factor = truth["year_factor"][year] * truth["expected_share_of_records_usable"]
     joined = _year(records, population, year, measure)
-    ratios = indicators.rate_ratio(
+    ratios = stats.rate_ratio(
         joined,
         count=measure,
         population="population",
@@ -126,7 +126,7 @@ def test_crude_and_standardised_cover_planted(demo_data, measure):
         lo, hi = ratios.loc[group, ["lower_ci", "upper_ci"]]
         expected = planted["expected_crude_rate_ratio"][group]
         assert lo <= expected <= hi, (measure, group, lo, expected, hi)
-    dsr = indicators.dsr(
+    dsr = stats.dsr(
         joined,
         count=measure,
         population="population",
@@ -165,7 +165,7 @@ def test_crude_and_standardised_ratios_differ_for_young_groups(demo_data):
 def test_people_detained_fewer_than_detentions(demo_data):
     truth, detentions, _, population, _ = demo_data
     joined = _year(detentions, population, "2023-24", "detentions")
-    ratio = indicators.rate_ratio(
+    ratio = stats.rate_ratio(
         joined,
         count="people",
         population="population",
@@ -185,7 +185,7 @@ def test_planted_outlier_providers_are_flagged(demo_data):
     counts = mh.event_counts(records, by=["provider_code", *STRATA])
     pop = mh.population_by(population, by=["provider_code", "ethnic_group", "age_band", "sex"])
     strata = mh.provider_strata(counts, pop)
-    isr = indicators.isr(
+    isr = stats.isr(
         strata,
         count="detentions",
         population="population",

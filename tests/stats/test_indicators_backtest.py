@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from rhoresearch import stats as ind
 from rhoresearch.stats import _core as _stats
-from rhoresearch.stats import indicators as ind
 
 DATA = Path(__file__).resolve().parents[1] / "fixtures" / "pheindicatormethods"
 TIGHT = 1e-9

@@ -166,7 +166,7 @@ def stratified_counts(
         Further options of :func:`~rhoresearch.ethnicity.harmonise`, e.g. ``{"chinese": "other"}``.
     age_column, age_bands : str and ``"esp2013"`` or list of int, optional
         Age in years and the lower bounds of the bands to make from it (``"esp2013"``: 0-4, 5-9,
-        ..., 85-89, 90+, as :func:`rhoresearch.stats.indicators.dsr` expects). Adds ``age_band``.
+        ..., 85-89, 90+, as :func:`rhoresearch.stats.dsr` expects). Adds ``age_band``.
     dtypes : dict, optional
         ``{column: type}`` for further columns to convert and check (Ibis type names such as
         ``"int64"``, ``"float64"``, ``"date"``, ``"string"``). CSV columns are read as text, so

@@ -5,9 +5,8 @@ never modifies its input, and returns a new tidy DataFrame with one row per grou
 level when several are asked for). The methods are those of the UK public health indicator methods
 (the PHE/OHID "Technical Guide: Confidence Intervals" and the PHEindicatormethods R package, whose
 published test values the project's backtests reproduce). The indicator functions of
-:mod:`rhoresearch.stats` live in four modules; this one defines the first three and, so that
-``from rhoresearch.stats import indicators; indicators.dsr(...)`` keeps working, re-exports the others
-(the public namespace is :mod:`rhoresearch.stats`):
+:mod:`rhoresearch.stats` live in four modules; this one defines the first three, and every one is
+called through the public namespace (``from rhoresearch import stats; stats.dsr(...)``):
 
 ============================  ==================================================================
 function                      method
@@ -73,28 +72,9 @@ from scipy import stats
 
 from rhoresearch.stats import _core as S
 from rhoresearch.stats._docs import shared_docs
-from rhoresearch.stats.comparisons import participation_ratio, proportion_ratio, rate_ratio
-from rhoresearch.stats.funnels import funnel_limits, funnel_points, funnel_significance
-from rhoresearch.stats.standardisation import ESP2013, dsr, esp2013, isr, isr_rate
 from rhoresearch.validation import confidence_levels
 
-__all__ = [
-    "proportion",
-    "rate",
-    "mean",
-    # re-exported from standardisation, comparisons and funnels (one definition each)
-    "ESP2013",
-    "esp2013",
-    "dsr",
-    "isr",
-    "isr_rate",
-    "rate_ratio",
-    "proportion_ratio",
-    "participation_ratio",
-    "funnel_limits",
-    "funnel_significance",
-    "funnel_points",
-]
+__all__ = ["proportion", "rate", "mean"]
 
 logger = logging.getLogger(__name__)
 

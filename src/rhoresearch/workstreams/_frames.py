@@ -40,7 +40,7 @@ def percentages(
     by: str | Sequence[str] | None,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
-    """:func:`rhoresearch.stats.proportion` in %, sums renamed ``numerator``/``denominator``.
+    """:func:`rhoresearch.stats.proportion` in % (its sums are ``numerator``/``denominator``).
 
     The sums are whole numbers (``Int64``) when every one is whole (:func:`whole_counts`).
     """
@@ -52,5 +52,4 @@ def percentages(
         confidence=confidence,
         multiplier=100,
     )
-    res = res.rename(columns={numerator: "numerator", denominator: "denominator"})
     return whole_counts(res, ["numerator", "denominator"])

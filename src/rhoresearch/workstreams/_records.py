@@ -32,8 +32,6 @@ from rhoresearch.workstreams import _completeness
 
 logger = logging.getLogger(__name__)
 
-#: Recording status of the ethnic category of a record.
-ETHNICITY_STATUSES = ("recorded", "not stated", "not known", "invalid code")
 #: High-level groups compared (every group but "Not stated" and "Not known"), in display order.
 GROUPS = [
     g for g in ethnicity.HIGH_LEVEL_ORDER if g not in (ethnicity.NOT_STATED, ethnicity.NOT_KNOWN)

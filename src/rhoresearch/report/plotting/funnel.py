@@ -48,7 +48,7 @@ def _limit_lines(limits: pd.DataFrame, limit_x: str | None, level, lower, upper)
     """The limit lines as dicts: name, (x, y) of the lower line and of the upper line.
 
     Three layouts are read: long (``lower``/``upper`` columns with a ``confidence`` column, or the
-    names passed), PHE/``indicators.funnel_limits`` (``lower_2s_limit``, ``upper_3s_limit`` ...,
+    names passed), PHE/``rhoresearch.stats.funnel_limits`` (``lower_2s_limit``, ``upper_3s_limit`` ...,
     each drawn against ``*_population_1_year`` or ``*_exp_events`` when present, else against
     ``limit_x``) and wide (``lower_95``/``upper_95`` ...).
     """
@@ -157,10 +157,10 @@ def funnel_plot(
     points : pandas.DataFrame
         One row per unit (organisation, provider): ``x`` (its denominator, population or expected
         events) and ``y`` (its value), optionally ``label``. For rate funnels use
-        ``indicators.funnel_points`` and ``x="denominator_derived", y="rate_chart"``.
+        ``rhoresearch.stats.funnel_points`` and ``x="denominator_derived", y="rate_chart"``.
     limits : pandas.DataFrame
         The control limits, in any of three layouts: the frame of
-        ``rhoresearch.stats.indicators.funnel_limits`` (``lower_2s_limit``/``upper_2s_limit`` for 95%,
+        ``rhoresearch.stats.funnel_limits`` (``lower_2s_limit``/``upper_2s_limit`` for 95%,
         ``lower_3s_limit``/``upper_3s_limit`` for 99.8%, drawn against
         ``*_population_1_year`` (rates) or ``*_exp_events`` (ratios) when present, else against
         ``limit_x``; centre ``baseline``); long (``lower``/``upper``, ``lower_limit``/

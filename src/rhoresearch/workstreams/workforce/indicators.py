@@ -39,9 +39,8 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from rhoresearch import disclosure
+from rhoresearch import disclosure, stats
 from rhoresearch.exceptions import InputError
-from rhoresearch.stats import indicators
 from rhoresearch.validation import as_columns, require_columns
 from rhoresearch.workstreams import _frames, _wording
 from rhoresearch.workstreams.workforce.datasets import (
@@ -120,7 +119,7 @@ def representation_by_band(
     Notes
     -----
     Percentages exclude staff of unknown ethnicity (WRES reports them as a third category).
-    Wilson score intervals from ``rhoresearch.stats.indicators.proportion``.
+    Wilson score intervals from ``rhoresearch.stats.proportion``.
 
     References
     ----------
@@ -137,7 +136,7 @@ def representation_by_band(
     data["_white"] = np.where(g == WHITE, data[count], 0)
     all_staff = data.assign(**{band: "All staff"})
     data = pd.concat([data, all_staff], ignore_index=True)
-    res = indicators.proportion(
+    res = stats.proportion(
         data,
         numerator="_minority",
         denominator="_known",
@@ -251,7 +250,7 @@ def relative_likelihood(
     Returns
     -------
     DataFrame
-        One row per ``by`` group, the columns of ``rhoresearch.stats.indicators.proportion_ratio`` for
+        One row per ``by`` group, the columns of ``rhoresearch.stats.proportion_ratio`` for
         the ``focus`` group (``value`` = relative likelihood, ``lower_ci``, ``upper_ci``,
         ``confidence``, ``statistic``, ``method``, ``reference`` ...) plus ``flag``
         (``"within 0.80 to 1.25"``, ``"above 1.25"``, ``"below 0.80"``) and ``significant``
@@ -261,7 +260,7 @@ def relative_likelihood(
     -----
     Relative likelihood = (focus outcome / focus at risk) / (reference outcome / reference at
     risk). 1.0 is parity. Rows of any other group (e.g. not known) are ignored by the ratio; count
-    them with :func:`unknown_summary`. The interval is that of ``indicators.proportion_ratio``.
+    them with :func:`unknown_summary`. The interval is that of ``rhoresearch.stats.proportion_ratio``.
 
     References
     ----------
@@ -279,7 +278,7 @@ def relative_likelihood(
             )
     subset = data.loc[groups.isin([focus, reference]), [*by, group, numerator, denominator]].copy()
     subset[group] = subset[group].astype(str)
-    res = indicators.proportion_ratio(
+    res = stats.proportion_ratio(
         subset,
         numerator=numerator,
         denominator=denominator,
@@ -431,7 +430,7 @@ def survey_percentages(
 
     Notes
     -----
-    Wilson score intervals from ``rhoresearch.stats.indicators.proportion``. For indicator 7 (equal
+    Wilson score intervals from ``rhoresearch.stats.proportion``. For indicator 7 (equal
     opportunities) a lower percentage is worse; for 5, 6 and 8 a higher one is.
 
     References
