@@ -1,7 +1,7 @@
 """Command line: ``python -m rhoresearch <command>``. It parses arguments and calls the library.
 
 Each command imports the layer it needs when it runs (``build`` for build/verify/index/list/makefile,
-``demo`` for data) rather than at start-up: ``make`` starts this program once per report, and the
+``demo`` for data, ``release`` for release) rather than at start-up: ``make`` starts this program once per report, and the
 demo generators (which import the whole analysis stack) would add about a second to each.
 """
 
@@ -105,6 +105,19 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_release(args: argparse.Namespace) -> int:
+    from rhoresearch import release
+
+    result = release.pack(args.id, config_path=args.config, reports_dir=args.reports_dir)
+    for rel, reasons in result.refused.items():
+        sys.stderr.write(f"release {args.id}: {rel} not released: {'; '.join(reasons)}\n")
+    sys.stdout.write(
+        f"release {args.id}: {len(result.released)} file(s) in {result.folder}, "
+        f"{len(result.refused)} refused (see release.md)\n"
+    )
+    return 0 if result.ok else 1
+
+
 def _config_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", help="build configuration (default: reports.yml at the root)")
     p.add_argument("--reports-dir", help="output folder (default: reports/)")
@@ -152,6 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ids", nargs="*", help="report ids or shell patterns (default: all)")
     _config_options(p)
     p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser(
+        "release", help="build reports/<id>/release/: the files an output checker can release"
+    )
+    p.add_argument("id", help="the report id")
+    _config_options(p)
+    p.set_defaults(func=_cmd_release)
     return parser
 
 

@@ -96,8 +96,19 @@ def test_sidecar_round_trip(tmp_path):
         "derived": ["rate"],
         "suppress_zero": False,
     }
-    assert disclosure.read_sidecar(csv) == doc
+    # the keys added for policies and the interval audit are written only when not the defaults
+    defaults = {"total_label": "Total", "protection_width": 1, "policy": None}
+    assert disclosure.read_sidecar(csv) == {**doc, **defaults}
     assert disclosure.read_sidecar(tmp_path / "none.csv") is None
+
+
+def test_sidecar_records_a_policy_and_total_label(tmp_path):
+    csv = tmp_path / "rates.csv"
+    nhs = disclosure.policy("nhs-england")
+    disclosure.write_sidecar(csv, counts=["n"], total_label="All", policy=nhs)
+    meta = disclosure.read_sidecar(csv)
+    assert meta["policy"] == nhs
+    assert meta["total_label"] == "All"
 
 
 def test_sidecar_path():

@@ -354,9 +354,21 @@ def test_only_small_cell_recoverable_from_total_gets_a_second_cell_suppressed():
 
 
 def test_two_small_cells_need_no_secondary():
-    out = disclosure.suppress(_groups([20, 3, 2, 100, 40]), counts="count")
+    # 3 + 4 = 7 from the total: each could be up to 6, so neither is known to be small
+    out = disclosure.suppress(_groups([20, 3, 4, 100, 40]), counts="count")
     assert _flagged(out) == [(1, "count"), (2, "count")]
     assert _flagged(out, "secondary") == []
+
+
+def test_two_small_cells_whose_sum_is_small_get_a_third():
+    # issue 19: 3 + 2 = 5 from the total, each at least 1: both lie in 1..4 (the old rule, "two
+    # suppressed cells per total", let this out); the interval audit suppresses one more cell
+    out = disclosure.suppress(_groups([20, 3, 2, 100, 40]), counts="count")
+    assert _flagged(out, "primary") == [(1, "count"), (2, "count")]
+    assert _flagged(out, "secondary") == [(0, "count")]
+    audit = disclosure.interval_audit(out, counts="count", original=_groups([20, 3, 2, 100, 40]))
+    assert not audit["exposed"].any()
+    assert audit["upper"].min() >= 5
 
 
 def test_secondary_within_by_groups():

@@ -15,6 +15,14 @@ through this package. The steps, each explicit:
    not safe; the report runtime calls it before any table is written or shown.
    :func:`unprotected_totals` lists the totals that still reveal a suppressed cell.
 4. :func:`scan` reads every CSV in a folder of built reports and lists every unsafe cell.
+5. :func:`interval_audit` works out, by linear programming, the interval an intruder can derive
+   for every suppressed cell from the totals (:mod:`~rhoresearch.disclosure.audit`); ``suppress``
+   runs it and ``check`` refuses an exposed cell.
+
+Policies (:mod:`~rhoresearch.disclosure.policies`): :func:`policy` makes a named disclosure policy
+(``"threshold"``, the default and the behaviour above; ``"nhs-england"``; ``"opensafely"``, with
+its ``midpoint6`` option; ``"custom"``), which ``suppress``, ``render``, ``check`` and ``scan``
+take as ``policy=``; :func:`describe` writes the sentence stating it in a report.
 
 Modules: :mod:`~rhoresearch.disclosure.suppression` (suppress, secondary suppression, rounding),
 :mod:`~rhoresearch.disclosure.flags` (the representation: flag columns, is_suppressed, render,
@@ -79,11 +87,14 @@ suppression) and 5 (frequency tables).
 from __future__ import annotations
 
 from rhoresearch.disclosure import _columns as _columns
+from rhoresearch.disclosure import audit as _audit
 from rhoresearch.disclosure import checks as _checks
+from rhoresearch.disclosure import policies as _policies
 from rhoresearch.disclosure import scan as _scan
 from rhoresearch.disclosure import summary as _summary
 from rhoresearch.disclosure import suppression as _suppression
 from rhoresearch.disclosure._columns import *
+from rhoresearch.disclosure.audit import *
 from rhoresearch.disclosure.checks import *
 from rhoresearch.disclosure.flags import (
     REASONS,
@@ -94,6 +105,7 @@ from rhoresearch.disclosure.flags import (
     render,
     select,
 )
+from rhoresearch.disclosure.policies import *
 from rhoresearch.disclosure.scan import *
 from rhoresearch.disclosure.summary import *
 from rhoresearch.disclosure.suppression import *
@@ -101,7 +113,9 @@ from rhoresearch.validation import DEFAULT_THRESHOLD
 
 __all__ = [
     *_columns.__all__,
+    *_audit.__all__,
     *_checks.__all__,
+    *_policies.__all__,
     *_scan.__all__,
     *_summary.__all__,
     *_suppression.__all__,

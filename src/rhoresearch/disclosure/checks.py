@@ -14,9 +14,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from rhoresearch.disclosure import _cells
+from rhoresearch.disclosure import _cells, audit
 from rhoresearch.disclosure._cells import Derived
+from rhoresearch.disclosure.audit import DEFAULT_PROTECTION_WIDTH
 from rhoresearch.disclosure.flags import SUPPRESSED, _suppressed_mask, flag_column
+from rhoresearch.disclosure.policies import Policy
 from rhoresearch.exceptions import DisclosureError, InputError
 from rhoresearch.validation import (
     DEFAULT_THRESHOLD,
@@ -44,6 +46,9 @@ def _unsafe_cells(
     margins: Margins,
     row_total: str | bool | None,
     suppress_zero: bool,
+    total_label: str | None = "Total",
+    protection_width: int = DEFAULT_PROTECTION_WIDTH,
+    policy: Policy | None = None,
 ) -> list[tuple[int, str, object, str]]:
     """Every unsafe cell as (row position, column, shown value, reason)."""
     require_columns(table, counts, func=func, what="count column")
@@ -69,6 +74,17 @@ def _unsafe_cells(
         col = counts[j]
         what = "zero count (zeros are suppressed here)" if values[i, j] == 0 else "count"
         unsafe(i, col, table[col].iloc[i], f"{what} below the threshold of {threshold}")
+    if policy is not None and (policy.rounding or policy.midpoint6):
+        exact = np.zeros_like(marked)
+        if not policy.round_totals and not policy.midpoint6:
+            groups = _cells.groupings(by, margins, func=func)
+            exact = audit.total_cells(table, counts, groups, row_total, total_label)
+        how = "midpoint-6 rounded" if policy.midpoint6 else f"a multiple of {policy.rounding}"
+        for i, j in zip(*np.nonzero(~marked & ~np.isnan(values) & ~exact), strict=True):
+            if not policy.shows(float(values[i, j])):
+                col = counts[j]
+                reason = f"count not {how} (policy {policy.name!r})"
+                unsafe(i, col, table[col].iloc[i], reason)
     for j, col in enumerate(counts):
         for dcol in dmap[col]:
             dvals = table[dcol].astype(object).to_numpy()
@@ -86,6 +102,17 @@ def _unsafe_cells(
         for desc, cell in _cells.lone_suppressed(cons, marked):
             reason = f"the only suppressed cell in {desc}: recoverable from that total"
             unsafe(cell // k, counts[cell % k], SUPPRESSED, reason)
+        if marked.any() and (policy is None or not (policy.rounding or policy.midpoint6)):
+            rels = audit.relations(table, counts, groups, row_total, total_label)
+            for e in audit.exposures(
+                np.where(marked, np.nan, values),
+                marked,
+                rels,
+                threshold=threshold,
+                protection_width=protection_width,
+                zeros_shown=not suppress_zero,
+            ):
+                unsafe(e.cell // k, counts[e.cell % k], SUPPRESSED, f"interval audit: {e.reason}")
     # de-duplicate, keep order
     seen: set[tuple[int, str, str]] = set()
     unique = []
@@ -108,6 +135,9 @@ def check(
     margins: Margins = None,
     row_total: str | bool | None = None,
     suppress_zero: bool = False,
+    total_label: str | None = "Total",
+    protection_width: int = DEFAULT_PROTECTION_WIDTH,
+    policy: Policy | None = None,
 ) -> pd.DataFrame:
     """Refuse a table that would disclose a small number; return it unchanged if it is safe.
 
@@ -134,6 +164,15 @@ def check(
         unsafe (the total reveals it). Without them no secondary check is made.
     suppress_zero : bool, default False
         Zero counts are unsafe too.
+    total_label : str or None, default "Total"
+        The label of total rows, as given to :func:`rhoresearch.disclosure.suppress`: with the
+        groupings, a group's total row gives the interval audit its equation.
+    protection_width : int, default 1
+        The interval audit's protection width (:mod:`rhoresearch.disclosure.audit`).
+    policy : Policy, optional
+        The policy the table was made under: its threshold (the larger of it and ``threshold``),
+        its zeros rule, and, for a rounding policy, every shown count must be a multiple of the
+        base (total rows excepted where the policy keeps them exact) or midpoint-6 rounded.
 
     Returns
     -------
@@ -148,7 +187,9 @@ def check(
         reason); ``error.cells`` holds ``(row label, column, value)`` tuples. Unsafe: a count from 1
         to ``threshold - 1`` shown; a derived value shown beside a suppressed count; a cell flagged
         as suppressed that still holds a value; with groupings, a total revealing its only
-        suppressed cell.
+        suppressed cell, or a suppressed cell exposed by the interval audit (its interval, worked
+        out from the totals the table shows, lies inside 1 to ``threshold - 1`` or is narrower
+        than ``protection_width``); under a rounding policy, a count that is not rounded.
     InputError
         A column is missing, or a count cell is neither a number, empty nor a GSS symbol.
 
@@ -170,16 +211,26 @@ def check(
     if not counts_l:
         raise InputError(f"{func}: counts must name at least one column")
     threshold = check_threshold(threshold, func=func)
+    protection_width = audit.check_width(protection_width, func=func)
+    if policy is not None:
+        if not isinstance(policy, Policy):
+            raise InputError(f"{func}: policy must be a disclosure Policy; got {policy!r}")
+        threshold = max(threshold, policy.threshold)
+        suppress_zero = suppress_zero or policy.suppress_zero
+        protection_width = max(protection_width, policy.protection_width)
     found = _unsafe_cells(
         table,
         counts=counts_l,
-        threshold=threshold,
+        threshold=1 if policy is not None and policy.midpoint6 else threshold,
         func=func,
         derived=derived,
         by=by,
         margins=margins,
         row_total=row_total,
         suppress_zero=suppress_zero,
+        total_label=total_label,
+        protection_width=protection_width,
+        policy=policy,
     )
     label = name or "table"
     if not found:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,14 @@ import pandas as pd
 from rhoresearch.disclosure._columns import FLAG_SUFFIX, is_flag_column
 from rhoresearch.exceptions import InputError
 from rhoresearch.validation import as_columns, check_frame, require_columns
+
+
+class _Symbolic(Protocol):
+    """What :func:`render` reads of a policy (:class:`rhoresearch.disclosure.Policy`)."""
+
+    @property
+    def symbol(self) -> str: ...
+
 
 __all__ = [
     "SUPPRESSED",
@@ -153,7 +162,9 @@ def _flag_reasons(table: pd.DataFrame, column: str) -> np.ndarray:
     return out
 
 
-def render(table: pd.DataFrame, *, symbol: str = SUPPRESSED) -> pd.DataFrame:
+def render(
+    table: pd.DataFrame, *, symbol: str = SUPPRESSED, policy: _Symbolic | None = None
+) -> pd.DataFrame:
     """The table as it is shown or saved: ``symbol`` in the suppressed cells, flag columns dropped.
 
     The one place where ``[c]`` is written into a table. A column with a flag column (one in which
@@ -170,6 +181,9 @@ def render(table: pd.DataFrame, *, symbol: str = SUPPRESSED) -> pd.DataFrame:
         columns where cells are suppressed), or already rendered; not modified.
     symbol : str, default "[c]"
         The symbol shown in place of a suppressed value.
+    policy : Policy, optional
+        A disclosure policy (:func:`rhoresearch.disclosure.policy`): its symbol is used (``*``
+        for ``nhs-england``).
 
     Returns
     -------
@@ -188,6 +202,8 @@ def render(table: pd.DataFrame, *, symbol: str = SUPPRESSED) -> pd.DataFrame:
     (``[c]`` = confidential). https://gss.civilservice.gov.uk/policy-store/symbols-in-tables-definitions-and-help/
     """
     check_frame(table, func="render", name="table")
+    if policy is not None:
+        symbol = policy.symbol
     if not isinstance(symbol, str):
         raise InputError(f"render: symbol must be a string such as '[c]', got {symbol!r}")
     flags = [c for c in table.columns if is_flag_column(c)]

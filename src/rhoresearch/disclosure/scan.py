@@ -26,8 +26,10 @@ import pandas as pd
 
 from rhoresearch.disclosure._cells import OTHER_SYMBOLS, Derived
 from rhoresearch.disclosure._columns import is_count_column
+from rhoresearch.disclosure.audit import DEFAULT_PROTECTION_WIDTH
 from rhoresearch.disclosure.checks import _unsafe_cells
 from rhoresearch.disclosure.flags import SUPPRESSED
+from rhoresearch.disclosure.policies import Policy, policy_from_dict
 from rhoresearch.exceptions import InputError
 from rhoresearch.validation import DEFAULT_THRESHOLD, as_columns, check_threshold
 
@@ -73,6 +75,9 @@ def write_sidecar(
     row_total: str | bool | None = None,
     derived: Derived = None,
     suppress_zero: bool = False,
+    total_label: str | None = "Total",
+    protection_width: int = DEFAULT_PROTECTION_WIDTH,
+    policy: Policy | None = None,
 ) -> Path:
     """Write the disclosure sidecar of a result CSV, so :func:`scan` knows its count columns.
 
@@ -84,17 +89,20 @@ def write_sidecar(
         The count columns of the CSV (may be empty or None for a table with no counts).
     threshold : int, default 5
         The threshold the table was suppressed at.
-    by, margins, row_total, derived, suppress_zero
+    by, margins, row_total, derived, suppress_zero, total_label, protection_width
         As given to :func:`rhoresearch.disclosure.suppress` (so :func:`scan` can repeat the
-        secondary check).
+        secondary check and the interval audit).
+    policy : Policy, optional
+        The disclosure policy the table was made under (:func:`rhoresearch.disclosure.policy`).
 
     Returns
     -------
     pathlib.Path
         The sidecar written: a JSON object with keys ``format`` (``"rhoresearch.disclosure/1"``),
         ``counts``, ``threshold``, ``by``, ``margins``, ``row_total``, ``derived``,
-        ``suppress_zero``; keys sorted, two-space indent, newline-terminated (stable bytes for the
-        manifest's hashes).
+        ``suppress_zero``, and, only when they are not the defaults, ``total_label``,
+        ``protection_width`` and ``policy`` (the policy's fields); keys sorted, two-space indent,
+        newline-terminated (stable bytes for the manifest's hashes).
     """
     func = "write_sidecar"
     target = sidecar_path(path)
@@ -119,6 +127,12 @@ def write_sidecar(
         "derived": derived_doc,
         "suppress_zero": bool(suppress_zero),
     }
+    if total_label != "Total":
+        doc["total_label"] = total_label
+    if protection_width != DEFAULT_PROTECTION_WIDTH:
+        doc["protection_width"] = protection_width
+    if policy is not None and policy != Policy(threshold=check_threshold(threshold, func=func)):
+        doc["policy"] = policy.as_dict()
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return target
@@ -167,6 +181,9 @@ def read_sidecar(path: str | os.PathLike[str]) -> dict[str, Any] | None:
         "row_total": doc.get("row_total"),
         "derived": doc.get("derived"),
         "suppress_zero": bool(doc.get("suppress_zero", False)),
+        "total_label": doc.get("total_label", "Total"),
+        "protection_width": doc.get("protection_width", DEFAULT_PROTECTION_WIDTH),
+        "policy": None if doc.get("policy") is None else policy_from_dict(doc["policy"]),
     }
 
 
@@ -178,6 +195,7 @@ def scan(
     include_denominators: bool = False,
     suppress_zero: bool = False,
     use_sidecars: bool = True,
+    policy: Policy | None = None,
 ) -> pd.DataFrame:
     """List every unsafe cell in the CSV files under a folder (e.g. ``reports/``).
 
@@ -198,6 +216,10 @@ def scan(
         Read ``<name>.meta.json`` beside ``<name>.csv`` for its count columns and groupings;
         otherwise (or when there is none) the naming convention of
         :func:`rhoresearch.disclosure.is_count_column` decides.
+    policy : Policy, optional
+        The report's disclosure policy, for files whose sidecar records none (a sidecar's policy
+        is the one its table was saved under, and is used for that file). Its symbol (``*``)
+        marks suppressed cells, its threshold and rounding are checked.
 
     Returns
     -------
@@ -242,6 +264,7 @@ def scan(
                 include_denominators=include_denominators,
                 suppress_zero=suppress_zero,
                 use_sidecars=use_sidecars,
+                policy=policy,
             )
         )
     out = pd.DataFrame(
@@ -266,6 +289,7 @@ def _scan_file(
     include_denominators: bool,
     suppress_zero: bool,
     use_sidecars: bool,
+    policy: Policy | None = None,
 ) -> list[dict[str, Any]]:
     def problem(
         reason: str, row: int | None = None, column: str | None = None, value: object = None
@@ -286,6 +310,12 @@ def _scan_file(
         return [problem(f"could not be read as CSV: {exc}")]
     table = table.replace("", np.nan) if len(table) else table
     derived: Any
+    total_label: str | None = "Total"
+    width = DEFAULT_PROTECTION_WIDTH
+    if meta is not None and meta["policy"] is not None:
+        policy = meta["policy"]
+    if policy is not None and policy.symbol != SUPPRESSED and len(table):
+        table = table.replace(policy.symbol, SUPPRESSED)
     if meta is not None:
         counts = [c for c in meta["counts"] if c in table.columns]
         missing = [c for c in meta["counts"] if c not in table.columns]
@@ -296,6 +326,7 @@ def _scan_file(
         zero = suppress_zero or meta["suppress_zero"]
         by, margins, row_total = meta["by"], meta["margins"], meta["row_total"]
         derived = meta["derived"]
+        total_label, width = meta["total_label"], int(meta["protection_width"])
         if isinstance(derived, list):
             derived = [c for c in derived if c in table.columns]
         elif isinstance(derived, dict):
@@ -339,6 +370,9 @@ def _scan_file(
     if not groupings_ok:
         found.append(problem("sidecar groupings name columns absent from the file"))
         by = margins = None
+    if policy is not None:
+        file_threshold = 1 if policy.midpoint6 else max(file_threshold, policy.threshold)
+        zero = zero or policy.suppress_zero
     try:
         unsafe = _unsafe_cells(
             clean,
@@ -350,6 +384,9 @@ def _scan_file(
             margins=margins,
             row_total=row_total,
             suppress_zero=zero,
+            total_label=total_label,
+            protection_width=width,
+            policy=policy,
         )
     except InputError as exc:
         return [*found, problem(f"could not be checked: {exc}")]

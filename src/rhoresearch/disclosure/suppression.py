@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import heapq
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from rhoresearch.disclosure import _cells
+from rhoresearch.disclosure import _cells, audit
 from rhoresearch.disclosure._cells import Derived
+from rhoresearch.disclosure._rounding import after_rounding, midpoint6_table
+from rhoresearch.disclosure.audit import DEFAULT_PROTECTION_WIDTH
 from rhoresearch.disclosure.flags import _flag_reasons, flag_column
+from rhoresearch.disclosure.policies import Policy
 from rhoresearch.exceptions import InputError
 from rhoresearch.validation import (
     DEFAULT_THRESHOLD,
@@ -45,6 +48,9 @@ def suppress(
     total_label: str | None = "Total",
     secondary: bool = True,
     name: str | None = None,
+    policy: Policy | None = None,
+    protection_width: int = DEFAULT_PROTECTION_WIDTH,
+    recompute: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Suppress small counts, and every count or value from which they could be worked out.
 
@@ -65,7 +71,8 @@ def suppress(
         Counts from 1 to ``threshold - 1`` are suppressed (primary suppression).
     rounding : int, optional
         Round every count that is shown to the nearest multiple of ``rounding`` (e.g. 5), after
-        suppression. Derived columns are not recomputed (see Notes).
+        suppression (a count that would round to less than ``threshold`` is suppressed). Derived
+        columns are not recomputed (see Notes).
     derived : list of str or dict, optional
         Columns derived from the counts, blanked in every row where a count is suppressed. A list
         applies to every count column; a dict maps a count column to its own derived columns (wide
@@ -93,6 +100,26 @@ def suppress(
         Apply secondary suppression. ``False`` gives primary (and derived) suppression only.
     name : str, optional
         The table's name, used in messages and the log.
+    policy : Policy, optional
+        A disclosure policy (:func:`rhoresearch.disclosure.policy`). Its rules replace
+        ``threshold`` (the larger of the two is used), ``rounding`` (when not given),
+        ``suppress_zero`` and ``secondary``, and add its own: totals kept unrounded or recomputed
+        from the rounded parts (a total row is one whose label is ``total_label``), derived values
+        recomputed from the rounded counts, midpoint-6 rounding (count columns renamed
+        ``<column>_midpoint6``, their derived columns ``<column>_midpoint6_derived``). ``None``
+        (default) or the ``threshold`` policy: the behaviour described here, unchanged.
+    protection_width : int, default 1
+        The interval audit's protection width (:mod:`rhoresearch.disclosure.audit`): a suppressed
+        cell whose interval, worked out from the totals, is narrower is exposed. ``0`` leaves only
+        the small-count test.
+    recompute : callable, optional
+        For a policy whose derived values are computed from the rounded counts (``opensafely``):
+        a function taking the table with its counts rounded (and totals recomputed) and returning
+        it with the derived columns recomputed. Without it each derived value is scaled by the
+        ratio of the rounded to the exact count (numerator columns, as
+        :func:`rhoresearch.disclosure.is_count_column` names them) and of the exact to the
+        rounded denominator (``denominator``, ``population``): exact for a rate or percentage, an
+        approximation (within the rounding) for interval limits.
 
     Returns
     -------
@@ -141,10 +168,14 @@ def suppress(
     smallest count, the first in table order. It repeats until no group has exactly one suppressed
     cell, which handles two-way tables (row and column totals) and explicit total rows. This is the
     usual "at least two suppressed cells in every published margin" rule (Hundepool et al. 2012,
-    chapters 4 and 5); it makes no cell *exactly* recoverable from a single total, but it is not a full
-    audit of the intervals an intruder could derive by combining several totals (linear
-    programming, tau-ARGUS), nor does it protect against differencing between separately
-    published tables (use the same ``by``/``margins`` and thresholds for tables that share cells).
+    chapters 4 and 5). Then the *interval audit* (:mod:`rhoresearch.disclosure.audit`) works out,
+    by linear programming over all the published totals together, the interval each suppressed
+    cell could lie in (at least 1 where zeros are shown); while a suppressed cell's interval lies
+    inside 1 to ``threshold - 1`` or is narrower than ``protection_width``, one more cell of a
+    total that binds it is suppressed (same preferences), and the two steps are repeated. It does
+    not protect against differencing between separately published tables (use the same
+    ``by``/``margins`` and thresholds for tables that share cells). The audit is skipped when
+    counts are rounded (rounding protects the differences).
     A group with a single cell is skipped (its total is the cell itself and must not be published
     elsewhere). Missing (NaN) cells are never chosen. A group left with one suppressed cell because
     nothing else could be suppressed is logged as a warning and listed by
@@ -192,6 +223,17 @@ def suppress(
         raise InputError(f"{func}: counts lists a column twice: {counts_l}")
     require_columns(table, counts_l, func=func, what="count column")
     threshold = check_threshold(threshold, func=func)
+    protection_width = audit.check_width(protection_width, func=func)
+    if policy is not None:
+        if not isinstance(policy, Policy):
+            raise InputError(f"{func}: policy must be a disclosure Policy; got {policy!r}")
+        threshold = max(threshold, policy.threshold)
+        rounding = policy.rounding if rounding is None else rounding
+        suppress_zero = suppress_zero or policy.suppress_zero
+        secondary = secondary and policy.secondary
+        protection_width = max(protection_width, policy.protection_width)
+        if policy.midpoint6:
+            return midpoint6_table(table, counts_l, derived, func=func)
     if rounding is not None and (
         isinstance(rounding, bool) or not isinstance(rounding, (int, np.integer)) or rounding < 1
     ):
@@ -217,6 +259,9 @@ def suppress(
     small = (values > 0) & (values < threshold)
     if suppress_zero:
         small |= values == 0
+    if rounding is not None:
+        # a count that would be shown below the threshold once rounded is hidden too
+        small |= (values > 0) & (rounding * np.floor(values / rounding + 0.5) < threshold)
     primary = small & ~prior
     flat = (prior | primary).ravel()
     reasons_flat = np.full(n * k, None, dtype=object)
@@ -233,16 +278,41 @@ def suppress(
                 is_total_row |= table[c].astype(object).to_numpy() == total_label
         cons = _cells.constraints(table, counts_l, groups, row_total)
         unprotected = _secondary(values.ravel(), flat, reasons_flat, cons, is_total_row, k)
+        if rounding is None:
+            rels = audit.relations(
+                table, counts_l, groups, row_total, total_label, true_values=values
+            )
+            unprotected += _audited(
+                values,
+                flat,
+                reasons_flat,
+                cons,
+                rels,
+                is_total_row,
+                k,
+                threshold=threshold,
+                width=protection_width,
+                zeros_shown=not suppress_zero,
+                row_total_j=counts_l.index(row_total) if isinstance(row_total, str) else None,
+            )
+            unprotected = list(dict.fromkeys(unprotected))
 
     supp = flat.reshape(n, k)
     reason = reasons_flat.reshape(n, k)
 
     out = table.copy()
     flags: dict[str, np.ndarray] = {}
+    keep_exact = np.zeros((n, k), dtype=bool)
+    if rounding is not None and policy is not None and not policy.round_totals:
+        keep_exact = audit.total_cells(table, counts_l, groups, row_total, total_label)
     for j, col in enumerate(counts_l):
-        out[col] = _count_column(out[col], values[:, j], supp[:, j], rounding)
+        out[col] = _count_column(out[col], values[:, j], supp[:, j], rounding, keep_exact[:, j])
         flags[col] = np.array(
             [r if s else None for r, s in zip(reason[:, j], supp[:, j], strict=True)], dtype=object
+        )
+    if rounding is not None and policy is not None:
+        out = after_rounding(
+            out, table, counts_l, dmap, supp, groups, row_total, total_label, policy, recompute
         )
     for dcol in derived_l:
         from_counts = np.zeros(n, dtype=bool)
@@ -330,13 +400,20 @@ def _secondary(
 
 
 def _count_column(
-    series: pd.Series, values: np.ndarray, mask: np.ndarray, rounding: int | None
+    series: pd.Series,
+    values: np.ndarray,
+    mask: np.ndarray,
+    rounding: int | None,
+    exact: np.ndarray | None = None,
 ) -> pd.Series:
-    """A count column after rounding its shown cells and blanking the suppressed ones."""
+    """A count column after rounding its shown cells (not those ``exact``) and blanking the
+    suppressed ones."""
     shown = ~mask & ~np.isnan(values)
     if rounding is None or not shown.any():
         return _blanked(series, mask)
     rounded = rounding * np.floor(values / rounding + 0.5)
+    if exact is not None:
+        rounded = np.where(exact, values, rounded)
     if pd.api.types.is_numeric_dtype(series.dtype) and not series.isna().any():
         base = np.where(shown, rounded, series.to_numpy(dtype="float64"))
         integral = pd.api.types.is_integer_dtype(series.dtype)
@@ -395,3 +472,76 @@ def _from_objects(obj: np.ndarray, like: pd.Series) -> pd.Series:
     filled = np.array([np.nan if _cells.is_missing(v) else v for v in obj], dtype=object)
     dtype = like.dtype if isinstance(like.dtype, pd.StringDtype) else object
     return pd.Series(filled, index=index, name=name, dtype=dtype)
+
+
+def _audited(
+    values: np.ndarray,
+    flat: np.ndarray,
+    reason: np.ndarray,
+    cons: list[tuple[str, np.ndarray]],
+    rels: list[audit.Relation],
+    is_total_row: np.ndarray,
+    k: int,
+    *,
+    threshold: int,
+    width: int,
+    zeros_shown: bool,
+    row_total_j: int | None,
+) -> list[str]:
+    """Suppress cells until the interval audit exposes none (modifies flat/reason).
+
+    Each round: the audit (:func:`rhoresearch.disclosure.audit.exposures`) on the current pattern;
+    for the first exposed cell, one more cell of an equation that binds it is suppressed (not in a
+    total row, not a row-total cell, not zero, the smallest, the first), then the secondary rule
+    again. Returns the descriptions of what could not be protected.
+    """
+    flat_values = values.ravel()
+    member: dict[int, list[int]] = {}
+    for ri, rel in enumerate(rels):
+        for cell in rel.cells:
+            member.setdefault(int(cell), []).append(ri)
+    left: list[str] = []
+    stuck: set[int] = set()
+    for _ in range(10 * max(1, flat.size)):
+        supp = flat.reshape(values.shape)
+        found = [
+            e
+            for e in audit.exposures(
+                np.where(supp, np.nan, values),
+                supp,
+                rels,
+                threshold=threshold,
+                protection_width=width,
+                zeros_shown=zeros_shown,
+                true_values=values,
+            )
+            if e.cell not in stuck
+        ]
+        if not found:
+            break
+        cell = found[0].cell
+        candidates = {
+            int(c)
+            for ri in member.get(cell, [])
+            for c in rels[ri].cells
+            if not flat[c] and not np.isnan(flat_values[c])
+        }
+        if not candidates:
+            stuck.add(cell)
+            left.append(f"the totals binding row {cell // k} column {cell % k} (interval audit)")
+            continue
+
+        def preference(c: int) -> tuple[bool, bool, bool, float, int]:
+            return (
+                bool(is_total_row[c // k]),
+                row_total_j is not None and c % k == row_total_j,
+                bool(flat_values[c] == 0),
+                float(flat_values[c]),
+                c,
+            )
+
+        best = min(candidates, key=preference)
+        flat[best] = True
+        reason[best] = "secondary"
+        left = _secondary(flat_values, flat, reason, cons, is_total_row, k)
+    return left
