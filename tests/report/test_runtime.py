@@ -25,6 +25,14 @@ def run(tmp_path, monkeypatch):
     monkeypatch.setenv(runtime.RUN_DIR_ENV, str(tmp_path))
     shown: list[str] = []
     monkeypatch.setattr(runtime, "_display_html", shown.append)
+    # a table never saved is displayed with a handle (issue 14: its CSV link is updated later)
+    monkeypatch.setattr(
+        runtime,
+        "_display_updatable",
+        lambda markup: shown.append(markup) or types.SimpleNamespace(),
+    )
+    monkeypatch.setattr(runtime, "_saved_tables", {})
+    monkeypatch.setattr(runtime, "_pending_links", [])
     runtime.set_threshold(None)
     yield tmp_path, shown
     runtime.set_threshold(None)
@@ -109,9 +117,9 @@ def test_show_table_flagged_table_shows_what_the_published_table_shows(run):
     _, shown = run
     runtime.show_table(_published(), counts="count", caption="Rates")
     runtime.show_table(_flagged(), counts="count", caption="Rates")
-    old, new = (re.sub(r"rho-table-\d+", "rho-table-N", html) for html in shown)
+    old, new = (re.sub(r"(rho-table|table)-\d+", "rho-table-N", html) for html in shown)
     assert new == old
-    assert "<td>[c]</td>" in new and "_suppressed" not in new
+    assert '<td class="num">[c]</td>' in new and "_suppressed" not in new
 
 
 def test_a_flagged_count_whose_rate_is_still_shown_is_refused(run):
@@ -182,7 +190,8 @@ def test_bad_names_and_columns_are_refused(run):
 def test_show_table_checks_then_displays_html(run):
     _, shown = run
     assert runtime.show_table(_table(), counts="count", caption="Rates") is None
-    assert "<table" in shown[0] and "Rates" in shown[0] and "0.33" in shown[0]
+    assert "<table" in shown[0] and "<caption" in shown[0] and "Rates" in shown[0]
+    assert '<td class="num">0.3</td>' in shown[0]  # a rate: one decimal place (labels.PRECISION)
     with pytest.raises(DisclosureError):
         runtime.show_table(_table().assign(count=[2, 30]), counts="count")
     assert len(shown) == 1
@@ -191,8 +200,8 @@ def test_show_table_checks_then_displays_html(run):
 def test_show_table_notes_rows_left_out(run):
     _, shown = run
     runtime.show_table(_table(), counts="count", max_rows=1)
-    assert "1 more rows not shown." in shown[0]
-    assert "<td>B</td>" not in shown[0]
+    assert "1 more rows are in the CSV file." in shown[0]
+    assert '<td class="txt">B</td>' not in shown[0]
 
 
 def test_show_figure_embeds_png_with_alt_and_caption_and_closes_it(run):
@@ -229,6 +238,7 @@ def test_show_table_prints_summed_counts_as_whole_numbers_and_left_aligns_text(r
     table = pd.DataFrame({"group": ["A", "B"], "count": [72.0, 126.0], "value": [7.1, 12.375]})
     runtime.show_table(table, counts="count")
     html = shown[0]
-    assert "<td>72</td>" in html and "<td>126</td>" in html and "<td>7.10</td>" in html
-    assert "td:nth-child(1)" in html and "text-align: left" in html
-    assert "td:nth-child(2)" not in html
+    assert '<td class="num">72</td>' in html and '<td class="num">126</td>' in html
+    assert '<td class="num">7.10</td>' in html  # "value": two decimal places
+    assert '<th scope="col" class="txt">Group</th>' in html  # text left-aligned
+    assert '<th scope="col" class="num">Count</th>' in html

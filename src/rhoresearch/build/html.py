@@ -1,109 +1,269 @@
-"""HTML for built reports and the index: offline pages with no request leaving the machine.
+"""HTML for built reports and the index: offline pages for readers, no request leaving the machine.
 
-Reports use nbconvert's ``lab`` template through a small template of our own (held in memory, so
-nothing needs installing as package data) that removes every script loaded from a CDN (RequireJS,
-MathJax, Mermaid, widgets), adds a header (title, parameters, a demonstration-data banner) and a
-footer (provenance), and hides all code. Cells tagged ``parameters``, ``injected-parameters`` or
-``remove-cell`` are left out. Figures are embedded as ``data:`` URIs. LaTeX in markdown is shown as
-typed (MathJax would need the network).
+A report page (:func:`report_html`) is the common page template (:mod:`rhoresearch.build.page`)
+around the executed notebook's content, rendered here cell by cell (markdown through nbconvert's
+mistune renderer, outputs as the notebook displayed them; no code, no scripts, no CDN):
+
+- one title (the report's; the notebook's own ``#`` heading is dropped), a metadata line (period,
+  geography, data source, build date, version: from what the notebook declared with
+  :func:`rhoresearch.report.runtime.page_info`, else from its parameters and inputs), the
+  demonstration-data banner where it applies;
+- a contents list linking every section: each ``##`` heading of the notebook starts one;
+- ``<main>``: first the section ``id="main-findings"`` (what the notebook displayed with
+  ``runtime.show_main_findings``; a notebook that does not yet call it gets, by a fixed rule, the
+  first five bullets of its "Key findings" section, all of which stay further down), then
+  ``id="things-to-know"`` (``runtime.show_things_to_know``; otherwise a summary made from the
+  parameters with links to the data-quality, methods and caveats sections), then the notebook's
+  sections, then the parameters;
+- the provenance footer.
+
+Cells tagged ``parameters``, ``injected-parameters`` or ``remove-cell`` are left out, and so is the
+input of every cell; stderr (warnings, logs) stays in ``report.ipynb`` and ``kernel.log``. LaTeX in
+markdown is shown as typed (MathJax would need the network).
 """
 
 from __future__ import annotations
 
-import copy
 import html
 import json
 import re
+from pathlib import Path
+from typing import Any
 
-import jinja2
-from nbconvert import HTMLExporter
-from traitlets.config import Config
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-__all__ = ["report_html", "index_html", "BANNER_TEXT"]
+from rhoresearch import config
+from rhoresearch.build.page import render_page
+
+__all__ = ["report_html", "index_html", "banner", "BANNER_TEXT", "PAGE_INFO_MIME"]
 
 BANNER_TEXT = "Demonstration data"
 _BANNER_DETAIL = (
     "This report was built from synthetic demonstration data made by a seeded generator "
     "(data/demo/). Its numbers illustrate the method; they are not evidence."
 )
-
-_CSS = """
-.rho-header, .rho-footer { font-family: system-ui, sans-serif; max-width: 1100px;
-  margin: 1rem auto; padding: 0 1rem; }
-.rho-header h1 { font-size: 1.8rem; margin: 0.5rem 0; }
-.rho-banner { background: #fff3cd; border: 2px solid #b58100; color: #3d2c00; padding: 0.6rem 1rem;
-  border-radius: 4px; font-weight: 600; margin: 0.6rem 0; }
-.rho-banner span { font-weight: 400; }
-.rho-params caption { text-align: left; font-weight: 600; padding: 0.2rem 0; }
-.rho-params, .rho-prov, .rho-index { border-collapse: collapse; font-size: 0.9rem; }
-.rho-params td, .rho-params th, .rho-prov td, .rho-prov th, .rho-index td, .rho-index th {
-  border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
-.rho-footer { border-top: 1px solid #ccc; color: #333; font-size: 0.85rem; margin-top: 2rem; }
-.rho-footer code { font-size: 0.8rem; word-break: break-all; }
-.rho-index code { font-size: 0.8rem; }
-.rho-figure img { max-width: 100%; height: auto; }
-.rho-figure figcaption { font-style: italic; font-size: 0.9rem; }
-.rho-status-failed { color: #a00000; font-weight: 600; }
-.rho-status-success { color: #006000; }
-"""
-
-_TEMPLATE = (
-    """{%- extends 'index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{% block jupyter_widgets %}{% endblock jupyter_widgets %}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{% block extra_css %}<style type="text/css">"""
-    + _CSS
-    + """</style>{% endblock extra_css %}
-{%- block body_header -%}
-{{ super() }}
-{{ resources.rho_header }}
-{%- endblock body_header -%}
-{% block body_footer %}
-{{ resources.rho_footer }}
-{{ super() }}
-{% endblock body_footer %}
-"""
-)
-
-_SCRIPT_SRC = re.compile(r"<script[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I)
-_LINK_HREF = re.compile(r"<link[^>]*\bhref=[\"']?(?:https?:)?//[^>]*>", re.I)
-
-_exporter = None
+#: The MIME type of the facts a notebook declares for the metadata line (report.runtime.page_info).
+PAGE_INFO_MIME = "application/vnd.rhoresearch.page+json"
+_REMOVE_TAGS = {"parameters", "injected-parameters", "remove-cell", "remove_cell"}
+_HEADING = re.compile(r"<h([12])(?:\s[^>]*)?>(.*?)</h\1>", re.S)
+_ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+_LI = re.compile(r"<li>(.*?)</li>", re.S)
+_RESERVED = {"main", "main-findings", "things-to-know", "parameters", "provenance", "contents"}
+_MAX_MAIN = 5
+_PLACEHOLDERS = {"main findings", "things you need to know", "things to know"}
 
 
-def _get_exporter():
-    global _exporter
-    if _exporter is None:
-        cfg = Config()
-        cfg.TagRemovePreprocessor.enabled = True
-        cfg.TagRemovePreprocessor.remove_cell_tags = [
-            "parameters",
-            "injected-parameters",
-            "remove-cell",
-            "remove_cell",
-        ]
-        cfg.TagRemovePreprocessor.remove_input_tags = ["remove-input", "remove_input"]
-        cfg.HTMLExporter.exclude_input = True
-        cfg.HTMLExporter.exclude_input_prompt = True
-        cfg.HTMLExporter.exclude_output_prompt = True
-        cfg.HTMLExporter.embed_images = True
-        _exporter = HTMLExporter(
-            config=cfg,
-            template_name="lab",
-            extra_loaders=[jinja2.DictLoader({"rhoreport.html.j2": _TEMPLATE})],
-            template_file="rhoreport.html.j2",
-        )
-    return _exporter
-
-
-def _e(value) -> str:
+def _e(value: Any) -> str:
     return html.escape(str(value))
 
 
-def _value(value) -> str:
+def _value(value: Any) -> str:
     return _e(value if isinstance(value, str) else json.dumps(value, sort_keys=True))
+
+
+def _text(markup: str) -> str:
+    return html.unescape(_TAG.sub("", markup)).strip()
+
+
+def banner() -> str:
+    """The demonstration-data banner (HTML)."""
+    return (
+        f'<div class="rho-banner" role="note"><strong>{BANNER_TEXT}</strong> '
+        f"<span>{_e(_BANNER_DETAIL)}</span></div>"
+    )
+
+
+def _join(source: Any) -> str:
+    return "".join(source) if isinstance(source, list) else str(source or "")
+
+
+def _get_exporter() -> None:
+    """Warm up the markdown renderer (``build.batch`` calls this before its workers fork).
+
+    Kept for that caller: pages no longer go through an nbconvert exporter, so there is no
+    template to compile; rendering a line of markdown imports and sets up mistune once.
+    """
+    _markdown("# warm-up")
+
+
+def _markdown(source: str) -> str:
+    return _ANCHOR.sub("", markdown2html_mistune(source))
+
+
+def _output_html(out: dict, facts: dict[str, str]) -> str:
+    kind = out.get("output_type")
+    if kind == "stream":
+        if out.get("name") == "stdout" and _join(out.get("text")).strip():
+            return f"<pre>{_e(_join(out.get('text')))}</pre>"
+        return ""
+    if kind not in ("display_data", "execute_result"):
+        return ""  # errors: a failed build never reaches the page
+    data = out.get("data", {})
+    if PAGE_INFO_MIME in data:
+        facts.update({k: str(v) for k, v in dict(data[PAGE_INFO_MIME]).items()})
+        return ""
+    if "text/html" in data:
+        return _join(data["text/html"])
+    if "image/png" in data:
+        png = _join(data["image/png"]).replace("\n", "")
+        return f'<img alt="" src="data:image/png;base64,{png}">'
+    if "text/markdown" in data:
+        return _markdown(_join(data["text/markdown"]))
+    if "text/plain" in data and _join(data["text/plain"]).strip():
+        return f"<pre>{_e(_join(data['text/plain']))}</pre>"
+    return ""
+
+
+def _pieces(nb, facts: dict[str, str]) -> list[tuple[str, str]]:
+    """The notebook as a flat list of ``(kind, html)``: ``h1``/``h2`` headings and content."""
+    pieces: list[tuple[str, str]] = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & _REMOVE_TAGS:
+            continue
+        if cell.get("cell_type") == "markdown":
+            text = _markdown(_join(cell.get("source")))
+            pos = 0
+            for m in _HEADING.finditer(text):
+                if text[pos : m.start()].strip():
+                    pieces.append(("html", text[pos : m.start()]))
+                pieces.append((f"h{m.group(1)}", _text(m.group(2))))
+                pos = m.end()
+            if text[pos:].strip():
+                pieces.append(("html", text[pos:]))
+        elif cell.get("cell_type") == "code":
+            for out in cell.get("outputs", []):
+                markup = _output_html(out, facts)
+                if markup.strip():
+                    pieces.append(("html", markup))
+    return pieces
+
+
+def _anchor_id(text: str, used: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+    slug, i = base, 2
+    while slug in used or slug in _RESERVED:
+        slug, i = f"{base}-{i}", i + 1
+    used.add(slug)
+    return slug
+
+
+def _sections(pieces: list[tuple[str, str]]) -> tuple[list[str], list[dict]]:
+    """Split into the introduction (before the first ``##``) and sections."""
+    intro: list[str] = []
+    sections: list[dict] = []
+    used: set[str] = set()
+    for kind, markup in pieces:
+        if kind == "h2":
+            sections.append({"id": _anchor_id(markup, used), "title": markup, "blocks": []})
+        elif kind == "h1":
+            continue  # the page has one title: the report's
+        elif sections:
+            sections[-1]["blocks"].append(markup)
+        else:
+            intro.append(markup)
+    return intro, sections
+
+
+def _take(sections: list[dict], marker: str) -> str | None:
+    """Remove and return the block a notebook displayed with ``data-rho-section=marker``."""
+    for section in sections:
+        for i, block in enumerate(section["blocks"]):
+            if f'data-rho-section="{marker}"' in block:
+                return str(section["blocks"].pop(i))
+    return None
+
+
+def _find(sections: list[dict], *words: str) -> dict | None:
+    for section in sections:
+        if any(w in section["title"].lower() for w in words):
+            return section
+    return None
+
+
+def _main_findings(sections: list[dict]) -> str:
+    """The main-findings section body: the notebook's, else the first bullets of Key findings."""
+    chosen = _take(sections, "main-findings")
+    if chosen is not None:
+        return chosen
+    key = _find(sections, "key finding")
+    items = _LI.findall("".join(key["blocks"])) if key else []
+    if not items:
+        return "<p>This report lists no findings.</p>"
+    shown = "".join(f"<li>{item}</li>" for item in items[:_MAX_MAIN])
+    rule = (
+        f"The first {min(len(items), _MAX_MAIN)} of the {len(items)} findings, in the order the "
+        "analysis writes them"
+        + (f'; all are listed under <a href="#{key["id"]}">{_e(key["title"])}</a>.' if key else ".")
+    )
+    return f'<ul>{shown}</ul><p class="rho-note">{rule}</p>'
+
+
+def _param(manifest: dict, *names: str) -> str | None:
+    params = manifest.get("parameters") or {}
+    defaults = manifest.get("parameter_defaults") or {}
+    for name in names:
+        if name in params:
+            return str(params[name])
+        if name in defaults:
+            try:
+                return str(json.loads(defaults[name]))
+            except (TypeError, ValueError):
+                return str(defaults[name])
+    return None
+
+
+def _facts(manifest: dict, declared: dict[str, str]) -> list[tuple[str, str]]:
+    inputs = manifest.get("inputs") or []
+    if manifest.get("demo_data"):
+        source = "demonstration data (synthetic)"
+    elif inputs:
+        names = [Path(i["path"]).name for i in inputs]
+        source = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    else:
+        source = None
+    found = {
+        "Period": declared.get("period") or _param(manifest, "period", "year", "financial_year"),
+        "Geography": declared.get("geography")
+        or _param(manifest, "region", "geography", "organisation"),
+        "Data": declared.get("source") or source,
+        "Built": str(manifest.get("finished_at") or "")[:10] or None,
+        "Version": (manifest.get("code") or {}).get("version"),
+    }
+    return [(k, str(v)) for k, v in found.items() if v]
+
+
+def _things_to_know(sections: list[dict], manifest: dict, facts: list[tuple[str, str]]) -> str:
+    chosen = _take(sections, "things-to-know")
+    if chosen is not None:
+        return chosen
+    parts = ["<ul>"]
+    covered = "; ".join(
+        f"{k.lower()}: {_e(v)}" for k, v in facts if k in ("Period", "Geography", "Data")
+    )
+    n_inputs = len(manifest.get("inputs") or [])
+    parts.append(
+        f"<li>What the data cover: {covered or 'see the parameters'}; {n_inputs} input "
+        f"file{'s' if n_inputs != 1 else ''} read (listed under provenance).</li>"
+    )
+    threshold = _param(manifest, "suppression_threshold")
+    if threshold and threshold.isdigit():
+        parts.append(
+            f"<li>Disclosure control: counts from 1 to {int(threshold) - 1} are suppressed, "
+            "with the numbers from which they could be worked out; each table's note explains "
+            "its symbols.</li>"
+        )
+    for words, what in (
+        (("quality",), "Data quality: rows left out and why are in"),
+        (("method",), "Methods and references:"),
+        (("caveat",), "Caveats:"),
+    ):
+        section = _find(sections, *words)
+        if section:
+            parts.append(f'<li>{what} <a href="#{section["id"]}">{_e(section["title"])}</a>.</li>')
+    parts.append("</ul>")
+    return "".join(parts)
 
 
 def _params_table(parameters: dict, defaults: dict | None = None) -> str:
@@ -121,14 +281,11 @@ def _params_table(parameters: dict, defaults: dict | None = None) -> str:
     ]
     if not rows:
         return "<p>This notebook has no parameters.</p>"
-    return f'<table class="rho-params"><caption>Parameters</caption>{"".join(rows)}</table>'
-
-
-def banner() -> str:
-    """The demonstration-data banner (HTML)."""
     return (
-        f'<div class="rho-banner" role="note"><strong>{BANNER_TEXT}</strong> '
-        f"<span>{_e(_BANNER_DETAIL)}</span></div>"
+        '<div class="rho-table-wrap" role="region" tabindex="0" aria-label="Parameters table">'
+        '<table class="rho-params"><caption>Parameters of this report</caption><thead><tr>'
+        '<th scope="col">Parameter</th><th scope="col">Value</th><th scope="col">Set by</th>'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
@@ -155,93 +312,198 @@ def _provenance(manifest: dict) -> str:
         inputs_html = f"<p>Input files read:</p><ul>{items}</ul>"
     else:
         inputs_html = "<p>Input files read: none recorded.</p>"
+    outputs = {o.get("path") for o in manifest.get("outputs") or []}
+    sheet = (
+        '<p>Every result table in one spreadsheet: <a href="results/tables.xlsx">tables.xlsx</a>.'
+        "</p>"
+        if "results/tables.xlsx" in outputs
+        else ""
+    )
     return (
-        '<footer class="rho-footer"><h2>Provenance</h2>'
-        f'<table class="rho-prov">{body}</table>{inputs_html}'
+        '<footer class="rho-footer" id="provenance"><h2>Provenance</h2>'
+        f'<div class="rho-table-wrap" role="region" tabindex="0" aria-label="Provenance table">'
+        f'<table class="rho-prov">{body}</table></div>{inputs_html}{sheet}'
         "<p>Full details, including package versions and per-cell timings, are in "
         '<a href="manifest.json">manifest.json</a>; the executed notebook is '
         '<a href="report.ipynb">report.ipynb</a>.</p></footer>'
     )
 
 
+def _first_text(markup: str) -> str:
+    items = _LI.findall(markup)
+    return _text(items[0]) if items else ""
+
+
 def report_html(nb, manifest: dict, *, title: str) -> str:
-    """Export an executed notebook to a self-contained HTML report."""
-    header = ['<header class="rho-header">', f"<h1>{_e(title)}</h1>"]
-    if manifest.get("demo_data"):
-        header.append(banner())
-    header.append(
-        _params_table(manifest.get("parameters") or {}, manifest.get("parameter_defaults"))
+    """Export an executed notebook to a self-contained HTML report page.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook (not modified).
+    manifest : dict
+        The report's manifest (parameters, inputs, code, times; not modified).
+    title : str
+        The report's title.
+
+    Returns
+    -------
+    str
+        The page (see the module's description).
+    """
+    declared: dict[str, str] = {}
+    intro, sections = _sections(_pieces(nb, declared))
+    facts = _facts(manifest, declared)
+    main = _main_findings(sections)
+    things = _things_to_know(sections, manifest, facts)
+    # a notebook's own "## Main findings" / "## Things you need to know" heading, now empty
+    sections = [
+        s for s in sections if s["blocks"] or s["title"].strip().lower() not in _PLACEHOLDERS
+    ]
+    parts = [
+        '<section id="main-findings" aria-labelledby="main-findings-heading">'
+        f'<h2 id="main-findings-heading">Main findings</h2>{main}</section>'
+    ]
+    parts.append(
+        '<section id="things-to-know" aria-labelledby="things-to-know-heading">'
+        f'<h2 id="things-to-know-heading">Things you need to know</h2>{things}</section>'
     )
-    header.append("</header>")
-    nb = copy.deepcopy(nb)
-    nb.metadata["title"] = title
-    # Warnings and log lines on stderr are for the analyst, not the reader: they stay in
-    # report.ipynb and kernel.log; the data-quality section of each report carries the counts.
-    for cell in nb.cells:
-        if cell.get("cell_type") == "code":
-            cell.outputs = [
-                out
-                for out in cell.get("outputs", [])
-                if not (out.get("output_type") == "stream" and out.get("name") == "stderr")
-            ]
-    resources = {
-        "metadata": {"name": title},
-        "rho_header": "\n".join(header),
-        "rho_footer": _provenance(manifest),
-    }
-    body, _ = _get_exporter().from_notebook_node(nb, resources=resources)
-    body = _SCRIPT_SRC.sub("", body)
-    return _LINK_HREF.sub("", body)
+    contents = [("main-findings", "Main findings"), ("things-to-know", "Things you need to know")]
+    for s in sections:
+        parts.append(
+            f'<section class="rho-section" id="{s["id"]}" aria-labelledby="{s["id"]}-heading">'
+            f'<h2 id="{s["id"]}-heading">{_e(s["title"])}</h2>{"".join(s["blocks"])}</section>'
+        )
+        contents.append((s["id"], s["title"]))
+    parts.append(
+        '<section id="parameters" aria-labelledby="parameters-heading">'
+        '<h2 id="parameters-heading">Parameters</h2>'
+        + _params_table(manifest.get("parameters") or {}, manifest.get("parameter_defaults"))
+        + "</section>"
+    )
+    contents += [("parameters", "Parameters"), ("provenance", "Provenance")]
+    meta = {k.lower(): v for k, v in facts}
+    meta["first-finding"] = _first_text(main)
+    return render_page(
+        title=title,
+        body="".join(parts),
+        footer=_provenance(manifest),
+        facts=facts,
+        banner=(banner() if manifest.get("demo_data") else "")
+        + ('<div class="rho-intro">' + "".join(intro) + "</div>" if intro else ""),
+        contents=contents,
+        meta=meta,
+        home="../index.html",
+    )
 
 
-def index_html(entries: list[dict], *, generated_at: str) -> str:
-    """The index page listing every report (entries derived from manifests on disk)."""
-    rows = []
+_META = re.compile(r'<meta name="rho-([a-z-]+)" content="([^"]*)">')
+
+_FILTER_SCRIPT = """<script>
+(function () {
+  var box = document.getElementById("report-filter");
+  var cards = document.querySelectorAll(".rho-card");
+  var count = document.getElementById("filter-count");
+  box.addEventListener("input", function () {
+    var words = box.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    var shown = 0;
+    cards.forEach(function (card) {
+      var text = card.textContent.toLowerCase();
+      var hit = words.every(function (w) { return text.indexOf(w) >= 0; });
+      card.hidden = !hit;
+      if (hit) { shown += 1; }
+    });
+    count.textContent = shown + " of " + cards.length + " reports shown";
+  });
+})();
+</script>"""
+
+
+def _page_meta(path: Path) -> dict[str, str]:
+    """The ``rho-*`` meta entries at the top of a built report page (empty when unreadable)."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            head = fh.read(20_000)
+    except OSError:
+        return {}
+    return {k: html.unescape(v) for k, v in _META.findall(head)}
+
+
+def index_html(
+    entries: list[dict], *, generated_at: str, reports_dir: str | Path | None = None
+) -> str:
+    """The index page: one card per report, with an offline filter box.
+
+    Parameters
+    ----------
+    entries : list of dict
+        ``{"id", "manifest", "failed", "built"}`` per report (from the manifests on disk).
+    generated_at : str
+        When the index is written (UTC).
+    reports_dir : path, optional
+        The reports folder, to read each page's period and first main finding (default
+        :func:`rhoresearch.config.reports_dir`).
+
+    Returns
+    -------
+    str
+        The page, in the same template as the reports.
+    """
+    folder = Path(reports_dir) if reports_dir is not None else config.reports_dir()
+    cards = []
     for e in entries:
         m = e.get("manifest") or {}
         failed = e.get("failed")
-        code = m.get("code", {})
-        commit = (code.get("commit") or "unknown")[:12] + (" (dirty)" if code.get("dirty") else "")
-        params = "<br>".join(
-            f"{_e(k)} = <code>{_value(v)}</code>"
-            for k, v in sorted((m.get("parameters") or {}).items())
+        title = m.get("title") or e["id"]
+        meta = _page_meta(folder / e["id"] / "report.html") if e.get("built") else {}
+        heading = (
+            f'<a href="{_e(e["id"])}/report.html">{_e(title)}</a>' if e.get("built") else _e(title)
         )
-        link = (
-            f'<a href="{_e(e["id"])}/report.html">{_e(m.get("title") or e["id"])}</a>'
-            if e.get("built")
-            else _e(m.get("title") or e["id"])
-        )
-        status = _e(m.get("status", "not built"))
-        status_html = f'<span class="rho-status-{status}">{status}</span>'
+        status = str(m.get("status", "not built"))
+        lines = [f'<li class="rho-card"><h2>{heading}</h2>']
+        facts = [f"{k.title()}: {_e(meta[k])}" for k in ("period", "geography") if meta.get(k)]
+        if facts:
+            lines.append(f"<p>{' · '.join(facts)}</p>")
+        state = f'<span class="rho-status-{_e(status)}">{_e(status)}</span>'
         if m.get("demo_data"):
-            status_html += "<br><small>demonstration data</small>"
+            state += " · demonstration data"
+        if m.get("finished_at"):
+            state += f" · built {_e(str(m['finished_at'])[:16].replace('T', ' '))} UTC"
+        lines.append(f"<p>Status: {state}</p>")
+        if meta.get("first-finding"):
+            lines.append(f"<p><strong>Main finding:</strong> {_e(meta['first-finding'])}</p>")
         if failed:
             error = failed.get("error") or {}
             cell = f"cell {error['cell']}: " if error.get("cell") else ""
-            status_html += (
-                f'<br><span class="rho-status-failed">last build failed at '
+            lines.append(
+                f'<p><span class="rho-status-failed">Last build failed at '
                 f"{_e(failed.get('finished_at'))}</span>: {_e(cell)}"
                 f"{_e(error.get('ename', ''))}: {_e(error.get('evalue', ''))} "
-                f'(<a href="_failed/{_e(e["id"])}/report.ipynb">executed notebook</a>)'
+                f'(<a href="_failed/{_e(e["id"])}/report.ipynb">executed notebook</a>)</p>'
             )
-        rows.append(
-            f"<tr><td>{link}<br><small><code>{_e(e['id'])}</code></small></td>"
-            f"<td>{params}</td><td>{status_html}</td>"
-            f"<td>{_e(m.get('finished_at', ''))}</td><td><code>{_e(commit)}</code></td></tr>"
+        if e.get("built"):
+            lines.append(
+                f'<p><a href="{_e(e["id"])}/report.html">Read the report</a> · '
+                f'<a href="{_e(e["id"])}/manifest.json">provenance</a> · '
+                f'<a href="{_e(e["id"])}/report.ipynb">notebook</a></p>'
+            )
+        lines.append(f'<p class="rho-note">Report id: <code>{_e(e["id"])}</code></p></li>')
+        cards.append("".join(lines))
+    if cards:
+        body = (
+            f"<p>{len(cards)} reports. Index generated {_e(generated_at)} (UTC) from the manifests "
+            "in this folder.</p>"
+            '<div class="rho-filter"><label for="report-filter">Filter reports</label>'
+            '<input type="search" id="report-filter" autocomplete="off" '
+            'aria-describedby="filter-count">'
+            f'<p id="filter-count" class="rho-note" aria-live="polite">{len(cards)} of '
+            f"{len(cards)} reports shown</p></div>"
+            f'<ul class="rho-cards" aria-label="Reports">{"".join(cards)}</ul>'
         )
-    table = (
-        '<table class="rho-index"><thead><tr><th>Report</th><th>Parameters</th><th>Status</th>'
-        "<th>Built (UTC)</th><th>Commit</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-        if rows
-        else "<p>No reports have been built yet: run <code>make reports</code>.</p>"
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/>'
-        '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
-        f"<title>rhoresearch reports</title><style>{_CSS} body {{ font-family: system-ui, "
-        "sans-serif; margin: 1.5rem; }</style></head><body><h1>rhoresearch reports</h1>"
-        f"<p>Index generated {_e(generated_at)} (UTC) from the manifests in this folder.</p>"
-        f"{table}</body></html>\n"
+    else:
+        body = "<p>No reports have been built yet: run <code>make reports</code>.</p>"
+    return render_page(
+        title="rhoresearch reports",
+        body=body,
+        script=_FILTER_SCRIPT if cards else "",
     )
