@@ -14,9 +14,10 @@ import multiprocessing
 from pathlib import Path
 
 from rhoresearch import config
+from rhoresearch.build import _fastimport  # noqa: F401  (first: before nbformat)
 from rhoresearch.build import html as build_html
 from rhoresearch.build.makefile import write_config_stamps
-from rhoresearch.build.manifest import write_index
+from rhoresearch.build.manifest import code_info, environment_info, write_index
 from rhoresearch.build.run import build_report
 from rhoresearch.build.spec import ReportSpec, load, resolve_reports_dir, select, validate
 from rhoresearch.build.verify import RTOL, Verdict, verify_report
@@ -82,6 +83,10 @@ def build(
     validate(chosen)
     if jobs > 1:
         build_html._get_exporter()  # compile the HTML template once, before the workers fork
+        # hash the package sources, ask git and read the package versions once per build: the
+        # workers inherit the results (both are cached per process)
+        code_info()
+        environment_info()
     reports = resolve_reports_dir(reports_dir)
     reports.mkdir(parents=True, exist_ok=True)
     write_config_stamps(specs, reports_dir=reports)

@@ -303,33 +303,40 @@ def _dsr_row_sums(
     missing_x: np.ndarray,
     missing_n: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """Per-group sums for :func:`dsr` when each row is one group's age band (independent events)."""
-    x = np.where(missing_x, 0.0, x_row)
+    """Per-group sums for :func:`dsr` when each row is one group's age band (independent events).
+
+    One ``bincount`` per sum. The rare conditions (a missing count or population, a population of
+    0) are looked for once each and cost nothing more when no row has them: with every population
+    above 0, ``x * w / n`` is already 0 where ``x`` is 0, so no masking pass is needed.
+    """
+    any_missing_x = bool(missing_x.any())
+    any_missing_n = bool(missing_n.any())
+    x = np.where(missing_x, 0.0, x_row) if any_missing_x else x_row
+    zero_n = n_row == 0
+    any_zero_n = bool(zero_n.any())
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = w_row / n_row
+        wt = x * ratio
+        sq = wt * ratio
+    if any_zero_n or any_missing_n:  # x * inf or x * NaN where there are no events: take 0
         no_events = x == 0
-        wt = np.where(no_events, 0.0, x * ratio)
-        sq = np.where(no_events, 0.0, wt * ratio)
-    zero_n = n_row == 0
+        wt[no_events] = 0.0
+        sq[no_events] = 0.0
+    zeros = np.zeros(n_groups)
 
     def per_group(values: np.ndarray | None = None) -> np.ndarray:
-        return np.bincount(g, weights=values, minlength=n_groups).astype(float)
-
-    def flagged(
-        mask: np.ndarray,
-    ) -> np.ndarray:  # rare conditions: skip the pass when no row has them
-        return per_group(mask) if mask.any() else np.zeros(n_groups)
+        return np.bincount(g, weights=values, minlength=n_groups).astype(float, copy=False)
 
     return {
         "O": per_group(x),
-        "N": per_group(np.where(missing_n, 0.0, n_row)),
+        "N": per_group(np.where(missing_n, 0.0, n_row) if any_missing_n else n_row),
         "W": per_group(w_row),
         "wt": per_group(wt),
         "sq": per_group(sq),
-        "nan_pop": flagged(missing_n),
-        "zero_pop": flagged(zero_n & ~no_events),
-        "zero_pop_empty": flagged(zero_n & no_events),
-        "xmiss": flagged(missing_x),
+        "nan_pop": per_group(missing_n) if any_missing_n else zeros,
+        "zero_pop": per_group(zero_n & (x != 0)) if any_zero_n else zeros.copy(),
+        "zero_pop_empty": per_group(zero_n & (x == 0)) if any_zero_n else zeros.copy(),
+        "xmiss": per_group(missing_x) if any_missing_x else zeros.copy(),
         "bands": per_group(),
     }
 
@@ -356,19 +363,21 @@ def _dsr_sums(
     nonindependent = f_row is not None
     # integer codes: group g, band b, frequency f -> one cell per (g, b, f)
     n_b = int(band_codes.max()) + 1 if len(band_codes) else 1
-    if f_row is not None:
-        f_codes, f_values = pd.factorize(f_row, sort=True)
-    else:
-        f_codes, f_values = np.zeros(len(x_row), dtype="int64"), np.array([1.0])
-    n_f = len(f_values)
-    cell = (g_codes * n_b + band_codes) * n_f + f_codes
-    n_cells = n_groups * n_b * n_f
     missing_x = np.isnan(x_row)
     missing_n = np.isnan(n_row)
-    rows = np.bincount(cell, minlength=n_cells)
-    if not nonindependent and rows.max(initial=0) <= 1:
-        # one row per group and age band (the usual layout): sum straight into the groups
-        return _dsr_row_sums(g_codes, n_groups, x_row, n_row, w_row, missing_x, missing_n)
+    if f_row is None:
+        f_values = np.array([1.0])
+        cell = g_codes * n_b + band_codes
+        rows = np.bincount(cell, minlength=n_groups * n_b)
+        if rows.max(initial=0) <= 1:
+            # one row per group and age band (the usual layout): sum straight into the groups
+            return _dsr_row_sums(g_codes, n_groups, x_row, n_row, w_row, missing_x, missing_n)
+    else:
+        f_codes, f_values = pd.factorize(f_row, sort=True)
+        cell = (g_codes * n_b + band_codes) * len(f_values) + f_codes
+        rows = np.bincount(cell, minlength=n_groups * n_b * len(f_values))
+    n_f = len(f_values)
+    n_cells = n_groups * n_b * n_f
     if rows.max(initial=0) <= 1:
         # fast path: every (group, band, frequency) cell is one row, so rows are the cells
         x = np.where(missing_x, 0.0, x_row)
@@ -511,31 +520,36 @@ def isr(
     rc_row = S.numeric(data, ref_count, func)
     rp_row = S.numeric(data, ref_population, func)
     xmiss = np.isnan(x_row)
+    any_xmiss = bool(xmiss.any())
     with np.errstate(divide="ignore", invalid="ignore"):
-        e_row = np.where(n_row == 0, 0.0, n_row * rc_row / rp_row)
+        e_row = n_row * rc_row / rp_row
+    e_row[n_row == 0] = 0.0
     bad_ref = (rp_row == 0) & (n_row > 0)
-    e_row = np.where(bad_ref, np.nan, e_row)
-    keys, sums, nmiss = S.group_sums(
-        data,
-        by_cols,
-        {
-            "x": np.where(xmiss, 0.0, x_row),
-            "xmiss": xmiss.astype(float),
-            "n": n_row,
-            "e": e_row,
-            "rc": rc_row,
-            "rp": rp_row,
-            "badref": bad_ref.astype(float),
-        },
-    )
+    any_bad_ref = bool(bad_ref.any())
+    if any_bad_ref:
+        e_row[bad_ref] = np.nan
+    # one pass per sum: the flags and reference columns only when they can change the result
+    # (a reference column's sum is used by kind="rate"; its missing rows are noted either way)
+    values = {"x": np.where(xmiss, 0.0, x_row) if any_xmiss else x_row, "n": n_row, "e": e_row}
+    if any_xmiss:
+        values["xmiss"] = xmiss.astype(float)
+    for name, column in (("rc", rc_row), ("rp", rp_row)):
+        if kind == "rate" or np.isnan(column).any():
+            values[name] = column
+    if any_bad_ref:
+        values["badref"] = bad_ref.astype(float)
+    keys, sums, nmiss = S.group_sums(data, by_cols, values)
     O, E = sums["x"], sums["e"]  # noqa: E741
+    none = np.zeros(len(O), dtype="int64")
     notes = S.notes_array(len(O))
-    k = sums["xmiss"].astype(int)
-    S.add_note(notes, k > 0, lambda i: f"{i} missing count(s) treated as 0", k)
+    if any_xmiss:
+        k = sums["xmiss"].astype(int)
+        S.add_note(notes, k > 0, lambda i: f"{i} missing count(s) treated as 0", k)
     S.missing_note(notes, nmiss["n"], f"population ({population})")
-    S.missing_note(notes, nmiss["rc"], f"reference count ({ref_count})")
-    S.missing_note(notes, nmiss["rp"], f"reference population ({ref_population})")
-    S.add_note(notes, np.nan_to_num(sums["badref"]) > 0, "reference population is 0")
+    S.missing_note(notes, nmiss.get("rc", none), f"reference count ({ref_count})")
+    S.missing_note(notes, nmiss.get("rp", none), f"reference population ({ref_population})")
+    if any_bad_ref:
+        S.add_note(notes, sums["badref"] > 0, "reference population is 0")
     S.add_note(notes, E == 0, "expected count is 0")
     if kind == "rate":
         ref_rate = S.safe_divide(sums["rc"], sums["rp"]) * mult
