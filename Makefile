@@ -32,6 +32,14 @@ env: ## make .venv from the lock, install the package editable, register the 'rh
 	@if [ -f $(STAMP) ] && ! $(PY) -c "$$ENV_PROBE" >/dev/null 2>&1; then \
 		echo "env: .venv is broken (its python or a locked package is missing): rebuilding"; rm -f $(STAMP); fi
 	@$(MAKE) -q $(STAMP) 2>/dev/null || $(MAKE) --no-print-directory $(STAMP)
+	@$(MAKE) -q $(LAB_SETTINGS) 2>/dev/null || $(MAKE) --no-print-directory $(LAB_SETTINGS)
+
+# JupyterLab settings overrides (no news, no update checks, no extension manager): nothing in
+# `make lab` reaches for the network. jupyterlab/README.md says what each setting does.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_SETTINGS): jupyterlab/overrides.json $(STAMP)
+	@install -D -m 644 $< $@
+	@echo "env: JupyterLab settings overrides installed ($@)"
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(MAKE) --no-print-directory check-python
@@ -80,8 +88,17 @@ _reports: $(REPORT_MANIFESTS) reports/index.html
 reports/index.html: $(REPORT_MANIFESTS)
 	$(PY) -m rhoresearch index
 
+.PHONY: release
+release: env ## make release REPORT=<id>: reports/<id>/release/ with only the files an output checker can release, and release.md
+	@test -n "$(REPORT)" || { echo "make release needs REPORT=<id> (python -m rhoresearch list)"; exit 1; }
+	$(PY) -m rhoresearch release $(REPORT)
+
 verify: env data ## rerun every built report into a temporary folder and check it reproduces (REPORT=id for one)
 	$(PY) -m rhoresearch verify $(if $(REPORT),$(REPORT),)
+
+.PHONY: pdf
+pdf: env ## print the built reports to PDF with headless Chromium: reports/<id>/report.pdf (REPORT=id for one)
+	$(PY) -m rhoresearch.build.pdf $(if $(REPORT),$(REPORT),)
 
 test: env data spark-check ## run the linters (style, import layers, types), the unit and backtests, and the notebook tests (nbval)
 	@$(MAKE) --no-print-directory check
@@ -89,7 +106,7 @@ test: env data spark-check ## run the linters (style, import layers, types), the
 
 .PHONY: check
 check: # the static checks of `make test`: style, notebook format, import layers, types
-	$(VENV)/bin/ruff check src tests benchmarks notebooks scripts
+	$(VENV)/bin/ruff check src tests benchmarks notebooks scripts docs
 	$(VENV)/bin/ruff format --check notebooks
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
@@ -97,6 +114,13 @@ check: # the static checks of `make test`: style, notebook format, import layers
 .PHONY: spark-check bench-scale
 spark-check: env ## check for the Java runtime Spark needs (the Spark tests skip without it)
 	@$(PY) scripts/check_java.py
+
+.PHONY: docs
+docs: env ## build the documentation into docs/_build/html (offline; a warning or broken link fails it)
+	@rm -f docs/_build/html/.build-ok && mkdir -p docs/_build && touch docs/_build/.build-started
+	$(VENV)/bin/sphinx-build -b html -E -W --keep-going -n -q docs docs/_build/html
+	@mv docs/_build/.build-started docs/_build/html/.build-ok
+	@echo "docs: docs/_build/html/index.html"
 
 bench-scale: env ## the record-level scale benchmark (ROWS=100000000 by default; needs ~2 GB of disk)
 	$(PY) benchmarks/scale.py --rows $(or $(ROWS),100000000)
@@ -139,7 +163,7 @@ $(VENV)-bench/.ready: requirements.lock
 	@$(MAKE) --no-print-directory check-python
 	rm -rf $(VENV)-bench
 	$(PYTHON) -m venv $(VENV)-bench
-	$(VENV)-bench/bin/pip install --quiet -c requirements.lock numpy pandas scipy pyarrow phstatsmethods
+	$(VENV)-bench/bin/pip install --quiet -c requirements.lock numpy pandas scipy pyarrow statsmodels phstatsmethods
 	$(VENV)-bench/bin/pip install --quiet --no-deps -e .
 	@touch $@
 
@@ -148,7 +172,7 @@ bench: env data $(VENV)-bench/.ready ## run the benchmarks (PHStatsMethods, GPL-
 	$(PY) benchmarks/build.py
 
 clean: ## remove built reports, demo data and caches (keeps .venv; 'make clean-all' removes it too)
-	rm -rf reports .pytest_cache .ruff_cache .mypy_cache .import_linter_cache build *.egg-info src/*.egg-info
+	rm -rf reports .pytest_cache .ruff_cache .mypy_cache .import_linter_cache build *.egg-info src/*.egg-info docs/_build docs/api/generated
 	find data/demo -mindepth 1 ! -name README.md -exec rm -rf {} +
 	find . -name __pycache__ -type d -prune -not -path './$(VENV)/*' -exec rm -rf {} +
 

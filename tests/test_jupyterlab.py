@@ -1,7 +1,12 @@
-"""JupyterLab starts on the project's notebooks folder and offers the ``rhoresearch`` kernel.
+"""JupyterLab starts on the project's notebooks folder, offers the ``rhoresearch`` kernel, and stays
+off the network.
 
 Starts ``jupyter lab`` from the project venv on a free port with a random token, asks its REST API
-for the notebooks folder (/api/contents) and the kernel specs (/api/kernelspecs), then stops it.
+for the notebooks folder (/api/contents), the kernel specs (/api/kernelspecs) and the settings of
+the notification and extension manager plugins (/lab/api/settings/...: the overrides ``make env``
+installs from ``jupyterlab/overrides.json`` turn off the news feed, update checks and the extension
+manager), then stops it. The user's own settings are pointed at an empty folder, so only the
+project's overrides and JupyterLab's defaults count.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 JUPYTER = Path(sys.executable).with_name("jupyter")
+OVERRIDES = ROOT / "jupyterlab" / "overrides.json"
+INSTALLED = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+NOTIFICATION = "@jupyterlab/apputils-extension:notification"
 
 
 def _free_port() -> int:
@@ -36,12 +44,37 @@ def _get(url: str, token: str):
         return json.loads(response.read().decode("utf-8"))
 
 
+def _effective(served: dict, key: str):
+    """A setting's value as JupyterLab applies it: the user's, else the schema default (which the
+    overrides replace)."""
+    return served["settings"].get(key, served["schema"]["properties"][key]["default"])
+
+
+def _shipped_default(plugin: str, key: str):
+    """The default in the schema JupyterLab ships (before any override)."""
+    package, name = plugin.split(":")
+    schema = Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas" / package / f"{name}.json"
+    return json.loads(schema.read_text())["properties"][key]["default"]
+
+
+def test_the_installed_overrides_are_the_projects():
+    """`make env` copies jupyterlab/overrides.json into the environment, unchanged."""
+    if not INSTALLED.exists():
+        pytest.fail(f"{INSTALLED} is missing: `make env` installs it from {OVERRIDES}")
+    assert json.loads(INSTALLED.read_text()) == json.loads(OVERRIDES.read_text())
+
+
 @pytest.mark.slow
 def test_jupyterlab_serves_the_notebooks_and_the_rhoresearch_kernel(tmp_path):
     if not JUPYTER.exists():
         pytest.skip(f"{JUPYTER} not found: run `make env` first")
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    env = dict(
+        os.environ,
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "user-settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+    )
     proc = subprocess.Popen(
         [
             str(JUPYTER),
@@ -81,6 +114,16 @@ def test_jupyterlab_serves_the_notebooks_and_the_rhoresearch_kernel(tmp_path):
         assert specs["kernelspecs"]["rhoresearch"]["spec"]["language"] == "python"
         with pytest.raises(urllib.error.HTTPError):  # the token is required
             _get(f"{base}/api/contents", "wrong-token")
+        # no news, no update check, no extension manager: the overrides reach the running server
+        for plugin, expected in json.loads(OVERRIDES.read_text()).items():
+            served = _get(f"{base}/lab/api/settings/{plugin}", token)
+            for key, value in expected.items():
+                assert _effective(served, key) == value, (plugin, key)
+                # JupyterLab's own default differs, so this tests the overrides, not the defaults
+                assert _shipped_default(plugin, key) != value, (plugin, key)
+        notification = _get(f"{base}/lab/api/settings/{NOTIFICATION}", token)
+        assert _effective(notification, "fetchNews") == "false"
+        assert _effective(notification, "checkForUpdates") is False
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

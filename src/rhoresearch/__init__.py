@@ -6,6 +6,7 @@ modules you need: ``rhoresearch.stats.indicators``, ``rhoresearch.ethnicity``, `
 """
 
 import logging
+from importlib import metadata
 
 from rhoresearch.exceptions import RhoResearchError, RhoResearchWarning
 
@@ -13,6 +14,10 @@ from rhoresearch.exceptions import RhoResearchError, RhoResearchWarning
 # "last resort" handler from printing library warnings into notebooks and reports.
 logging.getLogger("rhoresearch").addHandler(logging.NullHandler())
 
-__version__ = "0.1.0"
+try:
+    #: The package version: the ``version`` of ``pyproject.toml`` (semantic versioning), as installed.
+    __version__ = metadata.version("rhoresearch")
+except metadata.PackageNotFoundError:  # a source tree never installed (`make env` installs it)
+    __version__ = "0+unknown"
 
 __all__ = ["RhoResearchError", "RhoResearchWarning", "__version__"]

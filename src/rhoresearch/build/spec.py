@@ -10,6 +10,7 @@ The format is documented in the comment header of the project's ``reports.yml``.
         grid: {region: [north, south]}        # one report per combination
         inputs: ["data/demo/mental_health/*.csv"]   # optional, for make dependencies
         timeout: 600                          # optional per-cell timeout in seconds
+        disclosure: nhs-england               # optional: the notebook's disclosure_policy
 
 Paths (``notebook``, ``inputs``) are relative to the folder holding the configuration file (for the
 project's ``reports.yml``: the project root). Parameters are passed to the notebook unchanged, except
@@ -53,7 +54,17 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 600
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_KEYS = {"id", "notebook", "title", "parameters", "grid", "inputs", "timeout", "description"}
+_KEYS = {
+    "id",
+    "notebook",
+    "title",
+    "parameters",
+    "grid",
+    "inputs",
+    "timeout",
+    "description",
+    "disclosure",
+}
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -151,6 +162,20 @@ def _expand(raw: dict, where: str, base: Path, config_file: Path) -> list[Report
     clash = sorted(set(grid) & set(params))
     if clash:
         raise ConfigError(f"{where}: {', '.join(clash)} given both in 'parameters' and 'grid'")
+    if "disclosure" in raw:
+        # `disclosure: <policy>` is the notebook parameter disclosure_policy, said once per entry
+        policy = raw["disclosure"]
+        if not isinstance(policy, str) or not policy.strip():
+            raise ConfigError(
+                f"{where}: 'disclosure' must be a policy name (threshold, nhs-england, opensafely "
+                f"or custom), got {policy!r}"
+            )
+        if "disclosure_policy" in params or "disclosure_policy" in grid:
+            raise ConfigError(
+                f"{where}: give the disclosure policy once, as 'disclosure' or as the "
+                "parameter disclosure_policy"
+            )
+        params = {**params, "disclosure_policy": policy.strip()}
     inputs = raw.get("inputs") or []
     if isinstance(inputs, str):
         inputs = [inputs]
