@@ -303,3 +303,21 @@ def test_format_number_and_format_ci_take_an_explicit_suppressed_flag():
     assert narrative.format_ci(math.nan, math.nan, math.nan, suppressed=True) == "[c] (suppressed)"
     assert narrative.format_ci(math.nan, math.nan, math.nan) == "not available"
     assert narrative.format_ci(3.72, 2.91, 4.66, suppressed=False) == "3.7 (95% CI 2.9 to 4.7)"
+
+
+def test_a_limit_that_rounds_to_one_is_printed_with_more_decimals():
+    # issue 19: a lower limit of 1.01 printed "1.0" reads as if the interval touched 1
+    assert narrative.interval_digits(1.01, 2.1) == 2
+    assert narrative.interval_digits(0.5, 0.996) == 3
+    assert narrative.interval_digits(1.0, 2.1) == 1
+    assert narrative.interval_digits(1.2, 2.1) == 1
+    assert narrative.interval_digits("[c]", 2.1) == 1
+    assert narrative.format_ci(1.5, 1.01, 2.1) == "1.50 (95% CI 1.01 to 2.10)"
+    assert narrative.format_ci(1.5, 1.2, 2.1) == "1.5 (95% CI 1.2 to 2.1)"
+    row = {"ethnic_group": "Black", "value": 1.5, "lower_ci": 1.01, "upper_ci": 2.1}
+    sentence = narrative.ratio_sentence(
+        row, group_col="ethnic_group", outcome="die", comparator="White"
+    )
+    assert sentence == (
+        "Black people were 1.50 times as likely as White people to die (95% CI 1.01 to 2.10)."
+    )

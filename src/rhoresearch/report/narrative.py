@@ -38,6 +38,7 @@ from rhoresearch.exceptions import InputError
 __all__ = [
     "format_number",
     "format_ci",
+    "interval_digits",
     "confidence_label",
     "ratio_sentence",
     "rate_sentence",
@@ -141,6 +142,38 @@ def format_number(value: object, *, digits: int = 1, suppressed: bool = False) -
     return text
 
 
+def interval_digits(lower: object, upper: object, *, digits: int = 1) -> int:
+    """Decimal places for an interval whose limits must not read as 1 when they are not.
+
+    A ratio's lower limit of 1.01 printed with one decimal reads "1.0", as if the interval touched
+    1; the reader cannot tell whether it excludes 1. One more decimal place is used (up to two
+    more) while a limit that is not 1 rounds to 1 at ``digits`` places.
+
+    Parameters
+    ----------
+    lower, upper : float or str
+        The limits (numbers, ``"[c]"`` or NaN; only numbers count).
+    digits : int, default 1
+        The decimal places wanted.
+
+    Returns
+    -------
+    int
+        ``digits``, or more when a limit would print as 1 without being 1: ``interval_digits(1.01,
+        2.1)`` is 2, ``interval_digits(1.0, 2.1)`` and ``interval_digits(1.2, 2.1)`` are 1.
+
+    References
+    ----------
+    Office for National Statistics. *Uncertainty and how we measure it* (intervals reported so
+    that whether they include the null value is visible).
+    """
+    limits = [x for state, x in (_state(lower), _state(upper)) if state == "number"]
+    out = digits
+    while out < digits + 2 and any(x != 1 and round(x, out) == 1 for x in limits):
+        out += 1
+    return out
+
+
 def confidence_label(confidence: float = 0.95) -> str:
     """``0.95`` -> ``"95% CI"``, ``0.998`` -> ``"99.8% CI"``.
 
@@ -174,7 +207,8 @@ def format_ci(
     value, lower, upper : float or str
         The estimate and its limits (numbers, ``"[c]"`` or NaN).
     digits : int, default 1
-        Decimal places for all three.
+        Decimal places for all three; more when a limit would read as 1 without being 1
+        (:func:`interval_digits`; not for percentages).
     confidence : float, default 0.95
         The interval's confidence level, as a fraction.
     unit : str, default ""
@@ -198,6 +232,7 @@ def format_ci(
         return "not available"
     label = confidence_label(confidence)
     suffix = unit if unit.startswith("%") else ""
+    digits = interval_digits(lower, upper, digits=digits) if not suffix else digits
 
     def lim(x: object) -> str:
         return format_number(x, digits=digits) + suffix
@@ -376,6 +411,7 @@ def ratio_sentence(
     us, hi = _cell(row, upper, "upper limit")
     interval = ""
     if ls == "number" and us == "number":
+        digits = interval_digits(lo, hi, digits=digits)
         interval = (
             f"{confidence_label(conf)} {format_number(lo, digits=digits)} to "
             f"{format_number(hi, digits=digits)}"

@@ -16,6 +16,8 @@ This is the public namespace (``from rhoresearch import stats; stats.rate(...)``
   :func:`participation_ratio`;
 - :mod:`~rhoresearch.stats.funnels`: :func:`funnel_limits`, :func:`funnel_significance`,
   :func:`funnel_points`, :func:`funnel_exclusions`;
+- :mod:`~rhoresearch.stats.dispersion`: :func:`funnel_dispersion` (over-dispersion of funnel
+  points, Spiegelhalter 2005), :func:`funnel_limits_adjusted`, :func:`funnel_significance_adjusted`;
 - :mod:`~rhoresearch.stats.models`: :func:`poisson_model`, :func:`logistic_model`,
   :func:`model_exclusions`;
 - :mod:`~rhoresearch.stats.agreement`: :func:`kappa` (Cohen's kappa between two sources);
@@ -41,6 +43,12 @@ from rhoresearch.stats.discrimination import (
     classification_rates,
     hanley_mcneil_se,
     score_exclusions,
+)
+from rhoresearch.stats.dispersion import (
+    DISPERSION_COLUMNS,
+    funnel_dispersion,
+    funnel_limits_adjusted,
+    funnel_significance_adjusted,
 )
 from rhoresearch.stats.funnels import (
     OUTSIDE_998_LEVELS,
@@ -72,6 +80,10 @@ from rhoresearch.stats.survey import (
 
 __all__ = [
     "BLAND_ALTMAN_COLUMNS",
+    "DISPERSION_COLUMNS",
+    "funnel_dispersion",
+    "funnel_limits_adjusted",
+    "funnel_significance_adjusted",
     "ESP2013",
     "ESTIMATE_COLUMNS",
     "WEIGHT_SUMMARY_COLUMNS",

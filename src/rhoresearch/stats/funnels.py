@@ -10,6 +10,9 @@ function                       what it gives
 :func:`funnel_exclusions`      the units :func:`funnel_limits` leaves out, by reason
 =============================  ==================================================================
 
+Over-dispersion (Spiegelhalter 2005, section 5: the test, multiplicative and additive limits) is in
+:mod:`rhoresearch.stats.dispersion`, which uses this module's axis and input helpers.
+
 The limits follow the PHE Fingertips funnel-plot method as implemented in PHEindicatormethods
 (``calculate_funnel_limits``, ``assign_funnel_significance``, ``calculate_funnel_points``): for
 proportions the limits are where the Wilson score interval of a unit would just touch the overall
