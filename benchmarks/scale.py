@@ -12,10 +12,18 @@ arms, each in its own process so that each has its own peak memory:
 (b) ``sql``: one hand-written DuckDB SQL query producing the same counts and exclusions (same
     engine settings): the comparator;
 (c) ``pandas``: pyarrow reads the needed columns into pandas, which harmonises and groups; skipped
-    above ``--pandas-max-rows`` (default 30 million) or when the estimated memory exceeds 8 GiB.
+    above ``--pandas-max-rows`` (default 30 million) or when the estimated memory exceeds 8 GiB;
+(d) ``validated``: arm (a) with the records' declared schema (:func:`schema`: types, nullability,
+    allowed sexes and regions, age and year ranges, counts not negative) enforced in the same
+    pass (:func:`rhoresearch.data.rules.declared`), after timing
+    :func:`rhoresearch.data.rules.validate_source` on its own: ``validation_overhead`` is that
+    validation time over (a)'s aggregation time, best runs (goal: under 0.25). The records have no
+    unique id column (``person_id`` repeats), so no uniqueness check is timed here; on DuckDB an
+    integer id is checked with a bitmap (one more scan of that column).
 
 The arms' counts and exclusions must be identical. The last line printed is
-``ratio_vs_duckdb_sql=<(a) time / (b) time> peak_rss_gib=<peak of arm (a)> rows=<N>``.
+``ratio_vs_duckdb_sql=<(a) time / (b) time> peak_rss_gib=<peak of arm (a)> rows=<N>
+validation_overhead=<validation time / (a)'s aggregation time>``.
 Goals: ratio within 1.3, peak memory under 4 GiB.
 
 Each arm runs ``--repeat`` times (default 3), interleaved; the best time and the highest peak of
@@ -177,14 +185,35 @@ def generate(rows: int, seed: int) -> Path:
 # ---------------------------------------------------------------------------------------------
 
 
-def arm_layer(path: Path, out: Path, people: bool) -> dict:
-    from rhoresearch import stats  # imported before the clock starts, like duckdb in the SQL arm
-    from rhoresearch.data import aggregate
+def schema():
+    """The records' declaration (the rules arm (d) enforces)."""
+    from rhoresearch import data
 
+    return data.dataset_schema(
+        "scale_records",
+        columns={
+            "person_id": data.column("int", min=1),
+            "ethnic_category": data.column("str", nullable=True),
+            "age": data.column("int", nullable=True, min=0, max=130),
+            "sex": data.column("str", nullable=True, allowed=["F", "M"]),
+            "year": data.column("int", min=1990, max=2100),
+            "region": data.column("str", allowed=REGIONS),
+            "event": data.column("bool"),
+            "n_contacts": data.column("int", min=0),
+        },
+    )
+
+
+def arm_layer(path: Path, out: Path, people: bool, validated: bool = False) -> dict:
+    from rhoresearch import stats  # imported before the clock starts, like duckdb in the SQL arm
+    from rhoresearch.data import aggregate, rules
+
+    declared = schema() if validated else None
     started = time.perf_counter()
     con = aggregate.duckdb_connection(threads=THREADS, memory_limit=MEMORY_LIMIT)
+    source = path if declared is None else rules.declared(path, schema=declared)
     counts, exclusions = aggregate.stratified_counts(
-        path,
+        source,
         strata=["sex", "year", "region"],
         events=["event", "n_contacts"],
         age_column="age",
@@ -370,7 +399,22 @@ def _save(counts, exclusions, out: Path) -> None:
     exclusions.sort_values("reason").reset_index(drop=True).to_parquet(out / "exclusions.parquet")
 
 
-ARMS = {"layer": arm_layer, "sql": arm_sql, "pandas": arm_pandas}
+def arm_validated(path: Path, out: Path, people: bool) -> dict:
+    from rhoresearch.data import aggregate, rules
+
+    declared = schema()
+    started = time.perf_counter()
+    rules.validate_source(
+        path,
+        schema=declared,
+        connection=aggregate.duckdb_connection(threads=THREADS, memory_limit=MEMORY_LIMIT),
+    )
+    validation = time.perf_counter() - started
+    result = arm_layer(path, out, people, validated=True)
+    return {**result, "validation_seconds": validation}
+
+
+ARMS = {"layer": arm_layer, "sql": arm_sql, "pandas": arm_pandas, "validated": arm_validated}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,7 +481,7 @@ def main(argv=None) -> int:
     # measured: the pandas arm peaks at about 200 bytes a row (1.9 GiB for 10 million rows; with
     # --people about 250): the columns, their string and category copies, and the groupby
     pandas_gib = rows * (250 if args.people else 200) / 2**30
-    arms = ["layer", "sql"]
+    arms = ["layer", "sql", "validated"]
     if rows > args.pandas_max_rows or pandas_gib > 8:
         print(
             f"pandas: skipped ({rows:,} rows; estimated {pandas_gib:.1f} GiB in memory; the limit "
@@ -446,10 +490,13 @@ def main(argv=None) -> int:
     else:
         arms.append("pandas")
     results = {}
+    validation_runs: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="rho-scale-") as tmp:
         for run in range(args.repeat):
             for name in arms:
                 r = run_arm(name, path, Path(tmp) / name, args.people)
+                if name == "validated":
+                    validation_runs.append(r)
                 extra = f", indicators: {r['indicators']}" if "indicators" in r else ""
                 print(
                     f"run {run + 1} {name:>7}: {r['seconds']:7.2f} s, peak RSS "
@@ -484,9 +531,17 @@ def main(argv=None) -> int:
         f"layer aggregation alone: {results['layer']['aggregate_seconds']:.2f} s "
         f"({results['layer']['aggregate_seconds'] / results['sql']['seconds']:.2f}x the SQL)"
     )
+    layer_agg = results["layer"]["aggregate_seconds"]
+    validation = min(r["validation_seconds"] for r in validation_runs)
+    overhead = validation / layer_agg
+    print(
+        f"validation alone (rules.validate_source, best of {len(validation_runs)}): "
+        f"{validation:.2f} s; aggregation with the declared schema enforced: "
+        f"{results['validated']['aggregate_seconds']:.2f} s against {layer_agg:.2f} s without"
+    )
     print(
         f"ratio_vs_duckdb_sql={ratio:.3f} peak_rss_gib={results['layer']['peak_rss_gib']:.2f} "
-        f"rows={rows}"
+        f"rows={rows} validation_overhead={overhead:.3f}"
     )
     return 0
 

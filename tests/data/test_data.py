@@ -123,7 +123,8 @@ CORPUS = [
         [
             "duplicated_keys.csv",
             "key ['area', 'ethnicity']",
-            "row 1 (line 2), row 3 (line 4) share area='E1', ethnicity='A'",
+            "expected one row per key; 2 failing rows: row 1 (line 2): (area='E1', "
+            "ethnicity='A'), row 3 (line 4): (area='E1', ethnicity='A')",
         ],
     ),
     (
@@ -166,10 +167,14 @@ def test_all_problems_in_one_error(tmp_path, schema):
         data.load(path, schema=schema)
     message = str(info.value)
     assert "many.csv does not match schema 'deaths_by_area'" in message
-    assert "column 'deaths': expected an integer; row 1 (line 2): 'ten'" in message
-    assert "column 'deaths': expected >= 0; row 2 (line 3): -1" in message
+    assert "column 'deaths': expected an integer; 1 failing row: row 1 (line 2): 'ten'" in message
+    assert "column 'deaths': expected >= 0; 1 failing row: row 2 (line 3): -1" in message
     assert "column 'ethnicity': expected one of" in message and "row 2 (line 3): 'Q'" in message
-    assert "column 'population': expected >= 1; row 4 (line 5): -5" in message
+    assert "column 'population': expected >= 1; 1 failing row: row 4 (line 5): -5" in message
+    # the first line names the first problem in full and says where the others are
+    first = message.splitlines()[0]
+    assert "column 'ethnicity': expected one of" in first and "row 2 (line 3): 'Q'" in first
+    assert "more problem(s) on the following lines" in first
     assert "key ['area', 'ethnicity']" in message
     # 'ten' failed conversion: it is not reported again as a blank value.
     assert "blank not allowed" not in message
@@ -186,7 +191,8 @@ def test_error_shows_first_rows_and_counts_the_rest(tmp_path, schema):
     message = str(info.value)
     assert "row 5 (line 6): -5" in message
     assert "row 6 (line 7)" not in message
-    assert "and 7 more row(s)" in message
+    assert "12 failing rows" in message.splitlines()[0]
+    assert "; and 7 more" in message.splitlines()[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,7 +387,7 @@ def test_parquet_errors_name_rows_and_values(tmp_path, schema):
         data.load(path, schema=schema)
     message = str(info.value)
     assert "bad.parquet does not match schema 'deaths_by_area'" in message
-    assert "column 'deaths': expected >= 0; row 2: -4" in message
+    assert "column 'deaths': expected >= 0; 1 failing row: row 2: -4" in message
     assert "column 'ethnicity': expected one of" in message and "row 3: 'Q'" in message
     assert "line" not in message.split("\n")[1]
 
@@ -393,7 +399,7 @@ def test_parquet_text_in_count_and_missing_column(tmp_path, schema):
     with pytest.raises(SchemaError) as info:
         data.load(path, schema=schema)
     message = str(info.value)
-    assert "column 'deaths': expected an integer; row 2: 'lots'" in message
+    assert "column 'deaths': expected an integer; 1 failing row: row 2: 'lots'" in message
     assert "missing column(s) ['population']" in message
 
 
@@ -416,7 +422,7 @@ def test_dataset_schema_declares_key_and_types(schema):
 
 
 def test_dataset_schema_rejects_bad_specs():
-    with pytest.raises(InputError, match="key column"):
+    with pytest.raises(InputError, match="key or reference column"):
         data.dataset_schema("x", columns={"a": "int"}, key=["b"])
     with pytest.raises(InputError, match="column 'a'"):
         data.dataset_schema("x", columns={"a": 3})

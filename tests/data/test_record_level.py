@@ -16,7 +16,7 @@ from rhoresearch import data
 from rhoresearch.data import aggregate
 from rhoresearch.demo import maternity as demo_maternity
 from rhoresearch.demo import mental_health as demo_mental_health
-from rhoresearch.exceptions import InputError
+from rhoresearch.exceptions import InputError, SchemaError
 from rhoresearch.workstreams import data_quality
 from rhoresearch.workstreams import maternity as mat
 from rhoresearch.workstreams import mental_health as mh
@@ -117,6 +117,7 @@ def test_maternity_counts_from_a_frame_with_every_kind_of_gap():
                 "London",
                 "London",
             ],
+            "number_of_babies": [1, 1, 2, 1, 1, 1, 1, 1, 1],
             "maternal_death": [True, False, True, False, False, True, False, False, True],
         }
     )
@@ -139,28 +140,35 @@ def test_maternity_counts_from_a_frame_with_every_kind_of_gap():
 def test_births_both_stillbirth_and_neonatal_death_is_an_error(maternity_files):
     births = pd.read_parquet(maternity_files["births"]).head(50).copy()
     births.loc[births.index[3], ["stillbirth", "neonatal_death"]] = True
-    with pytest.raises(InputError, match="1 record\\(s\\) are both a stillbirth"):
+    with pytest.raises(SchemaError) as info:
         mat.counts_from_source(births, dataset="births")
+    first = str(info.value).splitlines()[0]
+    assert "columns ['stillbirth', 'neonatal_death']" in first
+    assert "not both a stillbirth and a neonatal death; 1 failing row: row 4" in first
+    assert "(stillbirth=True, neonatal_death=True)" in first
 
 
-def test_missing_event_flag_is_reported_not_dropped():
+def test_missing_event_flag_is_an_error_naming_the_row():
+    # the maternities schema does not allow a missing flag: enforced in the counting pass
     records = pd.DataFrame(
         {
+            "maternity_id": [1, 2, 3],
             "year": [2018, 2018, 2019],
             "ethnic_category": ["A", "M", "H"],
             "age_band": ["25-29", "<20", "40+"],
             "imd_quintile": [1, 2, 3],
             "region_code": ["Y56"] * 3,
             "region_name": ["London"] * 3,
+            "number_of_babies": [1, 1, 1],
             "maternal_death": pd.array([True, None, False], dtype="boolean"),
         }
     )
-    new, excluded = mat.counts_from_source(records)
-    table = mat.exclusions(new, excluded=excluded)
-    assert table.loc[0, "rows"] == 3  # every record of the extract is accounted for
-    missing = table[table["reason"] == "maternal_deaths missing (not counted)"]
-    assert missing["rows"].tolist() == [1]
-    assert new["maternities"].sum() == 2
+    with pytest.raises(SchemaError) as info:
+        mat.counts_from_source(records)
+    assert (
+        "column 'maternal_death': expected a value (blank not allowed); 1 failing row: row 2"
+        in str(info.value).splitlines()[0]
+    )
 
 
 @pytest.mark.parametrize(("count", "region"), [("detentions", "England"), ("ctos", "London")])

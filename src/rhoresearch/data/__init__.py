@@ -27,7 +27,8 @@ engines) counts records, events and people by stratum inside DuckDB or Spark
 Modules
 -------
 ``schemas``
-    :func:`column`, :func:`dataset_schema` (declaring a dataset).
+    :func:`column`, :func:`dataset_schema`, :func:`row_rule` (declaring a dataset: one
+    declaration, enforced on pandas by ``load`` and in the engines by ``rules``).
 ``loading``
     :func:`load`, :data:`NA_VALUES` (reading, converting, validating; the one SchemaError).
 ``reference``
@@ -35,6 +36,9 @@ Modules
     :func:`verify_reference_catalogue`.
 ``aggregate``
     :func:`~rhoresearch.data.aggregate.stratified_counts` and the engines it runs on.
+``rules`` (imported on its own, like ``aggregate``)
+    :func:`~rhoresearch.data.rules.validate_source`, :func:`~rhoresearch.data.rules.declared`:
+    the same schema enforced inside DuckDB or Spark, without loading records into pandas.
 
 
 Example
@@ -59,12 +63,13 @@ from rhoresearch.data.reference import (
     reference_path,
     verify_reference_catalogue,
 )
-from rhoresearch.data.schemas import column, dataset_schema
+from rhoresearch.data.schemas import column, dataset_schema, row_rule
 
 __all__ = [
     "NA_VALUES",
     "column",
     "dataset_schema",
+    "row_rule",
     "load",
     "reference_catalogue",
     "reference_path",

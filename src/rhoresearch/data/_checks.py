@@ -12,26 +12,38 @@ cannot be mapped. Both carry ``path``, ``column``, ``row`` and ``value`` attribu
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
 from rhoresearch.data._engines import Source, csv_options, duckdb_connection, engine_errors
-from rhoresearch.data._errors import with_evidence
+from rhoresearch.data._errors import MAX_ROWS_SHOWN, with_evidence
 from rhoresearch.data._spec import REASON, REASON_INVALID_CODE, Spec
 from rhoresearch.exceptions import SchemaError, UnknownCodeError
 
-__all__ = ["Check", "build_checks", "raise_first_invalid", "raise_unknown"]
+__all__ = [
+    "Check",
+    "Located",
+    "build_checks",
+    "locate_many",
+    "offending_rows",
+    "raise_first_invalid",
+    "raise_unknown",
+    "row_label",
+]
 
 #: The largest count accepted (beyond it a float cannot hold every whole number).
 _MAX_COUNT = 1e15
 #: Columns a re-read adds: the 1-based row number and the file of each row.
 _ROW = "_rho_row"
 _FILE = "_rho_file"
+#: The flag column a ``build`` function of :func:`offending_rows` may return in a table.
+_FLAG = "_rho_flag"
 
 
 @dataclass(frozen=True)
@@ -144,28 +156,109 @@ def _reread(src: Source) -> tuple[ir.Table, Any] | None:
     return None
 
 
+class Located(NamedTuple):
+    """The first offending rows (``row``, ``file``, ``v0``, ``v1``, ...) and how many there are."""
+
+    rows: pd.DataFrame
+    n_bad: int
+
+
+def offending_rows(
+    src: Source,
+    build: Callable[[ir.Table], ir.BooleanValue | ir.Table],
+    columns: list[str],
+    *,
+    limit: int = MAX_ROWS_SHOWN,
+) -> Located:
+    """The first ``limit`` rows flagged by ``build`` (in file order) and the number flagged.
+
+    ``build`` takes a table (the source, or its re-read with row numbers) and returns the flag,
+    or a table derived from it (its columns kept) with the flag as column ``_rho_flag``; ``rows`` has ``row`` (1-based, or None for a Spark or Ibis table: no row order), ``file`` and
+    the raw values of ``columns`` as ``v0``, ``v1``, ...
+    """
+    values = {f"v{k}": c for k, c in enumerate(columns)}
+
+    def flagged(t: ir.Table) -> ir.Table:
+        out = build(t)
+        if isinstance(out, ir.Table):
+            return out.filter(out[_FLAG].fill_null(False))
+        return t.filter(out.fill_null(False))
+
+    reread = _reread(src)
+    if reread is not None:
+        t, con = reread
+        bad = flagged(t)
+        picked = bad.order_by([_FILE, _ROW]).select(
+            row=bad[_ROW], file=bad[_FILE], **{k: bad[c] for k, c in values.items()}
+        )
+        with engine_errors(src.label if src.kind == "csv" else None):
+            first = con.execute(picked.limit(limit))
+            n_bad = int(con.execute(bad.count()))
+        return Located(first.reset_index(drop=True), n_bad)
+    bad = flagged(src.table)
+    first = src.backend.execute(bad.select(**{k: bad[c] for k, c in values.items()}).limit(limit))
+    first.insert(0, "file", None)
+    first.insert(0, "row", None)
+    return Located(first.reset_index(drop=True), int(src.backend.execute(bad.count())))
+
+
+def locate_many(
+    src: Source,
+    build: Callable[[ir.Table], ir.Table],
+    flags: dict[str, list[str]],
+    *,
+    limit: int = MAX_ROWS_SHOWN,
+) -> dict[str, Located]:
+    """:func:`offending_rows` for several flags, reading the source once.
+
+    ``build`` adds the boolean columns named by ``flags`` (flag -> the columns shown for it) to a
+    table. The rows with any flag are kept once (a temporary table of the re-read, with row
+    numbers), then each flag's first rows and count come from them.
+    """
+    reread = _reread(src)
+    if reread is None:  # Spark or Ibis: no row order, one query per flag
+
+        def one(flag: str) -> Callable[[ir.Table], ir.Table]:
+            def built(t: ir.Table) -> ir.Table:
+                out = build(t)
+                return out.mutate(**{_FLAG: out[flag]})
+
+            return built
+
+        return {f: offending_rows(src, one(f), cols, limit=limit) for f, cols in flags.items()}
+    t, con = reread
+    flagged = build(t)
+    any_flag = ibis.literal(False)
+    for f in flags:
+        any_flag = any_flag | flagged[f].fill_null(False)
+    shown = list(dict.fromkeys(c for cols in flags.values() for c in cols))
+    bad = flagged.filter(any_flag).select(_ROW, _FILE, *shown, *flags)
+    with engine_errors(src.label if src.kind == "csv" else None):
+        kept = con.create_table(f"_rho_bad_{uuid.uuid4().hex}", bad, temp=True)
+        out = {}
+        for f, cols in flags.items():
+            rows = kept.filter(kept[f].fill_null(False))
+            picked = rows.order_by([_FILE, _ROW]).select(
+                row=rows[_ROW], file=rows[_FILE], **{f"v{k}": rows[c] for k, c in enumerate(cols)}
+            )
+            out[f] = Located(
+                con.execute(picked.limit(limit)).reset_index(drop=True),
+                int(con.execute(rows.count())),
+            )
+    return out
+
+
 def _first_offending(
     src: Source, build: Callable[[ir.Table], ir.BooleanValue], value_column: str
 ) -> tuple[Any, int | None, str | None, int]:
     """Return (value, row number or None, file or None, number of offending rows)."""
-    reread = _reread(src)
-    if reread is not None:
-        t, con = reread
-        bad = t.filter(build(t).fill_null(False))
-        with engine_errors(src.label if src.kind == "csv" else None):
-            first = con.execute(
-                bad.order_by([_FILE, _ROW]).select(value_column, _ROW, _FILE).limit(1)
-            )
-            n_bad = int(con.execute(bad.count()))
-        if len(first):
-            value = _plain(first[value_column].iloc[0])
-            return value, int(first[_ROW].iloc[0]), str(first[_FILE].iloc[0]), n_bad
-        return None, None, None, n_bad
-    bad = src.table.filter(build(src.table).fill_null(False))
-    first = src.backend.execute(bad.select(value_column).limit(1))
-    n_bad = int(src.backend.execute(bad.count()))
-    value = _plain(first[value_column].iloc[0]) if len(first) else None
-    return value, None, None, n_bad
+    located = offending_rows(src, build, [value_column], limit=1)
+    if not len(located.rows):
+        return None, None, None, located.n_bad
+    first = located.rows.iloc[0]
+    row = None if first["row"] is None or pd.isna(first["row"]) else int(first["row"])
+    file = None if first["file"] is None else str(first["file"])
+    return _plain(first["v0"]), row, file, located.n_bad
 
 
 def _plain(value):
@@ -173,17 +266,25 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _where(src: Source, row: int | None, file: str | None) -> str:
-    if row is None:
+def row_label(src: Source, row: Any, file: Any) -> str:
+    """Where a row is: ``row 3 (line 4 of the file, counting the header)``, ``row 3 of x``."""
+    if row is None or pd.isna(row):
         return "row number not available (a Spark or Ibis table has no row order)"
+    row = int(row)
     if src.kind == "csv":
-        return f"row {row:,} (line {row + 1:,} of the file, counting the header)"
+        return f"row {row:,} (line {row + 1:,})"
     if src.kind == "pandas" and src.frame is not None:
         label = _plain(src.frame.index[row - 1])
         return f"row {row:,} (index label {label!r})"
     if src.path is not None and src.path.is_dir() and file:
         return f"row {row:,} of {file}"
     return f"row {row:,}"
+
+
+def _where(src: Source, row: int | None, file: str | None) -> str:
+    if row is not None and src.kind == "csv":
+        return f"row {row:,} (line {row + 1:,} of the file, counting the header)"
+    return row_label(src, row, file)
 
 
 def _raise_invalid(src: Source, spec: Spec, check: Check, n_rows: int) -> NoReturn:

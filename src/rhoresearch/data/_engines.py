@@ -25,7 +25,7 @@ import re
 import shutil
 import subprocess
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from rhoresearch.exceptions import InputError, SchemaError
 
 __all__ = [
     "DEFAULT_MEMORY_LIMIT",
+    "Declared",
     "JAVA_HINT",
     "Source",
     "csv_options",
@@ -68,6 +69,19 @@ _CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")
 _SPARK_PREFIX = "spark:"
 
 
+@dataclass(frozen=True)
+class Declared:
+    """A source and the schema its records must satisfy (:func:`rhoresearch.data.rules.declared`).
+
+    Whatever reads it (:func:`~rhoresearch.data.aggregate.stratified_counts`) enforces the schema
+    in the same pass; ``references`` maps the datasets the schema refers to onto their sources.
+    """
+
+    source: Any
+    schema: Any  # pandera.DataFrameSchema (not imported here: the engines do not need pandera)
+    references: Mapping[str, Any] = field(default_factory=dict)
+
+
 @dataclass
 class Source:
     """An opened source: the Ibis table, the connection that runs it, and how to name it."""
@@ -79,6 +93,7 @@ class Source:
     path: Path | None = None
     frame: pd.DataFrame | None = None
     cleanup: list[Callable[[], None]] = field(default_factory=list)
+    declared: Declared | None = None  # the schema to enforce while reading it
 
 
 def duckdb_connection(
@@ -202,6 +217,11 @@ def open_source(
     source: Any, *, connection: BaseBackend | None, checked_columns: Sequence[str]
 ) -> Source:
     """Turn whatever the caller passed into an Ibis table and the backend that executes it."""
+    if isinstance(source, Declared):
+        columns = [*checked_columns, *source.schema.columns]
+        opened = open_source(source.source, connection=connection, checked_columns=columns)
+        opened.declared = source
+        return opened
     if isinstance(source, str) and source.startswith(_SPARK_PREFIX):
         source = _spark_table(source[len(_SPARK_PREFIX) :])
     if isinstance(source, str | os.PathLike):

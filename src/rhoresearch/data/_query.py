@@ -13,6 +13,7 @@ Ibis project, https://ibis-project.org (one expression, several engines).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import ibis
@@ -65,11 +66,15 @@ def _filter_condition(t: ir.Table, spec: Spec) -> ir.BooleanValue | None:
     return out
 
 
-def build_expression(t: ir.Table, spec: Spec, mapping: pd.DataFrame | str | None):
+def build_expression(
+    t: ir.Table, spec: Spec, mapping: pd.DataFrame | str | None, sums: Sequence[str] = ()
+):
     """Build the aggregation and return (expression, reasons in priority order, invalid map).
 
     ``mapping`` is the harmonisation table to join (a DataFrame), ``"raw"`` to group by the raw
     ethnicity value instead (mapped afterwards on the small result), or None (no harmonisation).
+    ``sums``: boolean columns of ``t`` (the flags of a declared schema's rules) summed per group
+    too, over every row (filters do not hide a broken rule).
     """
     checks = build_checks(t, spec)
     bad_flags = {f"_rho_bad_{i}": ch.bad for i, ch in enumerate(checks) if ch.bad is not None}
@@ -84,7 +89,7 @@ def build_expression(t: ir.Table, spec: Spec, mapping: pd.DataFrame | str | None
     condition = _filter_condition(t, spec)
     if condition is not None:
         keep = condition.fill_null(False)
-        for flag in bad_flags:
+        for flag in [*bad_flags, *sums]:
             keep = keep | t[flag].fill_null(False)
         t = t.filter(keep)
 
@@ -173,6 +178,8 @@ def build_expression(t: ir.Table, spec: Spec, mapping: pd.DataFrame | str | None
     t = t.mutate(**{REASON: reason}, **recoded)
 
     metrics: dict[str, ir.Value] = {"n_rows": t.count()}
+    for flag in sums:
+        metrics[flag] = t[flag].cast("int64").sum()
     for name, column in spec.event_columns.items():
         metrics[name] = t[column].sum()
     if spec.person is not None:

@@ -29,6 +29,12 @@ number of the first offending row and its value. The check is part of the aggreg
 offending rows are counted in the same pass), so valid data costs nothing extra; the failing row
 is located only when there is one.
 
+A source given as :func:`rhoresearch.data.rules.declared` ``(source, schema=...)`` also has its
+dataset's declared rules enforced in the same pass (allowed values, ranges, nullability, rules
+over several columns as flag columns of the query; unique ids and references to another dataset
+by one small query each): the :class:`~rhoresearch.exceptions.SchemaError` of
+:func:`rhoresearch.data.rules.validate_source` is raised before any count is returned.
+
 Modules: this one holds the public function and the tidying of its result;
 :mod:`~rhoresearch.data._engines` the engines (DuckDB, Spark) and opening a source;
 :mod:`~rhoresearch.data._spec` the options; :mod:`~rhoresearch.data._query` the Ibis expression;
@@ -41,10 +47,12 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+import ibis.expr.types as ir
 import pandas as pd
 from ibis.backends import BaseBackend
 
 from rhoresearch import ethnicity
+from rhoresearch.data import rules
 from rhoresearch.data._checks import build_checks, raise_first_invalid, raise_unknown
 from rhoresearch.data._engines import (
     DEFAULT_MEMORY_LIMIT,
@@ -283,8 +291,33 @@ def stratified_counts(
                 logger.debug("could not drop a temporary view", exc_info=True)
 
 
+def _enforcement(src: Source) -> tuple[rules.Enforcement | None, ir.Table, list[str]]:
+    """The declared schema's enforcement, the table with its rule flags, and the flag names."""
+    if src.declared is None:
+        return None, src.table, []
+    others = {}
+    for name, other in src.declared.references.items():
+        opened = open_source(other, connection=src.backend, checked_columns=[])
+        src.cleanup.extend(opened.cleanup)
+        if opened.path is not None:
+            record_inputs(opened.path)
+        others[name] = opened
+    enforcement = rules.Enforcement(src, src.declared.schema, others)
+    if enforcement.by_filters:  # DuckDB on Parquet or a frame: cheap filtered counts, first
+        enforcement.finish(enforcement.filter_counts())
+        return None, src.table, []
+    table, flags = enforcement.flag_table(src.table)
+    return enforcement, table, flags
+
+
+def _enforce(enforcement: rules.Enforcement | None, result: pd.DataFrame, flags: list[str]) -> None:
+    """Raise the declared schema's error if the pass flagged a row (or a unique value repeats)."""
+    if enforcement is not None:
+        enforcement.finish({f: int(pd.to_numeric(result[f]).fillna(0).sum()) for f in flags})
+
+
 def _run(src: Source, spec: Spec) -> StratifiedCounts:
-    t = src.table
+    enforcement, t, flags = _enforcement(src)
     file_label = src.label if src.kind in ("parquet", "csv") else None
     missing = [c for c in spec.source_columns() if c not in t.columns]
     if missing:
@@ -308,7 +341,16 @@ def _run(src: Source, spec: Spec) -> StratifiedCounts:
 
     column, scheme = spec.ethnicity_column, spec.harmonise_to
     if column is not None and scheme is not None and spec.person is None:
-        return _run_raw(src, spec, file_label, column=column, scheme=scheme)
+        return _run_raw(
+            src,
+            spec,
+            file_label,
+            column=column,
+            scheme=scheme,
+            table=t,
+            flags=flags,
+            enforcement=enforcement,
+        )
     mapping = None
     if column is not None and scheme is not None:
         with engine_errors(file_label):
@@ -328,15 +370,24 @@ def _run(src: Source, spec: Spec) -> StratifiedCounts:
         # the mapping's raw column must have the source column's type for the join
         mapping = mapping.astype({"_rho_eth_raw": distinct[column].dtype})
 
-    expr, reasons, invalid = build_expression(t, spec, mapping)
+    expr, reasons, invalid = build_expression(t, spec, mapping, flags)
     with engine_errors(file_label):
         result = src.backend.execute(expr)
+    _enforce(enforcement, result, flags)
     raise_first_invalid(src, spec, result, invalid)
     return _tidy(result, spec, reasons)
 
 
 def _run_raw(
-    src: Source, spec: Spec, file_label: str | None, *, column: str, scheme: str
+    src: Source,
+    spec: Spec,
+    file_label: str | None,
+    *,
+    column: str,
+    scheme: str,
+    table: ir.Table,
+    flags: list[str],
+    enforcement: rules.Enforcement | None,
 ) -> StratifiedCounts:
     """One pass without person counts: group by the raw ethnicity, harmonise the small result.
 
@@ -345,9 +396,10 @@ def _run_raw(
     with one scan of the data instead of two. (Distinct people do not add up: with ``person``
     the mapping is joined in the engine instead.)
     """
-    expr, reasons, invalid = build_expression(src.table, spec, "raw")
+    expr, reasons, invalid = build_expression(table, spec, "raw", flags)
     with engine_errors(file_label):
         result = src.backend.execute(expr)
+    _enforce(enforcement, result, flags)
     # nulls are told apart by the flag: a backend may return a null text value as "NaN"
     is_null = result[RAW_NULL].astype(bool).to_numpy()
     values = result.loc[~is_null, RAW].drop_duplicates()
@@ -376,7 +428,7 @@ def _run_raw(
     first_reason = engine_reason.where(
         engine_reason.str.startswith(INVALID_PREFIX) | eth_reason.eq(""), eth_reason
     )
-    frame = result.drop(columns=[RAW, RAW_NULL, REASON]).assign(
+    frame = result.drop(columns=[RAW, RAW_NULL, REASON, *flags]).assign(
         **{ETH_OUT: group.astype("str"), REASON: first_reason}
     )
     metrics = ["n_rows", *spec.event_columns]

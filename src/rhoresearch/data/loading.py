@@ -23,6 +23,7 @@ import gzip
 import io
 import logging
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -35,7 +36,8 @@ from pandera.errors import SchemaError as PanderaSchemaError
 from pandera.errors import SchemaErrors as PanderaSchemaErrors
 
 from rhoresearch import config, provenance
-from rhoresearch.data._errors import with_evidence
+from rhoresearch.data._errors import MAX_ROWS_SHOWN, Problem, schema_message, with_evidence
+from rhoresearch.data.schemas import describe_check
 from rhoresearch.exceptions import InputError, SchemaError
 from rhoresearch.validation import as_columns
 
@@ -47,7 +49,6 @@ logger = logging.getLogger(__name__)
 #: "None" stay text, so that codes are not lost.
 NA_VALUES = ["", "NA", "N/A", "NULL", "null", "NaN", "nan", "#N/A"]
 
-_MAX_ROWS_SHOWN = 5
 #: The columns of ``SchemaError.failures``.
 _FAILURE_COLUMNS = ["column", "expected", "row", "value"]
 
@@ -243,44 +244,29 @@ def _convert(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> tuple[pd.DataFr
     return frame, failures
 
 
-def _describe_check(check: str, schema: pa.DataFrameSchema, column: str) -> str:
-    """Human wording for a pandera check name."""
-    text = str(check)
-    replacements = {
-        "greater_than_or_equal_to": ">= ",
-        "less_than_or_equal_to": "<= ",
-        "greater_than": "> ",
-        "less_than": "< ",
-        "equal_to": "== ",
-    }
-    if text == "not_nullable":
-        return "a value (blank not allowed)"
-    if text == "column_in_dataframe":
-        return "the column to be present"
-    if text == "field_uniqueness":
-        return "each value once only"
-    if text == "multiple_fields_uniqueness":
+#: The prefix of a failure's column that is a rule over several columns (then: their names).
+_RULE = "\x00rule:"
+
+
+def _rule_columns(schema: pa.DataFrameSchema, error: str) -> list[str]:
+    """The columns a rule over several columns reads: declared by ``row_rule``, else named in it."""
+    for check in schema.checks:
+        if str(check.error or check.name) == error and (check.statistics or {}).get("columns"):
+            return list(check.statistics["columns"])
+    return [str(c) for c in schema.columns if re.search(rf"\b{re.escape(str(c))}\b", error)]
+
+
+def _describe(check: str, schema: pa.DataFrameSchema) -> str:
+    """A pandera failure's check in words (a key names its columns)."""
+    if str(check) == "multiple_fields_uniqueness":
         return f"one row per key {list(schema.unique or [])}"
-    if text.startswith("isin("):
-        allowed = text[len("isin(") : -1]
-        if len(allowed) > 200:
-            allowed = allowed[:200] + "...]"
-        return f"one of {allowed}"
-    if text.startswith("in_range("):
-        lo, hi = text[len("in_range(") : -1].split(",", 1)
-        return f"between {lo.strip()} and {hi.strip()}"
-    if text.startswith(("dtype(", "coerce_dtype(")):
-        return f"type {text.split('(', 1)[1].rstrip(')')}"
-    for key, symbol in replacements.items():
-        if text.startswith(key + "("):
-            return f"{symbol}{text[len(key) + 1 : -1]}"
-    return text
+    return describe_check(check)
 
 
 def _format_value(value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "<blank>"
-    return repr(value)
+    return repr(value.item() if hasattr(value, "item") else value)  # 3, not np.int64(3)
 
 
 def _row_number(row: Any) -> int:
@@ -309,49 +295,56 @@ def _raise_schema_error(
     sep: str | None,
     sniffed: str | None,
 ) -> NoReturn:
-    """Turn the collected failures into one SchemaError naming file, columns, rows and values."""
+    """Turn the collected failures into one SchemaError naming file, columns, rows and values.
+
+    Worded by :func:`rhoresearch.data._errors.schema_message`: the first line names the first
+    problem in full, then every problem has a line.
+    """
     name = schema.name or "the declared schema"
-    lines: list[str] = []
+    problems: list[Problem] = []
     table = pd.DataFrame(failures, columns=_FAILURE_COLUMNS)
     missing_cols = table.loc[table["expected"] == "the column to be present", "column"].tolist()
     if missing_cols:
         present = [str(c) for c in frame.columns]
-        lines.append(
-            f"missing column(s) {missing_cols}; the file has {len(present)} column(s): {present}"
-            + (
-                f". The header looks {sniffed!r}-separated, not {sep!r}-separated: pass "
-                f"sep={sniffed!r} or re-save the file with commas"
-                if sniffed
-                else ""
+        hint = (
+            f"; the header looks {sniffed!r}-separated, not {sep!r}-separated: pass "
+            f"sep={sniffed!r} or re-save the file with commas"
+            if sniffed
+            else ""
+        )
+        problems.append(
+            Problem(
+                f"missing column(s) {missing_cols}",
+                f"every declared column present (the file has {len(present)} column(s): "
+                f"{present}{hint})",
+                None,
             )
         )
     extra_cols = table.loc[table["expected"] == "no extra columns", "column"].tolist()
     if extra_cols:
-        lines.append(
-            f"unexpected extra column(s) {extra_cols}: the schema is strict and declares only "
-            + ", ".join(map(str, schema.columns))
+        problems.append(
+            Problem(
+                f"unexpected extra column(s) {extra_cols}",
+                "declared (the schema is strict and declares only "
+                + ", ".join(map(str, schema.columns))
+                + ")",
+                None,
+            )
         )
     rest = table[~table["expected"].isin(["the column to be present", "no extra columns"])]
     key = list(schema.unique or [])
-    key_lines: list[str] = []
+    key_problems: list[Problem] = []
     dup = rest[rest["expected"].str.startswith("one row per key")]
     if len(dup):
         rows = sorted({int(r) for r in dup["row"].dropna()})
-        groups: dict[tuple, list[int]] = {}
-        for r in rows:
-            values = tuple(frame.loc[r, k] for k in key)
-            groups.setdefault(values, []).append(r)
-        shown_groups = [
-            f"{', '.join(_row_label(r, is_csv) for r in rs)} share "
-            + ", ".join(f"{k}={_format_value(v)}" for k, v in zip(key, vals, strict=True))
-            for vals, rs in list(groups.items())[:_MAX_ROWS_SHOWN]
+        examples = [
+            (
+                _row_label(r, is_csv),
+                "(" + ", ".join(f"{k}={_format_value(frame.loc[r, k])}" for k in key) + ")",
+            )
+            for r in rows[:MAX_ROWS_SHOWN]
         ]
-        more = len(groups) - len(shown_groups)
-        key_lines.append(
-            f"key {key}: expected one row per key, found {len(groups)} duplicated key(s): "
-            + "; ".join(shown_groups)
-            + (f"; and {more} more" if more > 0 else "")
-        )
+        key_problems.append(Problem(f"key {key}", "one row per key", len(rows), examples))
         rest = rest.drop(dup.index)
     # A value that failed conversion is reported once, not again as "blank" or as a type error.
     converted_bad = {(c, r) for c, e, r, _ in failures if str(e).startswith("type: ")}
@@ -362,32 +355,39 @@ def _raise_schema_error(
             group = group[[(col, r) not in converted_bad for r in group["row"]]]
             if group.empty:
                 continue
-        expected_text = str(expected).removeprefix("type: ")
         group = group.drop_duplicates("row")
         rows_sorted = sorted(
             zip(group["row"], group["value"], strict=True), key=lambda rv: _row_number(rv[0])
         )
-        examples = [f"{_row_label(r, is_csv)}: {_format_value(v)}" for r, v in rows_sorted]
-        more = len(examples) - _MAX_ROWS_SHOWN
-        text = (
-            f"column {col!r}: expected {expected_text}; "
-            + ", ".join(examples[:_MAX_ROWS_SHOWN])
-            + (f"; and {more} more row(s)" if more > 0 else "")
+        is_rule = str(col).startswith(_RULE)
+        columns = str(col).removeprefix(_RULE).split(",") if is_rule else [str(col)]
+        examples = [
+            (
+                _row_label(r, is_csv),
+                "("
+                + ", ".join(f"{c}={_format_value(x)}" for c, x in zip(columns, v, strict=True))
+                + ")"
+                if is_rule
+                else _format_value(v),
+            )
+            for r, v in rows_sorted
+        ]
+        problem = Problem(
+            f"columns {columns}" if is_rule else f"column {col!r}",
+            str(expected).removeprefix("type: "),
+            len(rows_sorted),
+            examples[:MAX_ROWS_SHOWN],
         )
         first = _row_number(rows_sorted[0][0]) if rows_sorted else 0
-        per_column.append((column_rank.get(col, len(column_rank)), first, text))
-    lines.extend(text for _, _, text in sorted(per_column))
-    lines.extend(key_lines)
+        per_column.append((column_rank.get(col, len(column_rank)), first, problem))
+    problems.extend(p for _, _, p in sorted(per_column, key=lambda x: (x[0], x[1])))
+    problems.extend(key_problems)
     numbering = (
         "Rows are numbered from 1 = first data row; line = file line, the header being line 1."
         if is_csv
         else "Rows are numbered from 1 = first row."
     )
-    message = (
-        f"{shown} does not match schema {name!r} ({len(lines)} problem(s)):\n  - "
-        + "\n  - ".join(lines)
-        + f"\n{numbering}"
-    )
+    message = schema_message(shown, name, problems, numbering=numbering)
     raise _schema_error(message, path=shown, failures=table)
 
 
@@ -416,7 +416,12 @@ def _validate(
                 failures.append((str(row.failure_case), "no extra columns", None, None))
                 continue
             value = row.failure_case
-            failures.append((str(col), _describe_check(check, schema, str(col)), row.index, value))
+            if row.schema_context == "DataFrameSchema" and check != "multiple_fields_uniqueness":
+                # a rule over several columns: one failure per row (pandera gives one per column)
+                columns = _rule_columns(schema, str(check))
+                value = tuple(frame.loc[row.index, c] for c in columns)
+                col = _RULE + ",".join(columns)
+            failures.append((str(col), _describe(check, schema), row.index, value))
     except PanderaSchemaError as exc:  # pragma: no cover - lazy=True collects instead
         failures.append(("?", str(exc), None, None))
     else:

@@ -35,8 +35,17 @@ The traps, handled explicitly:
   ``S`` go to "White: Other White" and "Other ethnic group: Any other ethnic group", which then
   also hold people who would have answered Gypsy, Roma or Arab. :func:`lossy_mappings` lists them
   and :func:`harmonise_report` marks such rows ``status="lossy"``.
-- **High-level only values** ("White", "Black or Black British", "BME") can be harmonised to
-  ``"high_level"`` (and the binary split), but not to a detailed scheme: there they are unmapped.
+- **High-level only values** ("White", "Black or Black British", "Asian total") can be harmonised
+  to ``"high_level"`` (and the binary split), but not to a detailed scheme: there they are unmapped.
+- **Labels as publications print them**: NHS England's Mental Health Act statistics print the
+  detailed groups without their upper group ("British", "Irish", "African"), Ethnicity facts and
+  figures writes "White other", "Mixed White/Asian", "Asian other", ONS tables print Census labels
+  with or without the upper group, and totals rows add "total" ("Indian total"): all are read.
+- **Collective labels** that name no single group ("BAME", "BME", "ethnic minorities",
+  "Non-white", "Other inc. mixed", "Mixed/ multiple/ other", "All ethnic groups", "Total") are
+  never mapped to a group in any scheme: :func:`harmonise` raises with ``errors="raise"`` and
+  :func:`harmonise_report` lists them (``status="unmapped"``, a note saying why). "BME" and its
+  kin still give the "Ethnic minority" side of :func:`to_binary`, which is what they mean.
 
 What a harmonisation could not map is asked for explicitly, never attached to the result:
 :func:`unmapped` (values and counts) and :func:`harmonise_report` (every distinct value, its

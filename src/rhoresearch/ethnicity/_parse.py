@@ -91,7 +91,17 @@ _DETAILS: dict[str, tuple[list[str], list[str], list[str]]] = {
             "uk",
             "english",
         ],
-        ["white british", "british white", "white uk", "white english"],
+        [
+            "white british",
+            "british white",
+            "white uk",
+            "white english",
+            # NHS England Mental Health Act statistics print the detailed groups without their
+            # upper group ("British", "Irish", "African"); ONS tables without "White:"
+            "british",
+            "english welsh scottish northern irish or british",
+            "english welsh scottish northern irish british",
+        ],
     ),
     "white_irish": (["white"], ["irish"], ["irish", "white irish"]),
     "white_gypsy": (
@@ -204,7 +214,13 @@ _DETAILS: dict[str, tuple[list[str], list[str], list[str]]] = {
             "other ethnic group",
             "other",
         ],
-        ["any other ethnic group", "any other ethnic background", "other any other ethnic group"],
+        [
+            "any other ethnic group",
+            "any other ethnic background",
+            "other any other ethnic group",
+            # Ethnicity facts and figures: "Any other" in the Other group's rows
+            "any other",
+        ],
     ),
 }
 
@@ -271,7 +287,44 @@ _STANDALONE: dict[str, list[str]] = {
         "minority ethnic groups",
         "all other ethnic groups",
     ],
+    # Collective labels that name no single group (published totals and residual groupings):
+    # never mapped to a group, in any scheme (harmonise raises; harmonise_report lists them)
+    "collective": [
+        "all",
+        "all ethnic groups",
+        "all ethnicities",
+        "all groups",
+        "all people",
+        "all persons",
+        "total",
+        "totals",
+        "grand total",
+        "england total",
+        "other inc mixed",
+        "other including mixed",
+        "other incl mixed",
+        "mixed and other",
+        "mixed or other",
+        "mixed multiple other",
+        "mixed multiple or other",
+        "mixed multiple and other",
+        "mixed and other ethnic groups",
+        "other and mixed",
+        "asian and other",
+        "black and other",
+        "black mixed and other",
+        "chinese and mixed",
+        "minority ethnic including white minorities",
+        "ethnic minorities excluding white minorities",
+        "ethnic minorities excl white minorities",
+        "all minority ethnic groups",
+        "known ethnicity",
+        "ethnicity known",
+    ],
 }
+
+#: Words a published totals row adds to a group's label ("Indian total", "Total: Asian").
+_TOTAL_WORDS = ("total", "totals", "all")
 
 # Spellings of a missing value (compared after upper-casing and stripping).
 _MISSING_TOKENS = {"", "NA", "N/A", "NAN", "NULL", "NONE", "<NA>", "#N/A", "-", "--", "."}
@@ -284,11 +337,27 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def _without_total(norm: str) -> str:
+    """A normalised label without the word that makes it a totals row (``indian total``)."""
+    words = norm.split(" ")
+    if len(words) > 1 and words[-1] in _TOTAL_WORDS[:2]:
+        return " ".join(words[:-1])
+    if len(words) > 1 and words[0] in _TOTAL_WORDS:
+        return " ".join(words[1:])
+    return norm
+
+
 def _build_aliases() -> dict[str, str]:
     aliases: dict[str, str] = {}
 
+    collective = {normalise(a) for a in _STANDALONE["collective"]}
+
     def add(alias: str, key: str) -> None:
         alias = normalise(alias)
+        if alias in collective and key != "collective":
+            # a heading-and-detail combination that publications print for a collective group
+            # ("Mixed/ multiple/ other": the Mixed and Other groups together) is collective
+            return
         previous = aliases.setdefault(alias, key)
         if previous != key:  # a bug in the tables above: caught by the tests at import
             raise RuntimeError(f"ethnicity alias {alias!r} maps to both {previous} and {key}")
@@ -396,6 +465,9 @@ def classify(value: object, code_system: str) -> Match:
     norm = normalise(text)
     if norm in _ALIASES:
         return Match(_ALIASES[norm], "label")
+    bare = _without_total(norm)
+    if bare != norm and bare in _ALIASES:
+        return Match(_ALIASES[bare], "label", f"a totals row of {bare!r}")
     for pattern, code_group, label_group in ((_CODED_LABEL, 1, 2), (_LABEL_CODED, 2, 1)):
         m = pattern.match(text)
         if m:

@@ -23,6 +23,7 @@ import pandas as pd
 from rhoresearch.ethnicity._parse import MISSING, Match, classify, is_missing
 from rhoresearch.ethnicity.schemes import (
     _BY_KEY,
+    _COLLECTIVE_KEYS,
     DEFAULT_MINORITY_LABEL,
     NOT_KNOWN,
     _binary_labels,
@@ -94,7 +95,12 @@ def _outcome(
     concept = _BY_KEY[match.key]
     target = _target_value(concept, to, chinese, binary_labels or {})
     if target is None:
-        if concept.key.startswith("coarse_"):
+        if concept.key in _COLLECTIVE_KEYS:
+            note = (
+                "a collective label naming no single ethnic group (such as 'BAME', 'Non-white', "
+                "'Other inc. mixed', a total): never mapped to a group"
+            )
+        elif concept.key.startswith("coarse_"):
             note = f"a high-level group only: it has no single place in the {to} scheme"
         else:
             note = f"no place in the {to} scheme"

@@ -172,7 +172,13 @@ _CONCEPTS: list[_Concept] = [
     _Concept("coarse_chinese_or_other", None, None, None, _O, "minority"),
     _Concept("coarse_white_inc_not_known", None, None, _W, _W, None),
     _Concept("coarse_minority", None, None, None, None, "minority"),
+    # Collective labels ("All ethnic groups", "Other inc. mixed"): no group in any scheme.
+    _Concept("collective", None, None, None, None, None),
 ]
+
+#: The concepts that are collective labels: they name no single ethnic group, so they are
+#: never mapped to one (``"BAME"``, ``"Non-white"``, ``"Other inc. mixed"``, ``"Total"``).
+_COLLECTIVE_KEYS = frozenset({"coarse_minority", "collective"})
 _BY_KEY = {c.key: c for c in _CONCEPTS}
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from rhoresearch import data
-from rhoresearch.data import aggregate
+from rhoresearch.data import rules
 from rhoresearch.docstrings import fill_docs
 from rhoresearch.exceptions import InputError
 from rhoresearch.workstreams import _records
@@ -84,6 +84,15 @@ BIRTHS = data.dataset_schema(
         "stillbirth": data.column("bool", description="no signs of life, from 24+0 weeks"),
         "neonatal_death": data.column("bool", description="live born, died before 28 days"),
     },
+    rules=[
+        data.row_rule(
+            lambda d: ~(d["stillbirth"] & d["neonatal_death"]),
+            description="a neonatal death is a live birth: not both a stillbirth and a "
+            "neonatal death",
+            columns=["stillbirth", "neonatal_death"],
+        )
+    ],
+    references={"maternity_id": "maternities.maternity_id"},
     description="record-level births (MBRRACE-UK perinatal surveillance definitions)",
 )
 
@@ -169,6 +178,7 @@ def counts_from_source(
     ethnicity: str = "ethnic_category",
     unknown: str = "exclude",
     chinese: str = "other",
+    maternities: Any = None,
     connection: Any = None,
 ) -> CountedRecords:
     """Maternities or births counted by stratum inside a database engine, ready for the analyses.
@@ -182,6 +192,10 @@ def counts_from_source(
         Which records these are.
     region, ethnicity, unknown, chinese
         As for :func:`prepare`.
+    maternities : path, ``"spark:<db.table>"`` or frame, optional
+        For births: the maternities (the ``maternities_path`` of notebook 05), so that every
+        birth's ``maternity_id`` is checked to be among them (:data:`BIRTHS` declares the
+        reference). Not given: not checked.
     {connection}
 
     Returns
@@ -205,15 +219,18 @@ def counts_from_source(
     Raises
     ------
     InputError
-        For an option not allowed, no record in ``region``, or a birth that is both a stillbirth
-        and a neonatal death.
+        For an option not allowed, or no record in ``region``.
     SchemaError
-        A column is missing or a value is not of its type (names the file, column, row).
+        The records break a rule of :data:`MATERNITIES` or :data:`BIRTHS` (a missing column, a
+        value not of its type, outside its allowed values or range, a repeated id, a birth both
+        stillborn and a neonatal death, a birth whose maternity is not among ``maternities``):
+        enforced in the engine in the counting pass; the first line names the file, column,
+        rule, number of failing rows, first rows and values.
 
     Notes
     -----
-    Missing event flags: :func:`prepare`'s path counts them as no event; here such rows are not
-    counted, and ``exclusions`` reports them (the schemas do not allow missing flags).
+    Missing event flags: the schemas do not allow them, so they are an error here (where
+    :func:`prepare`'s path counts them as no event).
 
     References
     ----------
@@ -222,8 +239,13 @@ def counts_from_source(
     func = "maternity.counts_from_source"
     if dataset not in _SOURCES:
         raise InputError(f"{func}: dataset must be 'maternities' or 'births', got {dataset!r}")
-    counted = _records.counted_records(
-        source,
+    references = {}
+    if maternities is not None and dataset == "births":
+        references = {"maternities": _records.resolve_source(maternities)}
+    schema = MATERNITIES if dataset == "maternities" else BIRTHS
+    declared = rules.declared(_records.resolve_source(source), schema=schema, references=references)
+    return _records.counted_records(
+        declared,
         **_SOURCES[dataset],
         **_STRATA,
         ethnicity_column=ethnicity,
@@ -233,24 +255,3 @@ def counts_from_source(
         func=func,
         connection=connection,
     )
-    if dataset == "births":
-        _check_still_and_neonatal(source, func, connection)
-    return counted
-
-
-def _check_still_and_neonatal(source: Any, func: str, connection: Any) -> None:
-    """Raise if a birth is both a stillbirth and a neonatal death (counted in the engine)."""
-    counts, _ = aggregate.stratified_counts(
-        _records.resolve_source(source),
-        connection=connection,
-        ethnicity_column=None,
-        # both flags are converted to 0/1 counts before the filter is applied
-        events={"still": "stillbirth", "neonatal": "neonatal_death"},
-        filters=lambda t: (t.stillbirth + t.neonatal_death) == 2,
-    )
-    both = int(counts["n_rows"].sum()) if len(counts) else 0
-    if both:
-        raise InputError(
-            f"{func}: {both} record(s) are both a stillbirth and a neonatal death; a neonatal "
-            "death must be a live birth"
-        )

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from rhoresearch import data
-from rhoresearch.data import aggregate
+from rhoresearch.data import aggregate, rules
 from rhoresearch.docstrings import fill_docs
 from rhoresearch.validation import require_columns, slug
 from rhoresearch.workstreams import _records
@@ -80,6 +80,9 @@ CTOS = data.dataset_schema(
     columns={"cto_id": data.column("str", unique=True), **_EVENT_COLUMNS},
     description="record-level community treatment orders",
 )
+#: The schema of the records counted as ``count`` by :func:`counts_from_source`.
+_SCHEMAS = {"detentions": DETENTIONS, "ctos": CTOS}
+
 #: Usual residents by provider catchment, ethnic category, age band and sex.
 POPULATION = data.dataset_schema(
     "mha_population",
@@ -271,16 +274,23 @@ def counts_from_source(
     are counted distinct within each stratum here (a person whose age band changed within a
     year counts in both bands), where ``event_counts`` on records counts a person in the
     stratum of their first record only: the counts can differ by those few people, always
-    upwards. Ages below 0 or above 130 are not counted (``exclusions`` reports them);
-    :func:`prepare` gives them no age band.
+    upwards. The records are checked against :data:`DETENTIONS` (``count="detentions"``) or
+    :data:`CTOS` (``count="ctos"``) in the counting pass (a missing column, a repeated id, an
+    age outside 0-120: a :class:`~rhoresearch.exceptions.SchemaError` naming the file, column,
+    rule, rows and values); a missing age or a sex code other than 1/2 is not an error (counted
+    in the data-quality tables).
 
     References
     ----------
     As :func:`prepare`; DuckDB, https://duckdb.org; Apache Spark, https://spark.apache.org.
     """
     func = "mental_health.counts_from_source"
+    schema = _SCHEMAS.get(count)
+    counted_source = _records.resolve_source(source)
+    if schema is not None:
+        counted_source = rules.declared(counted_source, schema=schema)
     out, excluded = _records.counted_records(
-        source,
+        counted_source,
         strata=["provider_code", "financial_year", "sex"],
         events={},
         weight=count,
