@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -45,6 +46,14 @@ def test_every_result_table_in_one_accessible_spreadsheet(tmp_path):
     assert "Rates by group [note 1]" in strings and "Exclusions" in strings
     assert "Period: 2020-22" in strings and "demonstration data" in strings
     assert spreadsheet.write_spreadsheet(tmp_path / "empty", title="x") is None
+
+
+def test_the_same_tables_give_the_same_bytes(tmp_path):
+    # a rebuild must record the same sha256 in its manifest: no creation time in the workbook
+    first = spreadsheet.write_spreadsheet(_report(tmp_path / "a"), title="A report")
+    time.sleep(1.1)  # zip time stamps have a resolution of 2 s; xlsx properties of 1 s
+    second = spreadsheet.write_spreadsheet(_report(tmp_path / "b"), title="A report")
+    assert first.read_bytes() == second.read_bytes()
 
 
 @pytest.mark.slow

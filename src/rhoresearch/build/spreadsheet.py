@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 import gptables
@@ -31,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 #: Where the spreadsheet goes, relative to a report folder.
 SPREADSHEET = "results/tables.xlsx"
+#: The creation date written into every spreadsheet: fixed, so that a rebuild gives the same bytes
+#: (the build date is in the manifest).
+FIXED_CREATED = datetime(2000, 1, 1)
 _SYMBOL = re.compile(r"^\[([a-z]+)\]$")
 #: GSS symbols in tables, by the letters inside the brackets.
 _SYMBOLS = {
@@ -129,7 +133,7 @@ def write_spreadsheet(
     # gptables warns of empty cells (the instructions explain them) and about pandas internals
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        gptables.write_workbook(
+        workbook = gptables.produce_workbook(
             filename=str(tmp),
             sheets=sheets,
             cover=cover,
@@ -138,6 +142,10 @@ def write_spreadsheet(
             auto_width=True,
             workbook_options={"in_memory": True},
         )
+        # a fixed creation date (also the zip entries' time stamps): the same tables give the same
+        # bytes, so a rebuild's manifest records the same sha256
+        workbook.set_properties({"created": FIXED_CREATED})
+        workbook.close()
     tmp.replace(out)
     logger.info("spreadsheet written: %s (%d tables)", out, len(sheets))
     return out
