@@ -1,4 +1,4 @@
-"""The maternity notebook runs unchanged against Spark tables and gives the same results as on files.
+"""The maternity and mental health notebooks run unchanged against Spark tables, same results as files.
 
 This mimics a secure data environment (Databricks): the kernel already has a Spark session in which the
 extracts are tables; the notebook's data parameters name them as ``"spark:<table>"``. The demo Parquet
@@ -22,6 +22,8 @@ pytestmark = pytest.mark.slow
 
 NOTEBOOK = config.notebooks_dir() / "05-maternal-neonatal.ipynb"
 DEMO = config.demo_dir() / "maternity"
+NOTEBOOK_06 = config.notebooks_dir() / "06-mental-health.ipynb"
+DEMO_06 = config.demo_dir() / "mental_health"
 
 STARTUP = """
 from pyspark.sql import SparkSession
@@ -33,19 +35,31 @@ spark.read.parquet({births!r}).createOrReplaceTempView("births")
 """
 
 
-def _run(tmp: Path, name: str, parameters: dict, env: dict) -> Path:
+STARTUP_06 = """
+from pyspark.sql import SparkSession
+spark = (SparkSession.builder.master("local[1]").appName("rhoresearch-test")
+         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+         .getOrCreate())
+for name in ("detentions", "ctos", "population"):
+    spark.read.parquet(f"{demo}/{{name}}.parquet").createOrReplaceTempView(f"mh_{{name}}")
+spark.read.csv("{demo}/providers.csv", header=True).createOrReplaceTempView("mh_providers")
+"""
+
+
+def _run(tmp: Path, name: str, parameters: dict, env: dict, notebook: Path = NOTEBOOK) -> Path:
     run_dir = tmp / name
     run_dir.mkdir()
     old = dict(os.environ)
     os.environ.update(env, RHORESEARCH_RUN_DIR=str(run_dir))
     try:
         papermill.execute_notebook(
-            str(NOTEBOOK),
+            str(notebook),
             str(run_dir / "executed.ipynb"),
             parameters=parameters,
             kernel_name="rhoresearch",
             progress_bar=False,
             cwd=str(config.notebooks_dir()),
+            start_timeout=600,  # the kernel starts Spark first: slow on a busy machine
         )
     finally:
         os.environ.clear()
@@ -75,6 +89,38 @@ def test_notebook_05_on_spark_tables_matches_the_file_run(tmp_path):
     )
     tables = sorted(p.name for p in on_files.glob("*.csv"))
     assert tables, "the notebook saved no results tables"
+    assert sorted(p.name for p in on_spark.glob("*.csv")) == tables
+    match, mismatch, errors = filecmp.cmpfiles(on_files, on_spark, tables, shallow=False)
+    assert not mismatch and not errors, (
+        f"results differ between DuckDB and Spark: {mismatch + errors}"
+    )
+
+
+def test_notebook_06_on_spark_tables_matches_the_file_run(tmp_path):
+    """Every data parameter of notebook 06, the small tables included, as a Spark table."""
+    if aggregate.java_runtime() is None:
+        pytest.skip(aggregate.JAVA_HINT)
+    pytest.importorskip("pyspark")
+    if not (DEMO_06 / "detentions.parquet").exists():
+        pytest.skip("no demo data: run `make data`")
+    startup = tmp_path / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-spark.py").write_text(STARTUP_06.format(demo=str(DEMO_06)))
+    on_files = _run(tmp_path, "files", {}, {}, NOTEBOOK_06)
+    on_spark = _run(
+        tmp_path,
+        "spark",
+        {
+            "detentions_path": "spark:mh_detentions",
+            "ctos_path": "spark:mh_ctos",
+            "population_path": "spark:mh_population",
+            "providers_path": "spark:mh_providers",
+        },
+        {"IPYTHONDIR": str(tmp_path / "ipython")},
+        NOTEBOOK_06,
+    )
+    tables = sorted(p.name for p in on_files.glob("*.csv"))
+    assert "rates_by_year.csv" in tables and "providers_isr.csv" in tables
     assert sorted(p.name for p in on_spark.glob("*.csv")) == tables
     match, mismatch, errors = filecmp.cmpfiles(on_files, on_spark, tables, shallow=False)
     assert not mismatch and not errors, (

@@ -33,9 +33,15 @@ def test_same_seed_same_bytes_and_seed_matters(tmp_path):
     demo_maternity.generate(tmp_path / "c", seed=12, scale=0.003)
     assert a == b
     files_a, files_b, files_c = (_files(tmp_path / x) for x in "abc")
-    assert sorted(files_a) == ["births.parquet", "maternities.parquet", "truth.json"]
+    assert sorted(files_a) == [
+        "births.parquet",
+        "maternal_deaths.parquet",
+        "maternities.parquet",
+        "truth.json",
+    ]
     assert files_a == files_b
     assert files_a["maternities.parquet"] != files_c["maternities.parquet"]
+    assert files_a["maternal_deaths.parquet"] != files_c["maternal_deaths.parquet"]
     assert json.loads(files_a["truth.json"]) == a
 
 
@@ -52,11 +58,12 @@ def demo_data(tmp_path_factory):
         data.load(folder / "maternities.parquet", schema=maternity.MATERNITIES)
     )
     births = maternity.prepare(data.load(folder / "births.parquet", schema=maternity.BIRTHS))
-    return truth, maternities, births
+    deaths, _ = maternity.deaths_from_source(folder / "maternal_deaths.parquet")
+    return truth, maternities, births, deaths
 
 
 def test_volumes_and_messy_codes_look_real(demo_data):
-    truth, maternities, births = demo_data
+    truth, maternities, births, _ = demo_data
     years = maternities["year"].value_counts().sort_index()
     assert years.index.tolist() == list(range(2016, 2023))
     assert years.between(550_000, 680_000).all()  # about 600,000 maternities a year
@@ -72,7 +79,7 @@ def test_volumes_and_messy_codes_look_real(demo_data):
 
 
 def test_minority_mothers_younger_and_more_deprived(demo_data):
-    _, maternities, _ = demo_data
+    _, maternities, _, _ = demo_data
     m = maternities.dropna(subset=["ethnic_group", "age_band", "imd_quintile"])
     under_25 = m["age_band"].isin(["<20", "20-24"]).groupby(m["ethnic_group"], observed=True).mean()
     most_deprived = (m["imd_quintile"] == 1).groupby(m["ethnic_group"], observed=True).mean()
@@ -90,9 +97,9 @@ def test_minority_mothers_younger_and_more_deprived(demo_data):
     ],
 )
 def test_crude_rate_ratios_cover_planted(demo_data, outcome, count, population, counter):
-    truth, maternities, births = demo_data
-    if counter == "maternal":
-        counts = maternity.maternal_counts(maternities, by="ethnic_group")
+    truth, maternities, births, deaths = demo_data
+    if counter == "maternal":  # deaths from the register, maternities as denominator
+        counts = maternity.maternal_counts(maternities, by="ethnic_group", deaths=deaths)
     else:
         counts = maternity.perinatal_counts(births, by="ethnic_group")
     ratios = stats.rate_ratio(
@@ -121,8 +128,10 @@ def test_crude_rate_ratios_cover_planted(demo_data, outcome, count, population, 
 
 
 def test_adjusted_model_recovers_planted_ratios(demo_data):
-    truth, maternities, _ = demo_data
-    strata = maternity.maternal_counts(maternities, by=["ethnic_group", "age_band", "imd_quintile"])
+    truth, maternities, _, deaths = demo_data
+    strata = maternity.maternal_counts(
+        maternities, by=["ethnic_group", "age_band", "imd_quintile"], deaths=deaths, strict=False
+    )
     table = models.poisson_model(
         strata,
         count="maternal_deaths",
@@ -148,8 +157,8 @@ def test_demo_rates_sit_near_the_published_national_rates(demo_data):
     from published counts; instead the demo's computed 2018-20 rates are checked against the
     published ones (ONS SDG 3.1.1): White and Black within 25%, and the published Black/White
     ratio (33.99 / 9.23 = 3.68) inside the demo's 99.8% interval."""
-    _, maternities, _ = demo_data
-    yearly = maternity.maternal_counts(maternities, by=["ethnic_group", "year"])
+    _, maternities, _, deaths = demo_data
+    yearly = maternity.maternal_counts(maternities, by=["ethnic_group", "year"], deaths=deaths)
     periods = maternity.rolling_period_counts(yearly, by="ethnic_group")
     p1820 = periods[periods["period"] == "2018-20"]
     rates = stats.rate(
@@ -179,12 +188,45 @@ def test_demo_rates_sit_near_the_published_national_rates(demo_data):
         >= 0.8
     )
     # stillbirth and neonatal mortality in the published ranges (per 1,000)
-    _, _, births = demo_data
+    _, _, births, _ = demo_data
     peri = maternity.perinatal_counts(births, by="year")
     still = peri["stillbirths"] / peri["births"] * 1000
     neo = peri["neonatal_deaths"] / peri["live_births"] * 1000
     assert still.between(3.2, 4.4).all()
     assert neo.between(1.2, 1.9).all()
+
+
+def test_the_register_counts_deaths_the_maternity_flags_miss(demo_data):
+    """MBRRACE-UK counts every maternal death, with or without a maternity record: the register's
+    maternal deaths include those in early pregnancy and of undelivered women (about a quarter,
+    as planted), which the flags on maternity records can never count; late and coincidental
+    deaths are in the register but not in the rate."""
+    truth, maternities, _, deaths = demo_data
+    planted = truth["maternal_deaths_register"]["planted"]
+    flags = int(maternities["maternal_death"].sum())
+    register = int(deaths["maternal_deaths"].sum())
+    assert register == truth["observed"]["maternal_deaths"]
+    assert flags == truth["observed"]["maternal_deaths_on_maternity_records"]
+    off_record = 1 - flags / register
+    assert off_record == pytest.approx(1 - planted["share_on_maternity_record"], abs=0.06)
+    assert int(deaths["deaths"].sum()) > register  # late and coincidental deaths kept apart
+    outside = deaths[deaths["maternal_deaths"] == 0]
+    assert set(outside["timing"]) | set(outside["cause_type"]) >= {
+        maternity.TIMINGS[2],
+        "coincidental",
+    }
+    # the planted Black/White ratio (about 3.7, as MBRRACE-UK reports) from the register
+    counts = maternity.maternal_counts(maternities, by="ethnic_group", deaths=deaths)
+    ratio = stats.rate_ratio(
+        counts,
+        count="maternal_deaths",
+        population="maternities",
+        group="ethnic_group",
+        reference="White",
+        confidence=CONFIDENCE,
+    ).set_index("ethnic_group")
+    assert ratio.loc["Black", "lower_ci"] <= 3.7 <= ratio.loc["Black", "upper_ci"]
+    assert ratio.loc["Black", "lower_ci"] > 2  # an effect the report can show
 
 
 def test_truth_documents_the_effects(tmp_path):
@@ -204,7 +246,17 @@ def test_truth_documents_the_effects(tmp_path):
     assert len(births) == truth["volumes"]["births"]
     assert len(births) == maternities["number_of_babies"].sum()
     observed = truth["observed"]
-    assert int(maternities["maternal_death"].sum()) == observed["maternal_deaths"]
+    flags = int(maternities["maternal_death"].sum())
+    assert flags == observed["maternal_deaths_on_maternity_records"]
+    register = data.load(tmp_path / "maternal_deaths.parquet", schema=maternity.MATERNAL_DEATHS)
+    maternal = register["timing"].isin(maternity.MATERNAL_TIMINGS) & register["cause_type"].isin(
+        maternity.MATERNAL_CAUSES
+    )
+    assert int(maternal.sum()) == observed["maternal_deaths"]
+    assert int((maternal & register["maternity_id"].notna()).sum()) == flags
+    assert len(register) == (
+        observed["maternal_deaths"] + observed["late_deaths"] + observed["coincidental_deaths"]
+    )
     assert int(births["stillbirth"].sum()) == observed["stillbirths"]
     assert int(births["neonatal_death"].sum()) == observed["neonatal_deaths"]
     assert not (births["stillbirth"] & births["neonatal_death"]).any()

@@ -1,7 +1,9 @@
 """Demonstration data for workstream 5: maternal and neonatal outcomes (record level).
 
-Writes two Parquet files shaped like a national maternity extract (one row per maternity, one row
-per baby), England, calendar years 2016 to 2022, about 600,000 maternities a year as in reality:
+Writes three Parquet files shaped like a national maternity extract (one row per maternity, one
+row per baby) and a surveillance register of deaths (one row per death of a woman during or up to a
+year after pregnancy, as MBRRACE-UK collects them), England, calendar years 2016 to 2022, about
+600,000 maternities a year as in reality:
 
 ``maternities.parquet``
     ``maternity_id`` (int64), ``year`` (int16, year of delivery), ``ethnic_category`` (the
@@ -11,19 +13,31 @@ per baby), England, calendar years 2016 to 2022, about 600,000 maternities a yea
     (int8, 1 = most deprived ... 5 = least deprived; null when the postcode was not valid),
     ``region_code``, ``region_name`` (NHS England region), ``number_of_babies`` (int8),
     ``maternal_death`` (bool: died during pregnancy or within 42 days of its end, direct or
-    indirect causes).
+    indirect causes, *as flagged on the maternity record*: deaths in early pregnancy, of
+    undelivered women, after miscarriage or termination have no maternity record and are not
+    flagged; use ``maternal_deaths.parquet``).
 ``births.parquet``
     ``birth_id`` (int64), ``maternity_id``, ``birth_order`` (int8), the mother's ``year``,
     ``ethnic_category``, ``age_band``, ``imd_quintile``, ``region_code``, ``region_name`` copied
     from the maternity, ``stillbirth`` (bool: born from 24+0 weeks with no signs of life) and
     ``neonatal_death`` (bool: live born, died before 28 completed days; False for stillbirths).
+``maternal_deaths.parquet``
+    ``death_id`` (int64), ``maternity_id`` (the maternity record of the pregnancy, null for
+    deaths with none: early pregnancy, undelivered women, miscarriage, ectopic pregnancy,
+    termination), the mother's ``year`` (year of death), ``ethnic_category``, ``age_band``,
+    ``imd_quintile``, ``region_code``, ``region_name``, ``timing`` (``during pregnancy``, ``within
+    42 days of end of pregnancy``, ``43 days to one year after end of pregnancy``) and
+    ``cause_type`` (``direct``, ``indirect``, ``coincidental``). Maternal mortality (MBRRACE-UK)
+    counts the direct and indirect deaths during pregnancy or within 42 days of its end; late and
+    coincidental deaths are in the register but outside the rate.
 
 Planted effects (``truth.json``): outcome probabilities are multiplicative in the mother's
 high-level ethnic group, age band, deprivation quintile and year (and, for babies, plurality).
 Ethnic minority mothers are planted younger and more deprived than White mothers, so crude and
 adjusted comparisons differ. The ethnic effects are solved so that the *crude* rates match the
 published ones: maternal mortality about 9.2 per 100,000 maternities for White women with crude
-ratios Black 3.7, Asian 1.75, Mixed 1.3, Other 0.9 (MBRRACE-UK 2018-20 via ONS SDG 3.1.1);
+ratios Black 3.7, Asian 1.75, Mixed 1.3, Other 0.9 (MBRRACE-UK 2018-20 via ONS SDG 3.1.1), counted
+from the deaths register (of which about three in four are flagged on a maternity record);
 stillbirth about 3.2 per 1,000 total births for White mothers with Black 2.2 and Asian 1.55 times
 (MBRRACE-UK perinatal surveillance); neonatal mortality about 1.35 per 1,000 live births for White
 mothers with Black 1.9 and Asian 1.45 times (ONS SDG 3.2.2 orders of magnitude). ``truth.json``
@@ -62,6 +76,8 @@ from rhoresearch.demo._record_level import (
 __all__ = [
     "YEARS",
     "MATERNITIES_PER_YEAR",
+    "TIMINGS",
+    "CAUSE_TYPES",
     "AGE_BANDS",
     "IMD_QUINTILES",
     "REGIONS",
@@ -153,6 +169,31 @@ _CALIBRATION: dict[str, dict[str, Any]] = {
 _MISSING_AGE_RATE = 0.003
 _MISSING_IMD_RATE = 0.006
 
+#: The deaths register (``maternal_deaths.parquet``): timings and cause types as MBRRACE-UK
+#: classifies them, and the planted shares. Of the maternal deaths (direct or indirect, during
+#: pregnancy or within 42 days of its end) about three in four are on a maternity record (a birth
+#: from 24 weeks); the rest died in early pregnancy, undelivered, or after a miscarriage, ectopic
+#: pregnancy or termination (MBRRACE-UK 2019-21: 26% of the women were still pregnant when they
+#: died). Late deaths (43 days to a year) and coincidental deaths are recorded but are outside the
+#: maternal mortality rate.
+TIMINGS = (
+    "during pregnancy",
+    "within 42 days of end of pregnancy",
+    "43 days to one year after end of pregnancy",
+)
+CAUSE_TYPES = ("direct", "indirect", "coincidental")
+_DEATHS: dict[str, float] = {
+    "share_on_maternity_record": 0.77,
+    "during_pregnancy_share_on_record": 0.10,
+    "during_pregnancy_share_off_record": 0.75,
+    "direct_share": 0.45,
+    "late_per_maternal_death": 0.9,
+    "coincidental_per_maternal_death": 0.2,
+    "coincidental_during_pregnancy_share": 0.3,
+}
+#: Second stream of the generator (the deaths register), so that the other files do not depend on it.
+_DEATHS_STREAM = 19
+
 
 def _solve(outcome: str, volumes: np.ndarray) -> dict:
     """Planted baseline and conditional ethnic rate ratios that give the calibrated crude rates."""
@@ -190,7 +231,7 @@ def _mask(rng: np.random.Generator, values: np.ndarray, rate: float) -> np.ndarr
 
 @generator_docs
 def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
-    """Write ``maternities.parquet``, ``births.parquet`` and ``truth.json``; return the truth.
+    """Write the maternities, births and maternal deaths files and ``truth.json``; return the truth.
 
     The truth holds the planted effects, the expected crude rates, the volumes, the rates of
     messy codes and the seed.
@@ -207,7 +248,9 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
     detailed NHS code (Census 2021 shares within the group), age band, deprivation quintile and
     region given the group; the maternal death probability is
     ``base * rr_group * rr_age * rr_imd * year_factor``; each baby's stillbirth and neonatal death
-    probabilities multiply in a plurality factor too. Not-known and invalid ethnicity codes,
+    probabilities multiply in a plurality factor too. The deaths register holds the flagged
+    maternities' deaths and further deaths drawn per maternity in proportion to its maternal death
+    probability (not on a maternity record; late; coincidental). Not-known and invalid ethnicity codes,
     missing age bands and deprivation quintiles are masked afterwards, at random.
     """
     out_dir = output_folder(out_dir)
@@ -241,7 +284,9 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
             p = p * np.where(twin, _CALIBRATION[outcome]["twin_rr"], 1.0)
         return p
 
-    maternal_death = rng.random(n) < prob("maternal_death", group, age, imd, year_idx)
+    p_maternal = prob("maternal_death", group, age, imd, year_idx)
+    # the flag on the maternity record: the share of maternal deaths with a maternity record
+    maternal_death = rng.random(n) < p_maternal * _DEATHS["share_on_maternity_record"]
 
     # babies
     n_babies = 1 + twins.astype(np.int8)
@@ -299,8 +344,12 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
             "neonatal_death": pa.array(neonatal_death),
         }
     )
+    deaths, death_counts = _deaths_register(
+        np.random.default_rng([seed, _DEATHS_STREAM]), maternities, p_maternal, maternal_death
+    )
     write_parquet(maternities, out_dir / "maternities.parquet")
     write_parquet(births, out_dir / "births.parquet")
+    write_parquet(deaths, out_dir / "maternal_deaths.parquet")
 
     truth = _truth(
         seed=seed,
@@ -311,7 +360,8 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
         ethnic_counts=ethnic_counts,
         n=n,
         observed={
-            "maternal_deaths": int(maternal_death.sum()),
+            **death_counts,
+            "maternal_deaths_on_maternity_records": int(maternal_death.sum()),
             "stillbirths": int(stillbirth.sum()),
             "neonatal_deaths": int(neonatal_death.sum()),
             "twin_maternities": int(twins.sum()),
@@ -328,6 +378,78 @@ def generate(out_dir: Path, *, seed: int, scale: float = 1.0) -> dict:
         out_dir,
     )
     return truth
+
+
+def _deaths_register(
+    rng: np.random.Generator, maternities: pa.Table, p_maternal: np.ndarray, flagged: np.ndarray
+) -> tuple[pa.Table, dict[str, int]]:
+    """One row per death in pregnancy or up to a year after (MBRRACE-UK surveillance).
+
+    Deaths on a maternity record are the flagged maternities; the others are drawn per maternity
+    with probabilities proportional to its maternal death probability ``p_maternal``, and take
+    that mother's recorded characteristics (a woman of the same group, age, deprivation, region
+    and year whose pregnancy has no maternity record, or a late or coincidental death).
+    """
+    n = len(p_maternal)
+    d = _DEATHS
+    off_record = rng.random(n) < p_maternal * (1 - d["share_on_maternity_record"])
+    late = ~flagged & (rng.random(n) < p_maternal * d["late_per_maternal_death"])
+    coincidental = ~flagged & ~late
+    coincidental &= rng.random(n) < p_maternal * d["coincidental_per_maternal_death"]
+    kinds = [  # (which maternities, share dying during pregnancy or None: late, maternal?, linked)
+        (flagged, d["during_pregnancy_share_on_record"], True, True),
+        (off_record, d["during_pregnancy_share_off_record"], True, False),
+        (late, None, True, True),
+        (coincidental, d["coincidental_during_pregnancy_share"], False, True),
+    ]
+    rows, timing, cause, linked = [], [], [], []
+    for which, during, maternal_cause, link in kinds:
+        idx = np.flatnonzero(which)
+        u = rng.random(idx.size)
+        rows.append(idx)
+        timing.append(np.full(idx.size, 2) if during is None else np.where(u < during, 0, 1))
+        if maternal_cause:
+            cause.append(np.where(rng.random(idx.size) < d["direct_share"], 0, 1))
+        else:
+            cause.append(np.full(idx.size, 2))
+        linked.append(np.full(idx.size, link))
+    take = np.concatenate(rows)
+    order = np.lexsort((take, maternities["year"].to_numpy()[take]))
+    take = take[order]
+    timing_i, cause_i = np.concatenate(timing)[order], np.concatenate(cause)[order]
+    link_i = np.concatenate(linked)[order]
+    idx = pa.array(take)
+    table = pa.table(
+        {
+            "death_id": pa.array(np.arange(1, take.size + 1, dtype=np.int64)),
+            "maternity_id": pa.array(
+                maternities["maternity_id"].to_numpy()[take], mask=~link_i, type=pa.int64()
+            ),
+            **{
+                col: maternities[col].take(idx)
+                for col in (
+                    "year",
+                    "ethnic_category",
+                    "age_band",
+                    "imd_quintile",
+                    "region_code",
+                    "region_name",
+                )
+            },
+            "timing": pa.array(np.array(TIMINGS)[timing_i]).cast(pa.string()),
+            "cause_type": pa.array(np.array(CAUSE_TYPES)[cause_i]).cast(pa.string()),
+        }
+    )
+    maternal = (timing_i < 2) & (cause_i < 2)
+    counts = {
+        "maternal_deaths": int(maternal.sum()),
+        "maternal_deaths_not_on_a_maternity_record": int((maternal & ~link_i).sum()),
+        "maternal_deaths_during_pregnancy": int((maternal & (timing_i == 0)).sum()),
+        "maternal_deaths_direct": int((maternal & (cause_i == 0)).sum()),
+        "late_deaths": int((timing_i == 2).sum()),
+        "coincidental_deaths": int((cause_i == 2).sum()),
+    }
+    return table, counts
 
 
 def _truth(*, seed, scale, volumes, n_births, solved, ethnic_counts, n, observed) -> dict:
@@ -373,7 +495,17 @@ def _truth(*, seed, scale, volumes, n_births, solved, ethnic_counts, n, observed
         "demonstration_data": True,
         "seed": int(seed),
         "scale": six_figures(scale),
-        "files": ["maternities.parquet", "births.parquet"],
+        "files": ["maternities.parquet", "births.parquet", "maternal_deaths.parquet"],
+        "maternal_deaths_register": {
+            "definition": "maternal death (MBRRACE-UK): a death from direct or indirect causes "
+            "during pregnancy or within 42 days of its end, per 100,000 maternities; late (43 "
+            "days to one year) and coincidental deaths are in the register, outside the rate",
+            "timings": list(TIMINGS),
+            "cause_types": list(CAUSE_TYPES),
+            "planted": {k: six_figures(v) for k, v in _DEATHS.items()},
+            "note": "expected_crude_rate of maternal_death counts the register's maternal "
+            "deaths; the flags on maternity records carry share_on_maternity_record of them",
+        },
         "years": list(YEARS),
         "volumes": {
             "maternities": n,

@@ -26,7 +26,12 @@ from rhoresearch.exceptions import InputError
 from rhoresearch.validation import as_columns, require_columns
 from rhoresearch.workstreams import _records
 
-__all__ = ["ethnicity_completeness", "exclusions", "maternal_counts", "perinatal_counts"]
+__all__ = [
+    "ethnicity_completeness",
+    "exclusions",
+    "maternal_counts",
+    "perinatal_counts",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +93,28 @@ def exclusions(
     White, "White (inc. not known)"; the ``unknown="reference"`` convention).
     """
     func = "maternity.exclusions"
+    weight = _weight(records)
+    steps = covariate_steps(records, weight, covariates, func=func)
+    return _records.exclusions(
+        records, weight=weight, excluded=excluded, unknown=unknown, later=steps, dataset=dataset
+    )
+
+
+def covariate_steps(
+    records: pd.DataFrame,
+    weight: pd.Series | None,
+    covariates: Sequence[str],
+    *,
+    func: str,
+    what: str = "records",
+) -> list[_records.Step]:
+    """Exclusion steps of the adjusted model: rows with a usable ethnic group missing a covariate.
+
+    One step per covariate, then one for the rows missing any (``weight``: rows per row of counted
+    records, None for records); each applies to the adjusted model only.
+    """
     covariates = as_columns(covariates, func=func, name="covariates")
     require_columns(records, ["ethnic_group", "ethnicity_status", *covariates], func=func)
-    weight = _weight(records)
     w = _records.weights(records, weight)
     usable = records["ethnic_group"].notna().to_numpy()
     any_missing = np.zeros(len(records), dtype=bool)
@@ -104,14 +128,12 @@ def exclusions(
     steps.append(
         (
             "covariates",
-            "records with a usable ethnic group missing any model covariate",
+            f"{what} with a usable ethnic group missing any model covariate",
             int(w[any_missing & usable].sum()),
             "adjusted model",
         )
     )
-    return _records.exclusions(
-        records, weight=weight, excluded=excluded, unknown=unknown, later=steps, dataset=dataset
-    )
+    return steps
 
 
 def _check_by(records: pd.DataFrame, by: str | Sequence[str] | None, func: str) -> list[str]:
@@ -139,7 +161,11 @@ def _grouped_sums(
 
 
 def maternal_counts(
-    maternities: pd.DataFrame, *, by: str | Sequence[str] = ("ethnic_group", "year")
+    maternities: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = ("ethnic_group", "year"),
+    deaths: pd.DataFrame | None = None,
+    strict: bool = True,
 ) -> pd.DataFrame:
     """Maternities and maternal deaths by stratum.
 
@@ -147,16 +173,33 @@ def maternal_counts(
     ----------
     maternities : DataFrame
         Output of ``prepare`` on :data:`~rhoresearch.workstreams.maternity.MATERNITIES`, or the
-        ``counts`` of ``counts_from_source`` (its ``maternities`` and ``maternal_deaths`` are
-        summed). Not modified.
+        ``counts`` of ``counts_from_source`` (its ``maternities`` are summed), or maternities
+        read from an aggregate table. Not modified.
     by : str or sequence of str, default ("ethnic_group", "year")
         Strata, e.g. ``["ethnic_group", "year", "age_band", "imd_quintile"]`` for a model.
+    deaths : DataFrame, optional
+        The maternal deaths: the ``counts`` of ``deaths_from_source`` (or deaths read from an
+        aggregate table), with a ``maternal_deaths`` column. Given, the deaths are counted from
+        it and the maternities are the denominator only (MBRRACE-UK); not given, the deaths are
+        the ``maternal_death`` flags of the maternity records (which miss every death with no
+        maternity record: early pregnancy, undelivered women, miscarriage, termination).
+    strict : bool, default True
+        With ``deaths``: whether maternal deaths in a stratum with no maternities are an error
+        (True) or left out with a logged warning (False: the fine strata of a model, where a
+        stratum of one death and no maternity can happen by chance).
 
     Returns
     -------
     DataFrame
-        One row per observed stratum: the ``by`` columns, ``maternities`` (int), ``maternal_deaths``
-        (int). Strata with maternities but no death have ``maternal_deaths`` 0.
+        One row per observed stratum of the maternities: the ``by`` columns, ``maternities``
+        (int), ``maternal_deaths`` (int). Strata with maternities but no death have
+        ``maternal_deaths`` 0.
+
+    Raises
+    ------
+    InputError
+        If ``strict`` and ``deaths`` has maternal deaths in a stratum with no maternities (no
+        rate can be formed: the denominator does not cover the deaths), naming the first.
 
     Notes
     -----
@@ -170,15 +213,48 @@ def maternal_counts(
     func = "maternity.maternal_counts"
     cols = _check_by(maternities, by, func)
     if "maternities" in maternities.columns:  # counted records (counts_from_source)
-        require_columns(maternities, ["maternal_deaths"], func=func)
-        ones, deaths = maternities["maternities"], maternities["maternal_deaths"]
+        ones = maternities["maternities"]
+    else:
+        ones = pd.Series(1, index=maternities.index)
+    if deaths is None:
+        if "maternities" in maternities.columns:
+            require_columns(maternities, ["maternal_deaths"], func=func)
+            flags = maternities["maternal_deaths"]
+        else:
+            require_columns(maternities, ["maternal_death"], func=func)
+            flags = maternities["maternal_death"].fillna(False).astype("int64")
         return _grouped_sums(
-            maternities, cols, {"maternities": ones, "maternal_deaths": deaths}, func
+            maternities, cols, {"maternities": ones, "maternal_deaths": flags}, func
         )
-    require_columns(maternities, ["maternal_death"], func=func)
-    ones = pd.Series(1, index=maternities.index)
-    deaths = maternities["maternal_death"].fillna(False).astype("int64")
-    return _grouped_sums(maternities, cols, {"maternities": ones, "maternal_deaths": deaths}, func)
+    require_columns(deaths, ["ethnic_group", "maternal_deaths", *cols], func=func)
+    denominators = _grouped_sums(maternities, cols, {"maternities": ones}, func)
+    events = _grouped_sums(deaths, cols, {"maternal_deaths": deaths["maternal_deaths"]}, func)
+    if not cols:
+        return denominators.assign(maternal_deaths=events["maternal_deaths"].astype("int64"))
+    keys = _records.plain_keys(denominators, cols)
+    merged = keys.merge(
+        _records.plain_keys(events, cols), on=cols, how="outer", indicator=True, sort=False
+    )
+    lost = merged[(merged["_merge"] == "right_only") & (merged["maternal_deaths"] > 0)]
+    if len(lost):
+        first = lost.iloc[0]
+        where = ", ".join(f"{c}={first[c]!r}" for c in cols)
+        message = (
+            f"{func}: {int(lost['maternal_deaths'].sum())} maternal death(s) in "
+            f"{len(lost)} stratum/strata with no maternities (first: {where})"
+        )
+        if strict:
+            raise InputError(
+                f"{message}; the maternities must cover every stratum of the deaths (same "
+                "region, years and groups)"
+            )
+        logger.warning("%s: left out", message)
+    out = merged[merged["_merge"] != "right_only"].drop(columns="_merge")
+    out["maternal_deaths"] = out["maternal_deaths"].fillna(0).astype("int64")
+    for c in cols:  # back to the maternities' own types (categorical groups, integer years)
+        out[c] = out[c].astype(denominators[c].dtype)
+    out = out.sort_values(cols, kind="stable").reset_index(drop=True)
+    return out[[*cols, "maternities", "maternal_deaths"]]
 
 
 def perinatal_counts(

@@ -77,6 +77,10 @@ class Outcome(NamedTuple):
 
 
 #: The three outcomes, in the order of every table (MBRRACE-UK definitions and denominators).
+#: Who a sentence speaks of follows the unit of the rate: maternal deaths are per maternity (a
+#: woman), stillbirths and neonatal deaths per baby, so their sentences speak of babies ("Black
+#: mothers' babies were 2.2 times as likely as White mothers' babies to be stillborn"), never of
+#: mothers "as likely to have a stillbirth" (a mother of twins would count twice).
 OUTCOMES = (
     Outcome(
         "Maternal death",
@@ -95,8 +99,8 @@ OUTCOMES = (
         "births",
         1_000,
         "per 1,000 total births",
-        "have a stillbirth",
-        "mothers",
+        "be stillborn",
+        "mothers' babies",
     ),
     Outcome(
         "Neonatal death",
@@ -105,8 +109,8 @@ OUTCOMES = (
         "live_births",
         1_000,
         "per 1,000 live births",
-        "have a baby die in the first 28 days of life",
-        "mothers",
+        "die in the first 28 days of life",
+        "mothers' babies",
     ),
 )
 
@@ -224,8 +228,8 @@ def yearly_perinatal_rates(perinatal: pd.DataFrame, *, confidence: float = 0.95)
 
 
 def outcome_ratios(
-    maternal: pd.DataFrame,
-    perinatal: pd.DataFrame,
+    maternal: pd.DataFrame | None,
+    perinatal: pd.DataFrame | None,
     *,
     reference: str = "White",
     period: str | None = None,
@@ -235,8 +239,9 @@ def outcome_ratios(
 
     Parameters
     ----------
-    maternal, perinatal : DataFrame
-        As for :func:`outcome_rates` (with a ``period`` column). Not modified.
+    maternal, perinatal : DataFrame or None
+        As for :func:`outcome_rates` (with a ``period`` column). Not modified. None: no rows
+        for its outcomes.
     reference : str, default "White"
         The reference ethnic group.
     period : str, optional
@@ -271,29 +276,34 @@ def outcome_ratios(
 
 
 def adjusted_ratios(
-    maternities: pd.DataFrame,
-    births: pd.DataFrame,
+    maternities: pd.DataFrame | None,
+    births: pd.DataFrame | None,
     *,
-    period: str,
+    period: str | None,
     reference: str = "White",
     covariates: Sequence[str] = ("age_band", "imd_quintile"),
     confidence: float = 0.95,
+    deaths: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Rate ratios of the three outcomes adjusted for age band and deprivation (Poisson model).
 
     Parameters
     ----------
-    maternities, births : DataFrame
+    maternities, births : DataFrame or None
         Output of ``prepare`` or the ``counts`` of ``counts_from_source`` for maternities and
-        births. Not modified.
-    period : str
-        The period modelled (``"2018-20"``; see ``records_in_period``).
+        births. Not modified. None: that dataset is not available (no rows for its outcomes).
+    period : str or None
+        The period modelled (``"2018-20"``; see ``records_in_period``); None: every row given
+        (already selected).
     reference : str, default "White"
         The reference ethnic group.
     covariates : sequence of str, default ("age_band", "imd_quintile")
         Model covariates, all categorical.
     confidence : float, default 0.95
         Level of the intervals.
+    deaths : DataFrame, optional
+        The maternal deaths (``deaths_from_source`` counts), as for :func:`maternal_counts`;
+        default the flags on the maternity records.
 
     Returns
     -------
@@ -316,14 +326,24 @@ def adjusted_ratios(
     covariates = as_columns(covariates, func="adjusted_ratios", name="covariates")
     confidence = check_confidence(confidence, func="adjusted_ratios")
     strata = ["ethnic_group", *covariates]
+
+    def chosen(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame if period is None else records_in_period(frame, period)
+
+    maternal = None
+    if maternities is not None:
+        maternal = maternal_counts(
+            chosen(maternities),
+            by=strata,
+            deaths=None if deaths is None else chosen(deaths),
+            strict=False,
+        )
+    perinatal = None
+    if births is not None:
+        perinatal = perinatal_counts(chosen(births), by=strata)
     return _rates.stacked(
         stats.poisson_model,
-        _parts(
-            maternal_counts(records_in_period(maternities, period), by=strata),
-            perinatal_counts(records_in_period(births, period), by=strata),
-            "adjusted_ratios",
-            multiplier=False,
-        ),
+        _parts(maternal, perinatal, "adjusted_ratios", multiplier=False),
         group="ethnic_group",
         reference=reference,
         covariates=covariates,
@@ -398,8 +418,8 @@ def findings(
     Returns
     -------
     list of str
-        Markdown lines: ``"**London, 2018-20.** Rates compare women ... against White women;
-        ..."``, an empty line, then one bullet per group for the maternal mortality rate
+        Markdown lines: ``"**London, 2018-20.** Rates compare women ... against the White
+        group; ..."``, an empty line, then one bullet per group for the maternal mortality rate
         (:func:`rhoresearch.report.narrative.rate_sentence`) and one per outcome, group and
         comparison for the rate ratios (:func:`rhoresearch.report.narrative.ratio_sentence`,
         e.g. "Black women were 3.7 times as likely as White women to die in pregnancy or within
@@ -415,9 +435,9 @@ def findings(
     return _comparisons.key_findings(
         rates[(rates["outcome"] == maternal.name) & (rates["period"] == period)],
         comparison,
-        heading=f"**{region}, {period}.** Rates compare women by their own recorded ethnic "
-        f"group, against {reference} women; ratios above 1 mean a higher risk than the reference "
-        "group.",
+        heading=f"**{region}, {period}.** Rates compare women (maternal deaths) and babies "
+        "(stillbirths, neonatal deaths) by the mother's recorded ethnic group, against the "
+        f"{reference} group; ratios above 1 mean a higher risk than the reference group.",
         rate="maternal mortality rate",
         unit=maternal.unit,
         noun=maternal.noun,

@@ -16,9 +16,15 @@ each:
   :func:`ethnicity_completeness`, :func:`population_by`, :func:`join_population`,
   :func:`standard_population`, :func:`provider_strata`;
 - :mod:`~rhoresearch.workstreams.mental_health.summary`: :data:`MEASURES`,
-  :func:`measure_rates`, :func:`measure_ratios`, :func:`adjusted_ratios`,
+  :func:`measure_rates`, :func:`measure_ratios`, :func:`adjusted_ratios`, :func:`model_description`,
   :func:`compare_crude_adjusted` (shared with workstream 5), :func:`rates_with_published`,
   :func:`provider_funnel`, :func:`providers_outside`, :func:`findings`;
+- :mod:`~rhoresearch.workstreams.mental_health.inputs`: :func:`read_inputs` (every input as a
+  record-level file, a published aggregate table, a Spark table or none; ``grouping`` high-level
+  or detailed), :func:`strata`, :func:`unavailable` (the sentence replacing a section the data
+  cannot give), :func:`reference_label`;
+- :mod:`~rhoresearch.workstreams.mental_health.analysis`: :func:`rate_strata`, :func:`compare`,
+  :func:`input_exclusions`, :func:`area_name`, :data:`GROUPING_NOTES`;
 - :mod:`~rhoresearch.workstreams.mental_health.published`: :func:`published_rates`,
   :func:`published_for_year` (the published national rates, for context).
 
@@ -34,37 +40,52 @@ Eurostat. Revision of the European Standard Population, 2013 edition.
 """
 
 from rhoresearch.workstreams._comparisons import compare_crude_adjusted
+from rhoresearch.workstreams.mental_health import analysis as _analysis
+from rhoresearch.workstreams.mental_health import assumptions as _assumptions
 from rhoresearch.workstreams.mental_health import counts as _counts
 from rhoresearch.workstreams.mental_health import datasets as _datasets
+from rhoresearch.workstreams.mental_health import inputs as _inputs
 from rhoresearch.workstreams.mental_health import published as _published
+from rhoresearch.workstreams.mental_health.analysis import *
+from rhoresearch.workstreams.mental_health.assumptions import *
 from rhoresearch.workstreams.mental_health.counts import *
 from rhoresearch.workstreams.mental_health.datasets import *
+from rhoresearch.workstreams.mental_health.inputs import *
 from rhoresearch.workstreams.mental_health.published import *
 from rhoresearch.workstreams.mental_health.summary import (
     MEASURES,
+    MODEL_NAMES,
     STANDARD_NAMES,
+    STANDARDISED,
     Measure,
     ProviderFunnel,
     adjusted_ratios,
     findings,
     measure_rates,
     measure_ratios,
+    model_description,
     provider_funnel,
     providers_outside,
     rates_with_published,
 )
 
 __all__ = [
+    *_assumptions.__all__,
+    *_analysis.__all__,
     *_counts.__all__,
     *_datasets.__all__,
+    *_inputs.__all__,
     *_published.__all__,
     "MEASURES",
+    "MODEL_NAMES",
     "STANDARD_NAMES",
+    "STANDARDISED",
     "Measure",
     "ProviderFunnel",
     "measure_rates",
     "measure_ratios",
     "adjusted_ratios",
+    "model_description",
     "compare_crude_adjusted",
     "rates_with_published",
     "provider_funnel",

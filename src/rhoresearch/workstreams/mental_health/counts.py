@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from rhoresearch import stats
@@ -85,58 +86,72 @@ def choose_year(
 
 def standard_population(
     name: str = "esp2013", *, population: pd.DataFrame | None = None
-) -> pd.Series:
-    """The standard population for direct age standardisation, by the 19 age bands.
+) -> pd.Series | pd.DataFrame:
+    """The standard population of direct standardisation: by age band, or by age band and sex.
 
     Parameters
     ----------
     name : {"esp2013", "population"}, default "esp2013"
-        ``"esp2013"``: the 2013 European Standard Population (100,000 people), as UK public
-        health indicators use. ``"population"``: the study population itself, all ethnic groups
-        and both sexes together (for England, the Census 2021 population: the standard NHS
-        Digital uses for its Mental Health Act rates by ethnic group).
+        ``"esp2013"``: the 2013 European Standard Population (100,000 people, by age band), as UK
+        public health indicators use. ``"population"``: the population given, all ethnic groups
+        together, by age band **and sex**: give the national one (for England, the Census 2021
+        population), the standard NHS England uses for its Mental Health Act rates by ethnic
+        group, regional rates included, standardised by age and sex.
     population : DataFrame, optional
-        Required for ``"population"``: :func:`population_by` output with ``age_band`` and
-        ``population``.
+        Required for ``"population"``: :func:`population_by` output with ``age_band``,
+        ``sex_group`` and ``population``.
 
     Returns
     -------
-    Series
-        Indexed by age band (:data:`AGE_BANDS`), named ``standard_population``; for
-        :func:`rhoresearch.stats.dsr` (``standard=``).
+    Series or DataFrame
+        ``"esp2013"``: a Series indexed by age band (:data:`AGE_BANDS`), named
+        ``standard_population``. ``"population"``: a DataFrame with ``age_band``, ``sex_group``
+        and ``standard_population``, one row per age band and sex. Either is the ``standard=`` of
+        ``measure_rates`` (a DataFrame standardises by age and sex).
 
     Raises
     ------
     InputError
-        For another name, or ``"population"`` without a population.
+        For another name, or ``"population"`` without a population, or with an age band or sex
+        missing from it.
 
     References
     ----------
     Eurostat. Revision of the European Standard Population: report of Eurostat's task force.
-    Luxembourg: Publications Office of the European Union; 2013. NHS Digital, Mental Health Act
-    statistics (standardisation by age and sex to the all-ethnicity population).
+    Luxembourg: Publications Office of the European Union; 2013. NHS England. Mental Health Act
+    Statistics, Annual Figures: rates by ethnic group standardised by age and sex to the
+    all-ethnicity population (NHSDigital/mental-health-act-annual-statistics,
+    ``eth_detentions_sr.py``).
     """
     if name == "esp2013":
         esp = stats.esp2013()
         band = next(c for c in esp.columns if "band" in c or "age" in c)
         value = next(c for c in esp.columns if "pop" in c)
         out = pd.Series(esp[value].to_numpy(dtype=float), index=esp[band].astype("str"))
-    elif name == "population":
-        if population is None:
-            raise InputError('standard_population: name="population" needs population=')
-        require_columns(population, ["age_band", "population"], func="standard_population")
-        out = population.groupby("age_band", observed=True)["population"].sum().astype(float)
-        out.index = out.index.astype("str")
-    else:
+        out = out.reindex(list(AGE_BANDS))
+        if out.isna().any():
+            raise InputError(
+                f"standard_population: no standard for age bands {list(out.index[out.isna()])}"
+            )
+        return out.rename("standard_population").rename_axis("age_band")
+    if name != "population":
         raise InputError(
             f"standard_population: name must be 'esp2013' or 'population', got {name!r}"
         )
-    out = out.reindex(list(AGE_BANDS))
-    if out.isna().any():
-        raise InputError(
-            f"standard_population: no standard for age bands {list(out.index[out.isna()])}"
-        )
-    return out.rename("standard_population").rename_axis("age_band")
+    if population is None:
+        raise InputError('standard_population: name="population" needs population=')
+    require_columns(population, ["age_band", "sex_group", "population"], func="standard_population")
+    summed = (
+        plain_keys(population, ["age_band", "sex_group"])
+        .groupby(["age_band", "sex_group"])["population"]
+        .sum()
+    )
+    grid = pd.MultiIndex.from_product([list(AGE_BANDS), list(SEXES)], names=summed.index.names)
+    summed = summed.astype(float).reindex(grid)
+    if summed.isna().any():
+        lacking = [f"{a} {s}" for a, s in summed.index[summed.isna()]]
+        raise InputError(f"standard_population: no population for {lacking[:5]}")
+    return summed.rename("standard_population").reset_index()
 
 
 _COUNT_DOC = """count : str, optional
@@ -202,23 +217,32 @@ def exclusions(
     ethnicity, age or sex are left out of rates by ethnic group).
     """
     func = "mental_health.exclusions"
-    require_columns(
-        records, ["ethnic_group", "ethnicity_status", "age_band", "sex_group"], func=func
-    )
+    require_columns(records, ["ethnic_group", "ethnicity_status"], func=func)
     weight = _weight(records)
     w = _records.weights(records, weight)
     usable = records["ethnic_group"].notna().to_numpy()
-    no_age = records["age_band"].isna().to_numpy()
-    no_sex = records["sex_group"].isna().to_numpy()
+    no_age = _missing(records, "age_band")
+    no_sex = _missing(records, "sex_group")
     applies = "rates by ethnic group"
-    steps = [
-        ("age and sex", "age not known", int(w[usable & no_age].sum()), applies),
-        ("age and sex", "sex not male or female", int(w[usable & ~no_age & no_sex].sum()), applies),
-        ("used", "records used in the rates", int(w[usable & ~no_age & ~no_sex].sum()), ""),
-    ]
+    steps = []
+    if "age_band" in records.columns:
+        steps.append(("age and sex", "age not known", int(w[usable & no_age].sum()), applies))
+    if "sex_group" in records.columns:
+        lost = int(w[usable & ~no_age & no_sex].sum())
+        steps.append(("age and sex", "sex not male or female", lost, applies))
+    steps.append(
+        ("used", "records used in the rates", int(w[usable & ~no_age & ~no_sex].sum()), "")
+    )
     return _records.exclusions(
         records, weight=weight, excluded=excluded, unknown="exclude", later=steps, dataset=dataset
     )
+
+
+def _missing(records: pd.DataFrame, column: str) -> np.ndarray:
+    """Whether each row lacks ``column`` (never, when the table has no such column)."""
+    if column not in records.columns:
+        return np.zeros(len(records), dtype=bool)
+    return records[column].isna().to_numpy()
 
 
 def event_counts(
@@ -290,14 +314,14 @@ def _usable(records: pd.DataFrame, by: list[str], *, column: str, func: str) -> 
     """The rows of ``records`` with an ethnic group, age band, sex and every ``by`` value.
 
     ``column``: the person identifier of records, or the record counts of counted records
-    (checked present with the others).
+    (checked present with the others). Aggregate tables without age bands or sex (published
+    counts by group only) are not filtered on them.
     """
-    require_columns(records, ["ethnic_group", "age_band", "sex_group", column, *by], func=func)
-    keep = (
-        records["ethnic_group"].notna() & records["age_band"].notna() & records["sex_group"].notna()
-    )
-    for col in by:
-        keep &= records[col].notna()
+    require_columns(records, ["ethnic_group", column, *by], func=func)
+    keep = records["ethnic_group"].notna()
+    for col in dict.fromkeys(["age_band", "sex_group", *by]):
+        if col in records.columns:
+            keep &= records[col].notna()
     return records.loc[keep.to_numpy()]
 
 
@@ -312,7 +336,10 @@ def _counted_event_counts(
 ) -> pd.DataFrame:
     """:func:`event_counts` of counted records (people when ``people_counts`` fits ``by``)."""
     used = _usable(records, by, column=count, func=func)
-    out = used.groupby(by, observed=True, sort=True)[count].sum().astype("int64").reset_index()
+    summed = [count]
+    if people_counts is None and people in records.columns:
+        summed.append(people)  # an aggregate table with its own people column
+    out = used.groupby(by, observed=True, sort=True)[summed].sum().astype("int64").reset_index()
     if people_counts is not None and set(by) == set(PEOPLE_KEYS):
         require_columns(people_counts, [*by, people], func=func, what="people_counts column")
         plain = plain_keys(people_counts, by)[[*by, people]]

@@ -1,11 +1,14 @@
 """Workstream 6 results: rates and rate ratios of the three measures, providers, key findings.
 
 - :data:`MEASURES`: detentions, people detained and community treatment orders, each with its
-  count column and the words of the key findings; :data:`STANDARD_NAMES`;
-- :func:`measure_rates`: crude and directly age-standardised rates per 100,000;
-- :func:`measure_ratios` (crude rate ratios), :func:`adjusted_ratios` (Poisson regression on age
-  band and sex), combined by :func:`~rhoresearch.workstreams._comparisons.compare_crude_adjusted`;
-- :func:`rates_with_published`: the computed rates beside the published ones;
+  count column and the words of the key findings; :data:`STANDARD_NAMES`, :data:`STANDARDISED`;
+- :func:`measure_rates`: crude and directly standardised rates per 100,000 (by age, or by age and
+  sex as NHS England standardises);
+- :func:`measure_ratios` (crude rate ratios), :func:`adjusted_ratios` (Poisson or negative
+  binomial regression on age band and sex), combined by
+  :func:`~rhoresearch.workstreams._comparisons.compare_crude_adjusted`; :func:`model_description`
+  (the model actually fitted, for captions);
+- :func:`rates_with_published`: the computed rates beside the published (crude) ones;
 - :func:`provider_funnel`, :func:`providers_outside`: providers compared by indirectly
   standardised ratios on a funnel plot;
 - :func:`findings`: the report's key findings, from the numbers and the notebook's parameters.
@@ -25,11 +28,12 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from rhoresearch import disclosure, stats
+from rhoresearch import disclosure, ethnicity, stats
 from rhoresearch.docstrings import fill_docs
 from rhoresearch.exceptions import InputError
 from rhoresearch.validation import as_columns, check_confidence, require_columns
-from rhoresearch.workstreams import _comparisons, _rates
+from rhoresearch.workstreams import _comparisons, _rates, _wording
+from rhoresearch.workstreams._records import plain_keys
 from rhoresearch.workstreams.mental_health.counts import (
     event_counts,
     population_by,
@@ -41,12 +45,15 @@ __all__ = [
     "Measure",
     "MEASURES",
     "STANDARD_NAMES",
+    "STANDARDISED",
+    "MODEL_NAMES",
     "RATE_COLUMNS",
     "ProviderFunnel",
     "PROVIDER_COLUMNS",
     "measure_rates",
     "measure_ratios",
     "adjusted_ratios",
+    "model_description",
     "rates_with_published",
     "provider_funnel",
     "providers_outside",
@@ -102,8 +109,10 @@ MEASURES = (
 #: What each ``standard`` of ``standard_population`` is called in a report.
 STANDARD_NAMES = {
     "esp2013": "2013 European Standard Population",
-    "population": "the all-ethnicity population of the area",
+    "population": "the England population of all ethnic groups by age and sex, NHS England's standard",
 }
+#: The ``rate_type`` of the standardised rates with each ``standard`` of ``standard_population``.
+STANDARDISED = {"esp2013": "age-standardised", "population": "age- and sex-standardised"}
 
 #: Columns of :func:`measure_rates`.
 RATE_COLUMNS = [
@@ -134,21 +143,28 @@ PROVIDER_COLUMNS = [
 
 
 def _parts(
-    detentions: pd.DataFrame, ctos: pd.DataFrame, *, year: str | None = None, **labels: str
+    detentions: pd.DataFrame | None,
+    ctos: pd.DataFrame | None,
+    *,
+    year: str | None = None,
+    **labels: str,
 ) -> list[_rates.Part]:
     """Each measure as a part of :func:`~rhoresearch.workstreams._rates.stacked`.
 
     A part is labelled ``measure`` (then ``labels``, e.g. ``rate_type``) and gives the statistic
-    the measure's strata (those of ``year`` only, when given) and its count column.
+    the measure's strata (those of ``year`` only, when given) and its count column. A measure
+    whose strata are None (not available) or lack its count column (a published table without
+    people counts) is left out.
     """
     frames = {"detentions": detentions, "ctos": ctos}
     return [
         _rates.Part(
             {"measure": m.name, **labels},
-            frames[m.source] if year is None else _in_year(frames[m.source], year),
+            frame if year is None else _in_year(frame, year),
             {"count": m.column},
         )
         for m in MEASURES
+        if (frame := frames[m.source]) is not None and m.column in frame.columns
     ]
 
 
@@ -156,24 +172,40 @@ def _in_year(frame: pd.DataFrame, year: str) -> pd.DataFrame:
     return frame[frame["financial_year"] == year]
 
 
+def _by_age_and_sex(frame: pd.DataFrame, standard: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``stratum`` (age band and sex) and its ``standard_population``."""
+    keys = ["age_band", "sex_group"]
+    require_columns(standard, [*keys, "standard_population"], func="measure_rates")
+    weights = plain_keys(standard, keys)[[*keys, "standard_population"]]
+    out = plain_keys(frame, keys).merge(weights, on=keys, how="left")
+    out["stratum"] = out["age_band"] + ", " + out["sex_group"]
+    for c in keys:
+        out[c] = frame[c].to_numpy()
+    return out
+
+
 def measure_rates(
-    detentions: pd.DataFrame,
-    ctos: pd.DataFrame,
+    detentions: pd.DataFrame | None,
+    ctos: pd.DataFrame | None,
     *,
-    standard: str | pd.Series = "esp2013",
+    standard: str | pd.Series | pd.DataFrame | None = "esp2013",
     confidence: float = 0.95,
 ) -> pd.DataFrame:
-    """Crude and age-standardised rates per 100,000 of the three measures, by year and group.
+    """Crude and directly standardised rates per 100,000 of the three measures, by year and group.
 
     Parameters
     ----------
-    detentions : DataFrame
-        Detentions and people by ``financial_year``, ethnic group, age band and sex, joined to
-        their population (``join_population`` of ``event_counts``). Not modified.
-    ctos : DataFrame
+    detentions : DataFrame or None
+        Detentions and people by ``financial_year``, ethnic group, age band and sex (those the
+        data have), joined to their population (``join_population`` of ``event_counts``). Not
+        modified. None: not available (its measures are left out).
+    ctos : DataFrame or None
         The same for community treatment orders (``ctos``). Not modified.
-    standard : "esp2013" or Series, default "esp2013"
-        The standard population of direct standardisation (``standard_population``).
+    standard : "esp2013", Series or DataFrame, default "esp2013"
+        The standard population of direct standardisation (``standard_population``): by age band
+        (``"esp2013"`` or a Series), or by age band and sex (a DataFrame with ``age_band``,
+        ``sex_group``, ``standard_population``: ``standard_population("population", ...)``).
+        None: crude rates only (data without age bands).
     confidence : float, default 0.95
         Level of the intervals.
 
@@ -181,15 +213,18 @@ def measure_rates(
     -------
     DataFrame
         :data:`RATE_COLUMNS`: ``measure`` (:data:`MEASURES` names), ``rate_type`` (``crude``
-        rows of every measure first, then ``age-standardised``), ``financial_year``,
+        rows of every measure first, then ``age-standardised``, or ``age- and
+        sex-standardised`` with a standard by age and sex), ``financial_year``,
         ``ethnic_group``, ``count`` (int), ``population`` (int), ``value`` (per 100,000),
         ``lower_ci``, ``upper_ci``, ``method``.
 
     Notes
     -----
     Crude rates: :func:`rhoresearch.stats.rate` (Byar's method, exact below 10 events).
-    Standardised rates: :func:`rhoresearch.stats.dsr` over the 19 age bands, sexes together
-    (Dobson's method).
+    Standardised rates: :func:`rhoresearch.stats.dsr` (Dobson's method) over the 19 age bands,
+    sexes together; with a standard by age and sex, over the 38 strata of age band and sex (the
+    standard's weight of each stratum given row by row), as NHS England standardises its rates
+    by ethnic group.
 
     References
     ----------
@@ -204,21 +239,37 @@ def measure_rates(
         **options,
         confidence=confidence,
     )
-    standardised = _rates.stacked(
-        stats.dsr,
-        _parts(detentions, ctos, rate_type="age-standardised"),
-        **options,
-        age="age_band",
-        standard=standard,
-        confidence=confidence,
-    )
+    if standard is None:
+        return crude[RATE_COLUMNS].astype({"count": "int64", "population": "int64"})
+    if isinstance(standard, pd.DataFrame):
+        standardised = _rates.stacked(
+            stats.dsr,
+            _parts(
+                None if detentions is None else _by_age_and_sex(detentions, standard),
+                None if ctos is None else _by_age_and_sex(ctos, standard),
+                rate_type=STANDARDISED["population"],
+            ),
+            **options,
+            age="stratum",
+            standard="standard_population",
+            confidence=confidence,
+        )
+    else:
+        standardised = _rates.stacked(
+            stats.dsr,
+            _parts(detentions, ctos, rate_type=STANDARDISED["esp2013"]),
+            **options,
+            age="age_band",
+            standard=standard,
+            confidence=confidence,
+        )
     out = pd.concat([crude, standardised], ignore_index=True)[RATE_COLUMNS]
     return out.astype({"count": "int64", "population": "int64"})
 
 
 def measure_ratios(
-    detentions: pd.DataFrame,
-    ctos: pd.DataFrame,
+    detentions: pd.DataFrame | None,
+    ctos: pd.DataFrame | None,
     *,
     year: str,
     reference: str = "White",
@@ -228,7 +279,7 @@ def measure_ratios(
 
     Parameters
     ----------
-    detentions, ctos : DataFrame
+    detentions, ctos : DataFrame or None
         As for :func:`measure_rates`. Not modified.
     year : str
         The financial year compared.
@@ -261,8 +312,8 @@ def measure_ratios(
 
 
 def adjusted_ratios(
-    detentions: pd.DataFrame,
-    ctos: pd.DataFrame,
+    detentions: pd.DataFrame | None,
+    ctos: pd.DataFrame | None,
     *,
     year: str,
     reference: str = "White",
@@ -273,7 +324,7 @@ def adjusted_ratios(
 
     Parameters
     ----------
-    detentions, ctos : DataFrame
+    detentions, ctos : DataFrame or None
         As for :func:`measure_rates`. Not modified.
     year : str
         The financial year modelled.
@@ -313,6 +364,52 @@ def adjusted_ratios(
     )
 
 
+#: How the ``fit`` of an adjusted ratio (:func:`rhoresearch.stats.poisson_model`'s ``model``)
+#: is named in a caption.
+MODEL_NAMES = {"poisson": "Poisson regression", "negative_binomial": "negative binomial regression"}
+
+
+def model_description(comparison: pd.DataFrame, *, covariates: str = "age band and sex") -> str:
+    """The adjusted model as actually fitted, in words (for captions and section text).
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        ``compare_crude_adjusted`` output (``measure``, ``comparison``, ``fit``). Not modified.
+    covariates : str, default "age band and sex"
+        What the model adjusts for, in words.
+
+    Returns
+    -------
+    str
+        ``"Poisson regression on age band and sex"`` when every measure's model was Poisson;
+        ``"negative binomial regression on age band and sex (the counts were over-dispersed)"``
+        when every one was negative binomial; otherwise each model with its measures, e.g.
+        ``"negative binomial regression (Detentions) and Poisson regression (People detained,
+        Community treatment orders) on age band and sex"``.
+
+    References
+    ----------
+    McCullagh P, Nelder JA. Generalized linear models, 2nd edn. London: Chapman & Hall; 1989.
+    Hilbe JM. Negative binomial regression, 2nd edn. Cambridge University Press; 2011.
+    """
+    require_columns(comparison, ["measure", "comparison", "fit"], func="model_description")
+    fits = comparison[comparison["comparison"] == "adjusted"].drop_duplicates("measure")
+    by_model: dict[str, list[str]] = {}
+    for measure, fit in zip(fits["measure"], fits["fit"], strict=True):
+        by_model.setdefault(MODEL_NAMES.get(str(fit), str(fit)), []).append(str(measure))
+    if not by_model:
+        raise InputError("model_description: comparison has no adjusted ratios")
+    if len(by_model) == 1:
+        (name,) = by_model
+        over = (
+            " (the counts were over-dispersed)" if name == MODEL_NAMES["negative_binomial"] else ""
+        )
+        return f"{name} on {covariates}{over}"
+    parts = [f"{name} ({', '.join(measures)})" for name, measures in by_model.items()]
+    return f"{' and '.join(parts)} on {covariates}"
+
+
 def rates_with_published(
     rates: pd.DataFrame, published: pd.DataFrame, *, measure: str, year: str
 ) -> pd.DataFrame:
@@ -332,9 +429,10 @@ def rates_with_published(
     Returns
     -------
     DataFrame
-        The measure's rows of ``year`` (the columns of ``rates``, crude and age-standardised)
-        with ``published_year``, ``published_group``, ``published_rate``, ``source_note`` of the
-        group (``published_for_year``).
+        The measure's rows of ``year`` (the columns of ``rates``, crude and standardised) with
+        ``published_year``, ``published_group``, ``published_rate``, ``source_note`` of the
+        group (``published_for_year``) beside the **crude** rows only: the published rates are
+        crude rates, not comparable with standardised ones (blank on the standardised rows).
 
     References
     ----------
@@ -347,7 +445,11 @@ def rates_with_published(
     require_columns(rates, ["measure", "financial_year"], func="rates_with_published")
     now = rates[rates["financial_year"] == year]
     pub = published_for_year(published, year, measure=measure)
-    return now[now["measure"] == names[measure]].merge(pub, on="ethnic_group", how="left")
+    out = now[now["measure"] == names[measure]].merge(pub, on="ethnic_group", how="left")
+    crude = out["rate_type"].eq("crude").to_numpy()
+    for column in pub.columns.drop("ethnic_group"):
+        out[column] = out[column].where(crude)
+    return out
 
 
 class ProviderFunnel(NamedTuple):
@@ -475,6 +577,21 @@ def providers_outside(points: pd.DataFrame, outside: pd.Series) -> pd.DataFrame:
     return points[flagged.to_numpy() & ~pd.Series(hidden, index=points.index).to_numpy()]
 
 
+def _short_labels(
+    rates: pd.DataFrame, comparison: pd.DataFrame, reference: str
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Detailed groups as sentences name them ("Indian", "White British"); others unchanged."""
+    short = {**ethnicity.short_labels("nhs_code"), **ethnicity.short_labels("census2021")}
+    if reference not in short:
+        return rates, comparison, reference
+
+    def named(frame: pd.DataFrame) -> pd.DataFrame:
+        labels = frame["ethnic_group"].astype("str")
+        return frame.assign(ethnic_group=labels.map(short).fillna(labels))
+
+    return named(rates), named(comparison), short[reference]
+
+
 @fill_docs(**_comparisons.DOCS, adjusted_for_default='"age and sex"')
 def findings(
     rates: pd.DataFrame,
@@ -485,6 +602,7 @@ def findings(
     reference: str = "White",
     confidence: float = 0.95,
     adjusted_for: str = "age and sex",
+    standard_name: str | None = None,
 ) -> list[str]:
     """The key findings in markdown: a heading sentence, standardised rates, the ratios.
 
@@ -498,15 +616,22 @@ def findings(
     year : str
         The financial year of the comparison.
     {findings_options}
+    standard_name : str, optional
+        The standard population of the standardised rates, named in the heading
+        (:data:`STANDARD_NAMES`).
 
     Returns
     -------
     list of str
         Markdown lines: ``"**London, 2023-24.** Rates per 100,000 population of each ethnic
-        group, compared with White people; ..."``, an empty line, one bullet per group for the
-        age-standardised detention rate (:func:`rhoresearch.report.narrative.rate_sentence`),
-        then one per measure, group and comparison for the rate ratios
-        (:func:`rhoresearch.report.narrative.ratio_sentence`).
+        group, compared with White people; ... Standardised rates use the 2013 European Standard
+        Population."``, an empty line, one bullet per group for the standardised detention rate
+        (``age-standardised`` or ``age- and sex-standardised``; the crude rate when the data
+        have no age strata) (:func:`rhoresearch.report.narrative.rate_sentence`), then one per
+        measure, group and comparison for the rate ratios
+        (:func:`rhoresearch.report.narrative.ratio_sentence`). The region is printed as a name
+        (``"north-west"`` -> ``"North West"``); detailed groups by their short names
+        (:func:`rhoresearch.ethnicity.short_labels`: "Indian", "White British").
 
     References
     ----------
@@ -518,18 +643,22 @@ def findings(
         rates, ["measure", "rate_type", "financial_year", "ethnic_group"], func="findings"
     )
     detentions = MEASURES[0]
-    standardised = rates[
-        (rates["financial_year"] == year)
-        & (rates["measure"] == detentions.name)
-        & (rates["rate_type"] == "age-standardised")
-    ]
+    rates, comparison, reference = _short_labels(rates, comparison, reference)
+    shown = rates[(rates["financial_year"] == year) & (rates["measure"] == detentions.name)]
+    kinds = [k for k in dict.fromkeys(shown["rate_type"].astype("str")) if k != "crude"]
+    kind = kinds[0] if kinds else "crude"
+    heading = (
+        f"**{_wording.region_name(region)}, {year}.** Rates per 100,000 population of each "
+        f"ethnic group, compared with {reference} people; ratios above 1 mean higher rates than "
+        "the reference group."
+    )
+    if kinds and standard_name:
+        heading += f" Standard population of the standardised rates: {standard_name}."
     return _comparisons.key_findings(
-        standardised,
+        shown[shown["rate_type"] == kind],
         comparison,
-        heading=f"**{region}, {year}.** Rates per 100,000 population of each ethnic group, "
-        f"compared with {reference} people; ratios above 1 mean higher rates than the reference "
-        "group.",
-        rate="age-standardised detention rate",
+        heading=heading,
+        rate=f"{kind} detention rate",
         unit="per 100,000 population",
         noun=detentions.noun,
         phrases=MEASURES,
