@@ -506,3 +506,88 @@ def test_default_report_builds_and_passes_disclosure_scan(survey_demo, tmp_path)
     black = odds[(odds["group"] == "Black") & (odds["question"] == "q_discrimination")].iloc[0]
     planted = truth["odds_ratios"]["q_discrimination"]["Black"]
     assert float(black["lower_ci"]) <= planted <= float(black["upper_ci"])
+
+
+def test_linked_tables_share_one_suppression_pattern():
+    # issue 19: the odds-ratio table (known groups only) hid a Mixed count that the percentage
+    # table, protected there by an unknown-ethnicity row, showed: one pattern across both tables
+    groups = ["White", "Black", "Mixed", "Other", "Not known"]
+    positive = [800, 60, 30, 4, 3]
+    total = [1000, 100, 50, 20, 15]
+    percentages = pd.DataFrame(
+        {
+            "question": "q_listened",
+            "question_text": "Felt listened to",
+            "ethnic_group": groups,
+            "n_respondents": total,
+            "n_positive": positive,
+            "n_not_positive": [t - p for t, p in zip(total, positive, strict=True)],
+            "weighted_n": [float(t) for t in total],
+            "effective_n": [float(t) for t in total],
+            "value": [100 * p / t for p, t in zip(positive, total, strict=True)],
+            "lower_ci": 1.0,
+            "upper_ci": 99.0,
+            "confidence": 0.95,
+            "statistic": "weighted percentage",
+            "method": "Wilson on Kish effective sample size",
+        }
+    )
+    known = groups[:4]
+    odds_ratios = pd.DataFrame(
+        {
+            "question": "q_listened",
+            "question_text": "Felt listened to",
+            "term": "ethnic_group",
+            "group": known,
+            "estimate": [1.0, 0.4, 0.3, 0.1],
+            "lower_ci": [np.nan, 0.3, 0.2, 0.05],
+            "upper_ci": [np.nan, 0.6, 0.5, 0.3],
+            "p_value": [np.nan, 0.001, 0.001, 0.001],
+            "confidence": 0.95,
+            "is_reference": [True, False, False, False],
+            "n_used": 1170,
+            "n_excluded": 15,
+            "reference_group": "White",
+            "n_respondents": 0,
+            "n_positive": 0,
+            "n_not_positive": 0,
+            "n_excluded_group": 15,
+        }
+    )
+    safe = community_trust.suppress_tables(
+        respondents=pd.DataFrame({"ethnic_group": groups, "n_respondents": total}),
+        weights=pd.DataFrame(
+            {"ethnic_group": groups, "n_respondents": total, "weighted_n": 1.0, "effective_n": 1.0}
+        ).assign(design_effect=1.0, weight_min=1.0, weight_median=1.0, weight_max=1.0),
+        percentages=percentages,
+        odds_ratios=odds_ratios,
+        exclusions=pd.DataFrame(
+            {"step": ["x"], "reason": ["y"], "rows": [15], "applies_to": ["z"]}
+        ),
+        threshold=10,
+    )
+    pct = safe.percentages.set_index("ethnic_group").loc[known]
+    ors = safe.odds_ratios.set_index("group").loc[known]
+    for column in ("n_positive", "n_not_positive"):
+        in_pct = disclosure.is_suppressed(pct, column).tolist()
+        assert in_pct == disclosure.is_suppressed(ors, column).tolist(), column
+        assert sum(in_pct) >= 2  # the odds-ratio table alone protects its suppressed cell
+    assert (
+        disclosure.is_suppressed(ors, "estimate").tolist()
+        == disclosure.is_suppressed(pct, "n_positive").tolist()
+    )
+
+
+def test_region_name_prints_regions_as_the_data_spells_them():
+    # issue 19: regions were printed as typed ("london"); one shared helper words them
+    from rhoresearch.workstreams import _wording
+
+    assert _wording.region_name("london") == "London"
+    assert _wording.region_name("north-west") == "North West"
+    assert _wording.region_name("NORTH_EAST and yorkshire") == "North East And Yorkshire"
+    assert _wording.region_name("north-east-and-yorkshire", ["North East and Yorkshire"]) == (
+        "North East and Yorkshire"
+    )
+    assert _wording.region_name(None) == _wording.region_name("england") == "England"
+    prepared = community_trust.prepare(_responses(), region="LONDON")
+    assert prepared.region == "London"

@@ -442,7 +442,12 @@ def test_findings_are_built_from_the_numbers_and_the_dataset_parameter():
         records, providers, linked, participants, reference, year=2023, threshold=5
     )
     lines = data_quality.findings(tables, dataset="hospital-episodes", year=2023)
-    assert lines[:2] == ["**Hospital episodes**", ""]
+    # issue 19: one dataset chosen, the heading says what does not follow the choice
+    assert lines[:2] == [
+        "**Hospital episodes** (completeness and providers; the linked file and the research "
+        "studies are the same whatever the dataset)",
+        "",
+    ]
     bullets = lines[2:]
     assert len(bullets) == 6 and all(b.startswith("- ") for b in bullets)
     by_year = tables.by_year.set_index(["year", "status_label"])["value"]
@@ -450,12 +455,20 @@ def test_findings_are_built_from_the_numbers_and_the_dataset_parameter():
     assert bullets[0].startswith(f"- In 2023, {valid:.1f}% (95% CI ")
     assert "of records in Hospital episodes carried a valid ethnic category code" in bullets[0]
     assert bullets[1].startswith("- Across 2 providers the valid-code percentage ranged from")
+    assert "below the 95% limit of their dataset's funnel" in bullets[1]
     before, after = by_year[(2022, "Not stated (Z)")], by_year[(2023, "Not stated (Z)")]
     verb = "rose" if round(after, 1) > round(before, 1) else "fell"
     assert bullets[2] == (
         f'- "Not stated" {verb} from {before:.1f}% of records in 2022 to {after:.1f}% in 2023.'
     )
     assert "(Cohen's kappa 0." in bullets[3]
+    # issue 19: the agreement's denominator (pairs known in both) and what it leaves out, said
+    overall = tables.agreement.iloc[0]
+    assert bullets[3].startswith("- The linked file's two sources (census and HES) recorded")
+    assert f"of the {int(overall['denominator']):,} people with a known group in both" in bullets[3]
+    assert f"the {int(overall['n_excluded']):,} pairs with" in bullets[3]
+    # issue 19: one funnel per dataset, its limits said
+    assert "compared with that dataset's own percentage" in bullets[1]
     # agreement by group: A 200/230 = 87.0%, H 100/135 = 74.1%, N 60/80 = 75.0%
     assert bullets[4] == (
         f"- Agreement was lowest for {IND} (74.1%); {ethnicity.NHS_CODES['N']} (75.0%); "
@@ -494,3 +507,49 @@ def test_counted_records_give_the_same_completeness(by):
         data_quality.completeness(counted, by=by, weight="records"),
         data_quality.completeness(rec, by=by),
     )
+
+
+def _provider_records(valid: dict[tuple[str, str], tuple[int, int]]) -> pd.DataFrame:
+    rows = []
+    for (dataset, provider), (n_valid, n) in valid.items():
+        codes = ["A"] * n_valid + ["Z"] * (n - n_valid)
+        rows += [(dataset, provider, 2023, code) for code in codes]
+    return pd.DataFrame(rows, columns=["dataset", "provider_code", "year", "ethnic_category"])
+
+
+def test_provider_funnel_compares_each_dataset_with_its_own_target():
+    # issue 19: one pooled funnel put every provider of the better-recording dataset "High" and
+    # every one of the other "Low"; each dataset has its own funnel now
+    counts = {("Hospital episodes", f"H{i}"): (95, 100) for i in range(3)}
+    counts |= {("Primary care", f"G{i}"): (70, 100) for i in range(3)}
+    records = _provider_records(counts)
+    providers = pd.DataFrame(
+        {"provider_code": [p for _, p in counts], "provider_name": [p for _, p in counts]}
+    )
+    funnel = data_quality.provider_funnel(records, providers, year=2023)
+    assert set(funnel.points["significance"].astype(str)) == {"Not significant"}
+    assert sorted(funnel.limits["dataset"].unique()) == ["Hospital episodes", "Primary care"]
+    baselines = funnel.limits.groupby("dataset")["baseline"].first()
+    assert baselines.to_dict() == pytest.approx({"Hospital episodes": 95.0, "Primary care": 70.0})
+    assert list(funnel.dispersion.columns) == data_quality.DISPERSION_COLUMNS
+    assert not funnel.dispersion["over_dispersed"].any()
+    assert set(funnel.dispersion["limits"]) == {"Wilson"}
+
+
+def test_provider_funnel_widens_over_dispersed_limits():
+    counts = {
+        ("Primary care", f"G{i}"): (n_valid, 1000)
+        for i, n_valid in enumerate([600, 700, 750, 800, 820, 850, 880, 900, 950, 980])
+    }
+    records = _provider_records(counts)
+    providers = pd.DataFrame({"provider_code": [p for _, p in counts], "provider_name": "x"})
+    auto = data_quality.provider_funnel(records, providers, year=2023)
+    plain = data_quality.provider_funnel(records, providers, year=2023, adjust="none")
+    row = auto.dispersion.iloc[0]
+    assert row["over_dispersed"] and row["phi"] > 10
+    assert row["limits"].startswith("multiplicative over-dispersion (phi")
+    assert auto.points["outside_998"].sum() < plain.points["outside_998"].sum()
+    note = data_quality.dispersion_note(auto.dispersion)
+    assert "widened for over-dispersion" in note and "Primary care" in note
+    with pytest.raises(InputError, match="adjust must be one of"):
+        data_quality.provider_funnel(records, providers, year=2023, adjust="wide")

@@ -254,6 +254,12 @@ def _audit_tables(**replace: pd.DataFrame) -> technology.AuditTables:
         "sickle_cell_rate_ratios": _ci_rows(["Black"], [816.2], [753.4], [884.0]).assign(
             financial_year="2023/24"
         ),
+        "error_rates": _ci_rows(
+            ["Black", "White", "Black", "White"],
+            [41.2, 51.3, 12.0, 10.0],
+            [36.0, 49.0, 11.0, 9.5],
+            [46.5, 53.6, 13.0, 10.5],
+        ).assign(measure=["true positive rate"] * 2 + ["false positive rate"] * 2, threshold=0.2),
     }
     tables |= replace
     fields = {name: tables.get(name, empty) for name in technology.AuditTables._fields}
@@ -291,8 +297,14 @@ def test_findings_words_every_result():
         "reading, after adjusting for age band, sex and setting (95% CI 3.0 to 4.8).",
         "- The risk score under-predicted risk for Black patients: observed/expected 1.64 (95% CI "
         "1.49 to 1.81) (1 = calibrated).",
-        "- Sickle cell disease admissions, 2023/24: Black people were admitted at 816 times the rate "
-        "of White people (95% CI 753 to 884).",
+        "- Equal opportunity: of the patients who had the outcome, the risk score flagged "
+        "(predicted risk of 0.2 or more) 51.3% (95% CI 49.0% to 53.6%) of White patients; for the "
+        "other groups: Black 41.2% (95% CI 36.0% to 46.5%) (true positive rates; equal rates in "
+        "every group is equal opportunity).",
+        "- Sickle cell disease admissions (2023/24) are not compared between groups here: their "
+        "rates are per head of each group's whole population, so a ratio between groups measures "
+        "how common the condition is in each, not inequality in care; people living with the "
+        "condition, the denominator that would, are not in this data.",
     ]
 
 
@@ -330,7 +342,7 @@ def test_findings_leave_out_unknown_groups_and_intervals_including_one():
     calibration = _ci_rows(["Black"], [1.1], [0.9], [1.3]).assign(measure="observed/expected")
     text = _findings(_audit_tables(occult_hypoxaemia=occult, calibration=calibration))
     assert "Not known" not in text
-    assert "risk score" not in text.split("\n", 1)[1]
+    assert "observed/expected" not in text.split("\n", 1)[1]
 
 
 def test_covariates_and_window_text():
@@ -370,6 +382,7 @@ def test_generate_same_seed_same_bytes(tmp_path):
         "population.csv",
         "risk_score.csv",
         "sickle_cell_admissions.csv",
+        "sickle_cell_patients.csv",
         "truth.json",
     ]
     for name in names:
@@ -621,6 +634,7 @@ def test_default_report_builds_and_passes_disclosure_scan(tech_demo, tmp_path):
         "risk_score_path": str(folder / "risk_score.csv"),
         "sickle_cell_path": str(folder / "sickle_cell_admissions.csv"),
         "population_path": str(folder / "population.csv"),
+        "sickle_cell_patients_path": str(folder / "sickle_cell_patients.csv"),
     }
     spec = type(spec)(**{**spec.__dict__, "parameters": parameters})
     build.validate([spec])
@@ -683,3 +697,115 @@ def test_loader_docstrings_list_their_schema_columns():
     assert doc.startswith("Load paired oximetry readings and validate them against")
     assert ", ".join(f"``{c}``" for c in technology.OXIMETRY_SCHEMA.columns) in doc
     assert "``predicted_risk``, ``outcome``" in technology.load_risk_score.__doc__
+
+
+def test_findings_give_an_odds_ratio_sentence_for_every_group_and_no_population_ratio():
+    # issue 19: odds ratios whose interval includes 1 were left out, and the sickle cell ratio per
+    # head of population (prevalence, not care) was a finding
+    odds = pd.DataFrame(
+        {
+            "group": ["Black", "Other", "White", "Not known"],
+            "estimate": [3.8, 1.1, 1.0, 2.0],
+            "lower_ci": [3.0, 0.8, np.nan, 1.5],
+            "upper_ci": [4.8, 1.5, np.nan, 2.6],
+            "confidence": 0.95,
+            "is_reference": [False, False, True, False],
+            "reference": "White",
+        }
+    )
+    text = _findings(_audit_tables(odds_ratios=odds))
+    assert "Black patients had 3.8 times the odds" in text
+    assert (
+        "Other patients had 1.1 times the odds of White patients of occult hypoxaemia on a reading, "
+        "after adjusting for age band, sex and setting (95% CI 0.8 to 1.5; the interval includes 1)."
+    ) in text
+    assert "Not known" not in text
+    assert "816" not in text and "times the rate" not in text
+
+
+def test_findings_give_the_true_positive_rates():
+    text = _findings()
+    assert "51.3% (95% CI 49.0% to 53.6%) of White patients" in text
+    assert "Black 41.2% (95% CI 36.0% to 46.5%)" in text
+    assert "12.0%" not in text  # false positive rates are in the table, not this sentence
+
+
+def test_occult_hypoxaemia_definition_compares_with_sjoding_only_on_their_window():
+    # issue 19: a 92-100% window was set beside Sjoding's 11.7% vs 3.6% (which used 92-96%)
+    theirs = technology.occult_hypoxaemia_definition(
+        sao2_below=88.0, spo2_at_least=92.0, spo2_at_most=96.0
+    )
+    wider = technology.occult_hypoxaemia_definition(
+        sao2_below=88.0, spo2_at_least=92.0, spo2_at_most=100.0
+    )
+    assert "SpO2) read 92% to 96%" in theirs and "11.7%" in theirs and "3.6%" in theirs
+    assert "SpO2) read 92% or more" in wider
+    assert "11.7" not in wider and "3.6" not in wider and "not comparable" in wider
+    method = technology.occult_hypoxaemia_method(
+        sao2_below=90.0, spo2_at_least=94.0, spo2_at_most=100.0, covariates=["sex"]
+    )
+    assert "SaO2 below 90% among readings with SpO2 94% or more" in method
+    assert "Sjoding et al. (2020) used SpO2 92% to 96%" in method and "adjusted for sex" in method
+    assert "the definition of Sjoding" in technology.occult_hypoxaemia_method(
+        sao2_below=88, spo2_at_least=92, spo2_at_most=96, covariates=[]
+    )
+
+
+def test_sickle_cell_per_patient_divides_by_the_people_living_with_it():
+    # issue 19: admissions per head of population measured prevalence; per person with the
+    # condition they compare care
+    admissions = pd.DataFrame(
+        {
+            "financial_year": ["2022/23", "2023/24", "2023/24", "2023/24"],
+            "region": "London",
+            "ethnic_category": ["N", "N", "A", "Z"],
+            "admissions": [999, 900, 40, 7],
+        }
+    )
+    patients = pd.DataFrame(
+        {"financial_year": "2023/24", "ethnic_category": ["N", "A"], "people": [500, 20]}
+    )
+    result = technology.sickle_cell_per_patient(admissions, patients, reference="White")
+    table = result.table.set_index("ethnic_group")
+    assert table.loc["Black", ["count", "population"]].tolist() == [900, 500]
+    assert table.loc["Black", "value"] == pytest.approx((900 / 500) / (40 / 20))
+    assert table.loc["Black", "rate"] == pytest.approx(900 / 500)  # admissions per person
+    assert set(result.table["financial_year"]) == {"2023/24"}
+    assert result.exclusions["rows"].sum() == 7
+
+
+def test_findings_compare_sickle_cell_admissions_per_person_with_the_condition():
+    per_patient = pd.DataFrame(
+        {
+            "financial_year": "2023/24",
+            "ethnic_group": ["Black", "White", "Not known"],
+            "value": [0.9, 1.0, 3.0],
+            "lower_ci": [0.8, np.nan, 1.0],
+            "upper_ci": [1.05, np.nan, 9.0],
+            "confidence": 0.95,
+            "is_reference": [False, True, False],
+        }
+    )
+    text = _findings(_audit_tables(sickle_cell_per_patient=per_patient))
+    assert (
+        "Black people living with sickle cell disease were 0.9 times as likely as White people "
+        "living with sickle cell disease to be admitted to hospital with it (admissions per person, "
+        "2023/24) (95% CI 0.8 to 1.1; the interval includes 1)."
+    ) in text
+    assert "Not known" not in text and "are not in this data" not in text
+    assert "are not in this data" in _findings()
+
+
+def test_demo_plants_equal_admissions_per_person_with_the_condition(tech_demo):
+    folder, truth = tech_demo
+    admissions, _population = technology.load_sickle_cell(
+        folder / "sickle_cell_admissions.csv", folder / "population.csv"
+    )
+    patients = technology.load_sickle_cell_patients(folder / "sickle_cell_patients.csv")
+    assert 15_000 < patients["people"].sum() < 20_000  # the size of the NHR's count for England
+    ratios = technology.sickle_cell_per_patient(
+        admissions, patients, reference="White", confidence=0.998
+    ).table
+    for _, row in ratios[~ratios["is_reference"].astype(bool)].iterrows():
+        assert row["lower_ci"] <= 1 <= row["upper_ci"], row["ethnic_group"]
+    assert truth["sickle_cell"]["admissions_per_patient"] == demo_technology.ADMISSIONS_PER_PATIENT

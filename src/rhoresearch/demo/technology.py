@@ -30,6 +30,11 @@ Four files are written to ``data/demo/technology/``:
     per code (:data:`SICKLE_CELL_RATES`), growing 3% a year with a dip in 2020/21: sickle cell
     disease is mostly a condition of Black African, Black Caribbean and mixed White and Black
     people.
+``sickle_cell_patients.csv``
+    People living with sickle cell disease in England by ethnic category code in 2023/24 (a register
+    snapshot, ``financial_year``, ``ethnic_category``, ``people``): the denominator for admissions
+    per person with the condition. Planted: the same admissions per person in every group
+    (:data:`ADMISSIONS_PER_PATIENT`), so the inequality per head of population is prevalence.
 
 ``truth.json`` holds the planted parameters and the population values they imply (computed by a
 large simulation from the same generator with its own fixed stream): the expected mean bias, SD,
@@ -65,10 +70,12 @@ __all__ = [
     "OXIMETRY_BIAS",
     "RISK_MISCALIBRATION",
     "SICKLE_CELL_RATES",
+    "ADMISSIONS_PER_PATIENT",
     "generate",
     "make_oximetry",
     "make_risk_score",
     "make_sickle_cell",
+    "make_sickle_cell_patients",
 ]
 
 logger = logging.getLogger(__name__)
@@ -120,6 +127,12 @@ _GROWTH = 1.03
 _COVID_FACTOR = {"2020/21": 0.88}
 _NOT_STATED_ADMISSIONS = 0.04
 _NOT_KNOWN_ADMISSIONS = 0.01
+#: Planted admissions per person living with sickle cell disease per year (the same in every
+#: group: the demo's people with the condition are its expected admissions divided by this, so a
+#: ratio per person is about 1 while the ratio per head of population is in the hundreds).
+ADMISSIONS_PER_PATIENT = 1.8
+#: The financial year of the register of people living with sickle cell disease.
+_PATIENTS_YEAR = "2023/24"
 # approximate regional split of each code's population (London, SE, SW, East, Midlands, NEY, NW)
 _REGION_PROFILES = {
     "black": [0.55, 0.08, 0.03, 0.07, 0.14, 0.05, 0.08],
@@ -336,16 +349,47 @@ def make_sickle_cell(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFra
     )
 
 
+def make_sickle_cell_patients() -> pd.DataFrame:
+    """People living with sickle cell disease in England by ethnic code (a register snapshot).
+
+    Deterministic: each code's expected admissions in :data:`_PATIENTS_YEAR` divided by
+    :data:`ADMISSIONS_PER_PATIENT`, rounded (about 18,000 people, the size of the National
+    Haemoglobinopathy Register's count for England). Columns ``financial_year``,
+    ``ethnic_category``, ``people``.
+    """
+    y = _YEARS.index(_PATIENTS_YEAR)
+    factor = _GROWTH**y * _COVID_FACTOR.get(_PATIENTS_YEAR, 1.0)
+    rows = [
+        (
+            _PATIENTS_YEAR,
+            code,
+            max(
+                1,
+                round(
+                    SICKLE_CELL_RATES[code]
+                    / 100_000
+                    * CENSUS2021_ENGLAND[code]
+                    * factor
+                    / ADMISSIONS_PER_PATIENT
+                ),
+            ),
+        )
+        for code in NHS_CODES
+    ]
+    return pd.DataFrame(rows, columns=["financial_year", "ethnic_category", "people"])
+
+
 @generator_docs
 def generate(out_dir: Path, *, seed: int) -> dict:
-    """Write the four technology files and ``truth.json`` into ``out_dir``; return the truth.
+    """Write the five technology files and ``truth.json`` into ``out_dir``; return the truth.
 
     The truth holds the planted parameters and the population values they imply (see the module
     docstring): ``oximetry`` (per group: ``mean_bias``, ``sd_difference``, ``loa_lower``,
     ``loa_upper``, ``arms``, ``occult_hypoxaemia_percent``, ``occult_hypoxaemia_odds_ratio``
     against White), ``risk_score`` (per group: planted calibration intercept and slope,
     calibration-in-the-large, observed/expected ratio, TPR and FPR at 0.2, AUC), ``sickle_cell``
-    (expected rates per 100,000 by year and high-level group; rate ratios against White).
+    (expected rates per 100,000 by year and high-level group; rate ratios against White; the
+    planted admissions per person living with the condition, the same in every group).
 
     {parameters}
 
@@ -364,6 +408,7 @@ def generate(out_dir: Path, *, seed: int) -> dict:
     write_csv(risk, out_dir / "risk_score.csv")
     write_csv(admissions, out_dir / "sickle_cell_admissions.csv")
     write_csv(population, out_dir / "population.csv")
+    write_csv(make_sickle_cell_patients(), out_dir / "sickle_cell_patients.csv")
     truth = {
         "dataset": "demonstration device and algorithm audit data (not real data)",
         "seed": seed,
@@ -372,6 +417,8 @@ def generate(out_dir: Path, *, seed: int) -> dict:
             "risk_score.csv": "one row per scored admission",
             "sickle_cell_admissions.csv": "admissions by financial year, region and ethnic code",
             "population.csv": "population by region and ethnic code (Census 2021, England)",
+            "sickle_cell_patients.csv": "people living with sickle cell disease by ethnic code, "
+            f"{_PATIENTS_YEAR} (a register snapshot)",
         },
         "reference_group": "White",
         "grouping": "Census 2021 high-level groups of the NHS ethnic category codes (R Chinese under Asian)",
@@ -390,6 +437,8 @@ def generate(out_dir: Path, *, seed: int) -> dict:
             "planted_rate_per_100000_2018_19": SICKLE_CELL_RATES,
             "annual_growth": _GROWTH,
             "year_factors": _COVID_FACTOR,
+            "admissions_per_patient": ADMISSIONS_PER_PATIENT,
+            "patients_year": _PATIENTS_YEAR,
         },
         "notes": "population values are computed by simulating 1,000,000 pairs / admissions per group",
     }

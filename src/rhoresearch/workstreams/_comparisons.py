@@ -103,8 +103,11 @@ def compare_crude_adjusted(
 
     Notes
     -----
-    Where a crude and an adjusted ratio differ, part of the crude difference is explained by the
-    model's covariates (age, deprivation, sex): the two side by side show how much.
+    Where a crude and an adjusted ratio differ, part of the crude difference goes with differences
+    between the groups in the model's covariates (age, deprivation, sex): the two side by side
+    show how much. That is a statistical adjustment, not an explanation of cause: deprivation
+    may itself lie on the path from ethnicity (and racism) to the outcome, and a report should
+    say "after adjusting for", never "explained by".
 
     References
     ----------

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from rhoresearch import disclosure, stats
@@ -165,3 +166,64 @@ def logistic_by_group(
     for column in counts:
         res[column] = key.map(per_group[column]).fillna(0).round().astype("int64").to_numpy()
     return res
+
+
+def mark_linked(
+    table: pd.DataFrame,
+    shown: pd.DataFrame,
+    linked: pd.DataFrame,
+    *,
+    keys: Sequence[str],
+    counts: Sequence[str],
+) -> tuple[pd.DataFrame, bool]:
+    """``table`` with each count that a linked table hides, but ``shown`` shows, marked suppressed.
+
+    Two tables that publish the same cells must hide the same ones: a cell shown in one and hidden
+    in the other (each table's secondary suppression chose differently) tells a reader nothing,
+    but a value derived from it in the second table (an odds ratio) is then hidden for no reason,
+    and the two patterns together may give a cell away. The caller suppresses ``table`` again
+    with the marks, and repeats until nothing is added (:func:`rhoresearch.disclosure.suppress`
+    keeps a flagged input cell's reason).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The first table before suppression (the same index as ``shown``); not modified.
+    shown : pandas.DataFrame
+        ``table`` after suppression, with the ``keys`` columns as in ``linked``.
+    linked : pandas.DataFrame
+        The second table after suppression, with ``keys`` and ``counts``.
+    keys : list of str
+        The columns that identify a cell's row in both tables.
+    counts : list of str
+        The count columns the tables share.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, bool)
+        The marked copy (each such cell missing and flagged ``"secondary"``) and whether any cell
+        was marked.
+
+    References
+    ----------
+    Hundepool A, et al. Statistical Disclosure Control. Wiley, 2012, section 4.2 (linked tables).
+    """
+    rows_of = shown.assign(_row=shown.index)
+    out = table.copy()
+    added = False
+    for column in counts:
+        hidden = linked.loc[disclosure.is_suppressed(linked, column), list(keys)]
+        if not len(hidden):
+            continue
+        pairs = rows_of.merge(hidden, on=list(keys), how="inner")
+        shown_here = np.asarray(disclosure.is_suppressed(pairs, column), dtype=bool)
+        rows = pairs.loc[~shown_here, "_row"]
+        if len(rows):
+            flag = disclosure.flag_column(column)
+            out[column] = out[column].astype("Int64")
+            out.loc[rows, column] = pd.NA
+            if flag not in out.columns:
+                out[flag] = pd.Series(pd.NA, index=out.index, dtype=object)
+            out.loc[rows, flag] = "secondary"
+            added = True
+    return out, added

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -28,7 +28,7 @@ import pandas as pd
 from rhoresearch import disclosure
 from rhoresearch.docstrings import fill_docs
 from rhoresearch.report import narrative
-from rhoresearch.validation import DEFAULT_THRESHOLD
+from rhoresearch.validation import DEFAULT_THRESHOLD, slug
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -144,6 +144,33 @@ def docstring(text: str) -> Callable[[F], F]:
         return func
 
     return decorate
+
+
+def region_name(region: object, known: Iterable[object] = ()) -> str:
+    """A region as a page prints it: ``"london"`` -> ``"London"``, ``"north-west"`` -> ``"North West"``.
+
+    Parameters
+    ----------
+    region : str or None
+        The region as a parameter gives it (any case, hyphens or spaces); ``None`` or
+        ``"England"`` (any case) mean England.
+    known : iterable of str, optional
+        The region names as the data spells them: the one whose slug
+        (:func:`rhoresearch.validation.slug`) matches is returned as it is.
+
+    Returns
+    -------
+    str
+        ``"England"``; the matching name of ``known``; else the words of ``region`` (split at
+        anything but letters and digits), each capitalised (``"south-west"`` -> ``"South West"``).
+    """
+    if region is None or slug(region) == "england":
+        return "England"
+    wanted = slug(region)
+    for name in known:
+        if slug(name) == wanted:
+            return str(name)
+    return " ".join(word.capitalize() for word in re.split(r"[^0-9A-Za-z]+", str(region)) if word)
 
 
 def cell(row: pd.Series | None, column: str = "value") -> str:

@@ -36,7 +36,8 @@ from rhoresearch.stats.survey import WEIGHT_SUMMARY_COLUMNS as _WEIGHT_SUMMARY_C
 from rhoresearch.stats.survey import weighted_percentages
 from rhoresearch.validation import as_columns, check_frame, require_columns, slug
 from rhoresearch.workstreams import _tables
-from rhoresearch.workstreams._wording import document
+from rhoresearch.workstreams._trust_assumptions import assumptions, caveats
+from rhoresearch.workstreams._wording import document, region_name
 
 __all__ = [
     "AGE_BANDS",
@@ -58,6 +59,8 @@ __all__ = [
     "question_percentages",
     "adjusted_odds_ratios",
     "suppress_tables",
+    "assumptions",
+    "caveats",
     "suppression_notes",
     "findings",
 ]
@@ -236,10 +239,9 @@ def prepare(
     if region is not None and slug(region) != "england":
         require_columns(data, "region", func="prepare")
         known = sorted(data["region"].dropna().unique())
-        matches = [r for r in known if slug(r) == slug(region)]
-        if not matches:
+        where = region_name(region, known)
+        if where not in known:
             raise InputError(f"prepare: region {region!r} not in the data (regions: {known})")
-        where = matches[0]
         keep = data["region"] == where
         rows.append(("region", f"outside {where}", int((~keep).sum()), "every table"))
         work = data.loc[keep]
@@ -594,7 +596,9 @@ def suppress_tables(
     -----
     The odds-ratio table shows the respondent counts of the percentage table as suppressed there,
     so that the two tables together reveal nothing that either hides; an odds ratio whose counts are
-    suppressed is suppressed too.
+    suppressed is suppressed too. A count that the odds-ratio table's own secondary suppression
+    hides is hidden in the percentage table as well (:func:`_tables.mark_linked`): one pattern
+    across the linked tables.
     """
     respondents_safe = disclosure.suppress(respondents, counts="n_respondents", threshold=threshold)
     weights_safe = disclosure.suppress(
@@ -603,24 +607,37 @@ def suppress_tables(
         derived=_WEIGHT_DERIVED,
         threshold=threshold,
     )
-    pct_safe = disclosure.suppress(
-        percentages,
-        **ANSWER_COUNTS,
-        derived=["value", "lower_ci", "upper_ci", "weighted_n", "effective_n"],
-        threshold=threshold,
-    )
-    # the counts of the percentage table as suppressed there, with their flags
-    answers = disclosure.select(
-        pct_safe.assign(group=pct_safe[group].astype(str)),
-        ["question", "group", *ANSWER_COUNTS["counts"]],
-    )
+    # one pattern for both tables: a count the odds-ratio table hides (its secondary suppression
+    # lacks the unknown-ethnicity rows) is hidden in the percentage table too, until none is added
+    marked = percentages
     odds = odds_ratios.assign(group=odds_ratios["group"].astype(str))[_ODDS_RATIO_COLUMNS]
-    or_safe = disclosure.suppress(
-        odds.merge(answers, on=["question", "group"], how="left"),
-        **ANSWER_COUNTS,
-        derived=["estimate", "lower_ci", "upper_ci", "p_value"],
-        threshold=threshold,
-    )
+    for _ in range(len(percentages) + 1):
+        pct_safe = disclosure.suppress(
+            marked,
+            **ANSWER_COUNTS,
+            derived=["value", "lower_ci", "upper_ci", "weighted_n", "effective_n"],
+            threshold=threshold,
+        )
+        # the counts of the percentage table as suppressed there, with their flags
+        answers = disclosure.select(
+            pct_safe.assign(group=pct_safe[group].astype(str)),
+            ["question", "group", *ANSWER_COUNTS["counts"]],
+        )
+        or_safe = disclosure.suppress(
+            odds.merge(answers, on=["question", "group"], how="left"),
+            **ANSWER_COUNTS,
+            derived=["estimate", "lower_ci", "upper_ci", "p_value"],
+            threshold=threshold,
+        )
+        marked, added = _tables.mark_linked(
+            marked,
+            pct_safe.assign(group=pct_safe[group].astype(str)),
+            or_safe,
+            keys=["question", "group"],
+            counts=ANSWER_COUNTS["counts"],
+        )
+        if not added:
+            break
     exclusions_safe = disclosure.suppress(
         exclusions.rename(columns={"rows": "n"}), counts="n", secondary=False, threshold=threshold
     )

@@ -39,11 +39,13 @@ from rhoresearch.workstreams._completeness import (
     classify_codes,
     completeness,
 )
+from rhoresearch.workstreams.data_quality import assumptions as _assumptions
 from rhoresearch.workstreams.data_quality import datasets as _datasets
 from rhoresearch.workstreams.data_quality import findings as _findings
 from rhoresearch.workstreams.data_quality import providers as _providers
 from rhoresearch.workstreams.data_quality import research as _research
 from rhoresearch.workstreams.data_quality import sources as _sources
+from rhoresearch.workstreams.data_quality.assumptions import *
 from rhoresearch.workstreams.data_quality.datasets import *
 from rhoresearch.workstreams.data_quality.findings import *
 from rhoresearch.workstreams.data_quality.providers import *
@@ -51,6 +53,7 @@ from rhoresearch.workstreams.data_quality.research import *
 from rhoresearch.workstreams.data_quality.sources import *
 
 __all__ = [
+    *_assumptions.__all__,
     *_datasets.__all__,
     *_findings.__all__,
     *_providers.__all__,

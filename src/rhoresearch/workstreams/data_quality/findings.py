@@ -32,7 +32,11 @@ from rhoresearch.validation import (
 from rhoresearch.workstreams import _tables, _wording
 from rhoresearch.workstreams._completeness import STATUS_LABELS, completeness
 from rhoresearch.workstreams.data_quality.datasets import dataset_label
-from rhoresearch.workstreams.data_quality.providers import provider_funnel, provider_table
+from rhoresearch.workstreams.data_quality.providers import (
+    dispersion_note,
+    provider_funnel,
+    provider_table,
+)
 from rhoresearch.workstreams.data_quality.research import PPR_RANGE, representation
 from rhoresearch.workstreams.data_quality.sources import (
     agreement,
@@ -155,7 +159,9 @@ class SummaryTables(NamedTuple):
     providers : DataFrame
         ``rhoresearch.workstreams.data_quality.provider_table`` for the year.
     provider_limits : DataFrame
-        The providers' funnel limits (no counts).
+        The providers' funnel limits, one set per dataset (no counts).
+    provider_dispersion : DataFrame
+        Each dataset's over-dispersion test and the limits drawn (``ProviderFunnel.dispersion``).
     agreement, agreement_by_group, flows : DataFrame
         The tables of :func:`linked_tables`.
     representation : DataFrame
@@ -166,6 +172,7 @@ class SummaryTables(NamedTuple):
     by_dataset: pd.DataFrame
     providers: pd.DataFrame
     provider_limits: pd.DataFrame
+    provider_dispersion: pd.DataFrame
     agreement: pd.DataFrame
     agreement_by_group: pd.DataFrame
     flows: pd.DataFrame
@@ -326,6 +333,7 @@ def summary_tables(
     source_b: str = "hes_code",
     confidence: float = 0.95,
     threshold: int = DEFAULT_THRESHOLD,
+    funnel_adjustment: str = "auto",
 ) -> SummaryTables:
     """Every disclosure-controlled table of a data-quality report.
 
@@ -340,6 +348,9 @@ def summary_tables(
     {sources}
     {confidence_intervals}
     {threshold}
+    funnel_adjustment : {"auto", "none", "multiplicative", "additive"}, default "auto"
+        The provider funnels' limits (``adjust`` of
+        :func:`~rhoresearch.workstreams.data_quality.provider_funnel`).
 
     Returns
     -------
@@ -352,13 +363,14 @@ def summary_tables(
     """
     c, t = confidence, threshold
     sources = _Sources(source_a=source_a, source_b=source_b)
-    funnel = provider_funnel(records, providers, year=year, confidence=c)
+    funnel = provider_funnel(records, providers, year=year, confidence=c, adjust=funnel_adjustment)
     linked_safe = linked_tables(linked, **sources, confidence=c, threshold=t)
     return SummaryTables(
         by_year=completeness_table(records, by="year", confidence=c, threshold=t),
         by_dataset=completeness_table(records, by=["dataset", "year"], confidence=c, threshold=t),
         providers=provider_table(funnel.points, threshold=t),
         provider_limits=funnel.limits,
+        provider_dispersion=funnel.dispersion,
         agreement=linked_safe.agreement,
         agreement_by_group=linked_safe.agreement_by_group,
         flows=linked_safe.flows,
@@ -412,6 +424,8 @@ def findings(
     dataset: str = "all",
     year: int,
     confidence: float = 0.95,
+    source_a: str = "census_code",
+    source_b: str = "hes_code",
 ) -> list[str]:
     """The key findings of a data-quality report, as markdown lines.
 
@@ -425,11 +439,15 @@ def findings(
     year : int
         The year of the completeness figures (compared with the first year of the data).
     {confidence_named}
+    source_a, source_b : str
+        The linked file's two sources (the notebook's parameters), named in the agreement
+        sentence.
 
     Returns
     -------
     list of str
-        A bold heading (the dataset), a blank line, then one ``"- "`` bullet per finding:
+        A bold heading (the dataset; when one dataset is chosen, that the linked file and the
+        studies are the same for every dataset), a blank line, then one ``"- "`` bullet per finding:
         completeness in ``year`` by status; the range of providers' valid-code percentages and how
         many lie below the 95% funnel limit; the change in "not stated" since the first year;
         overall agreement and kappa; the groups with the lowest and highest agreement; the
@@ -457,7 +475,7 @@ def findings(
         f"Across {len(providers)} providers the valid-code percentage ranged from "
         f"{narrative.format_number(shown.min() if len(shown) else None)}% to "
         f"{narrative.format_number(shown.max() if len(shown) else None)}%; {low} lay below the "
-        "95% funnel limit."
+        f"95% limit of their dataset's funnel. {dispersion_note(tables.provider_dispersion)}"
     )
     if first_year != year:
         before, now = first.loc[stated], latest.loc[stated]
@@ -487,7 +505,12 @@ def findings(
         digits=3,
     )
     sentences.append(
-        f"The two sources recorded the same group for {same} of people (Cohen's kappa {kappa})."
+        f"The linked file's two sources ({_source_words(source_a)} and {_source_words(source_b)}) "
+        f"recorded the same group for {same} of the {_count(overall, 'denominator')} "
+        f"people with a known group in both (Cohen's kappa {kappa}); the "
+        f'{_count(overall, "n_excluded")} pairs with "not stated" or "not known" in '
+        "either are left out here, while the table of where disagreement goes counts everyone of "
+        "each self-reported group, an unknown recording as a disagreement."
     )
     groups = tables.agreement_by_group
     ranked = groups.loc[_numbers(groups).sort_values(kind="stable").index]
@@ -513,4 +536,23 @@ def findings(
             for g, n in under["ethnic_group"].value_counts().items()
         )
     sentences.append(text + ".")
-    return [f"**{which}**", "", *(f"- {s}" for s in sentences)]
+    heading = f"**{which}**"
+    if str(dataset).strip().lower() != "all":
+        heading += (
+            " (completeness and providers; the linked file and the research studies are the same "
+            "whatever the dataset)"
+        )
+    return [heading, "", *(f"- {s}" for s in sentences)]
+
+
+def _count(row: pd.Series, column: str) -> str:
+    """A count cell of a row in words: whole number, ``[c]`` when suppressed."""
+    return narrative.format_number(
+        row[column], digits=0, suppressed=bool(disclosure.is_suppressed(row, column))
+    )
+
+
+def _source_words(source: str) -> str:
+    """A linked-file column in words: ``"census_code"`` -> ``"census"``."""
+    words = source.removesuffix("_code").replace("_", " ")
+    return words.upper() if len(words) <= 3 else words

@@ -2,8 +2,9 @@
 
 :func:`valid_by_provider` gives each provider's percentage of records with a valid ethnic category
 code (the statuses of :func:`rhoresearch.workstreams.data_quality.classify_codes`);
-:func:`provider_funnel` compares providers in one year with funnel limits around the overall
-percentage; :func:`provider_table` is what a report publishes of it.
+:func:`provider_funnel` compares providers in one year, one funnel per dataset around that
+dataset's percentage, with limits widened when the providers are over-dispersed;
+:func:`provider_table` is what a report publishes of it.
 
 References
 ----------
@@ -14,12 +15,21 @@ Med 24:1185-1202.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
-from rhoresearch.stats import funnel_limits, funnel_significance
+from rhoresearch.exceptions import InputError
+from rhoresearch.stats import (
+    funnel_dispersion,
+    funnel_limits,
+    funnel_limits_adjusted,
+    funnel_significance,
+    funnel_significance_adjusted,
+)
 from rhoresearch.validation import (
     DEFAULT_THRESHOLD,
     as_columns,
@@ -31,9 +41,13 @@ from rhoresearch.workstreams._completeness import completeness
 from rhoresearch.workstreams._wording import document
 from rhoresearch.workstreams.data_quality.datasets import select
 
+logger = logging.getLogger(__name__)
+
 __all__ = [
     "PROVIDER_COLUMNS",
+    "DISPERSION_COLUMNS",
     "ProviderFunnel",
+    "dispersion_note",
     "valid_by_provider",
     "provider_funnel",
     "provider_table",
@@ -69,13 +83,26 @@ class ProviderFunnel(NamedTuple):
     Attributes
     ----------
     points : pandas.DataFrame
-        One row per provider (columns in :func:`provider_funnel`).
+        One row per dataset and provider (columns in :func:`provider_funnel`).
     limits : pandas.DataFrame
-        The funnel limits to draw (``rhoresearch.stats.funnel_limits``, in %).
+        The funnel limits to draw, one set per dataset (``dataset`` first, then the columns of
+        ``rhoresearch.stats.funnel_limits``, in %).
+    dispersion : pandas.DataFrame
+        One row per dataset: :data:`DISPERSION_COLUMNS` of the test and the limits used.
     """
 
     points: pd.DataFrame
     limits: pd.DataFrame
+    dispersion: pd.DataFrame
+
+
+#: The columns of ``ProviderFunnel.dispersion``: the dataset, the over-dispersion test
+#: (``rhoresearch.stats.dispersion.funnel_dispersion``) and the limits drawn.
+DISPERSION_COLUMNS = ["dataset", "n_units", "phi", "p_value", "over_dispersed", "tau2", "limits"]
+
+#: ``adjust`` of :func:`provider_funnel`: ``"auto"`` widens the limits when the test finds
+#: over-dispersion, the others always use the limits they name.
+_ADJUST = ("auto", "none", "multiplicative", "additive")
 
 
 @document()
@@ -122,8 +149,10 @@ def provider_funnel(
     *,
     year: int,
     confidence: float = 0.95,
+    adjust: str = "auto",
+    level: float = 0.05,
 ) -> ProviderFunnel:
-    """Providers' valid-code percentages in one year, against funnel limits around the overall one.
+    """Providers' valid-code percentages in one year, one funnel per dataset around its own target.
 
     Parameters
     ----------
@@ -136,42 +165,92 @@ def provider_funnel(
         The year compared.
     confidence : float, default 0.95
         Confidence level of each provider's Wilson interval.
+    adjust : {"auto", "none", "multiplicative", "additive"}, default "auto"
+        The funnel limits: ``"none"``, the Wilson funnel; ``"multiplicative"`` or ``"additive"``,
+        limits widened for over-dispersion; ``"auto"``, the multiplicative limits for a dataset
+        whose providers are over-dispersed at ``level``, else the Wilson funnel.
+    level : float, default 0.05
+        The significance level of the over-dispersion test.
 
     Returns
     -------
     ProviderFunnel
-        ``(points, limits)``: ``points`` has one row per dataset and provider, the columns of
-        :func:`valid_by_provider` (by ``dataset``) plus ``provider_name`` (and ``sector``),
-        ``significance`` (the funnel label, e.g. ``"Low (0.025)"``) and ``outside_998``
-        (``rhoresearch.stats.funnel_significance``); ``limits`` are the 95% and 99.8% Wilson
-        funnel limits in % (``rhoresearch.stats.funnel_limits``).
+        ``(points, limits, dispersion)``: ``points`` has one row per dataset and provider, the
+        columns of :func:`valid_by_provider` (by ``dataset``) plus ``provider_name`` (and
+        ``sector``), ``significance`` (the funnel label against its dataset's limits, e.g.
+        ``"Low (0.025)"``) and ``outside_998``; ``limits`` the 95% and 99.8% limits of each
+        dataset in %; ``dispersion`` one row per dataset (:data:`DISPERSION_COLUMNS`).
 
     Raises
     ------
     InputError
-        ``year`` is not in the records.
+        ``year`` is not in the records, or ``adjust`` is unknown.
+
+    Notes
+    -----
+    Datasets differ in how completely they record ethnicity (primary care is not hospital
+    episodes), so each dataset's providers are compared with that dataset's overall percentage,
+    never with a target pooled across datasets. Providers vary more than binomial sampling
+    allows (case mix, systems, local practice): the test compares I x phi, phi the mean squared
+    winsorised z-score, with chi-squared on I - 1 degrees of freedom, and over-dispersed limits
+    are widened by sqrt(phi) (Spiegelhalter 2005, section 5); a dataset with fewer than two
+    providers keeps the Wilson funnel.
 
     References
     ----------
     Spiegelhalter DJ (2005). Funnel plots for comparing institutional performance. Stat Med
-    24:1185-1202.
+    24:1185-1202. Spiegelhalter DJ (2005). Handling over-dispersion of performance indicators.
+    Qual Saf Health Care 14:347-51.
     """
+    if adjust not in _ADJUST:
+        raise InputError(f"provider_funnel: adjust must be one of {_ADJUST}; got {adjust!r}")
     require_columns(providers, ["provider_code", "provider_name"], func="provider_funnel")
     extra = [c for c in ("provider_code", "provider_name", "sector") if c in providers.columns]
     valid = valid_by_provider(
         select(records, years=[year]), by="dataset", confidence=confidence
     ).merge(providers[extra], on="provider_code", how="left")
-    points = funnel_significance(
-        valid, statistic="proportion", numerator="numerator", denominator="denominator"
+    num, den = "numerator", "denominator"
+    points, limits, tests = [], [], []
+    for name, part in valid.groupby("dataset", sort=False, observed=True):
+        if len(part) > 1:
+            test = funnel_dispersion(part, numerator=num, denominator=den).iloc[0]
+            test["over_dispersed"] = bool(test["p_value"] < level)
+        else:
+            test = pd.Series(
+                {
+                    "n_units": len(part),
+                    "phi": np.nan,
+                    "p_value": np.nan,
+                    "over_dispersed": False,
+                    "tau2": np.nan,
+                },
+                dtype=object,
+            )
+        use = "multiplicative" if adjust == "auto" and test["over_dispersed"] else adjust
+        if use in ("auto", "none") or len(part) < 2:
+            points.append(
+                funnel_significance(part, statistic="proportion", numerator=num, denominator=den)
+            )
+            lim = funnel_limits(
+                part, statistic="proportion", numerator=num, denominator=den, multiplier=100
+            )
+        else:
+            points.append(
+                funnel_significance_adjusted(part, numerator=num, denominator=den, adjustment=use)
+            )
+            lim = funnel_limits_adjusted(
+                part, numerator=num, denominator=den, adjustment=use, multiplier=100
+            )
+        limits.append(lim.assign(dataset=name)[["dataset", *lim.columns]])
+        tests.append({**test[DISPERSION_COLUMNS[1:-1]].to_dict(), "dataset": name})
+        tests[-1]["limits"] = lim["method"].iloc[0]
+        logger.info(
+            "provider_funnel: %s, %d providers, limits %s", name, len(part), tests[-1]["limits"]
+        )
+    dispersion = pd.DataFrame(tests, columns=DISPERSION_COLUMNS)
+    return ProviderFunnel(
+        pd.concat(points).loc[valid.index], pd.concat(limits, ignore_index=True), dispersion
     )
-    limits = funnel_limits(
-        points,
-        statistic="proportion",
-        numerator="numerator",
-        denominator="denominator",
-        multiplier=100,
-    )
-    return ProviderFunnel(points, limits)
 
 
 @document()
@@ -198,3 +277,42 @@ def provider_table(points: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD) 
     return _tables.publish(
         points, _tables.Publication(columns, _PROVIDER_RULES), threshold=threshold
     )
+
+
+def dispersion_note(dispersion: pd.DataFrame) -> str:
+    """The funnels' limits in words, from ``ProviderFunnel.dispersion``.
+
+    Parameters
+    ----------
+    dispersion : DataFrame
+        :data:`DISPERSION_COLUMNS`, one row per dataset.
+
+    Returns
+    -------
+    str
+        E.g. ``"Each dataset's providers are compared with that dataset's own percentage. Providers
+        varied more than chance allows (over-dispersion test p < 0.001) in Primary care (phi 8.77):
+        its limits are widened by the square root of phi (multiplicative over-dispersion,
+        Spiegelhalter 2005)."``; datasets drawn with the Wilson funnel are named as such.
+    """
+    require_columns(dispersion, DISPERSION_COLUMNS, func="dispersion_note")
+    text = "Each dataset's providers are compared with that dataset's own percentage."
+    widened = dispersion[~dispersion["limits"].astype(str).eq("Wilson")]
+    plain = dispersion[dispersion["limits"].astype(str).eq("Wilson")]
+
+    def p_text(p: float) -> str:
+        return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+    if len(widened):
+        named = "; ".join(
+            f"{row['dataset']} ({row['limits']}, test {p_text(float(row['p_value']))})"
+            for _, row in widened.iterrows()
+        )
+        text += (
+            " Providers varied more than chance allows, so the limits are widened for "
+            f"over-dispersion (Spiegelhalter 2005): {named}."
+        )
+    if len(plain):
+        names = ", ".join(str(d) for d in plain["dataset"])
+        text += f" Wilson score limits without adjustment: {names}."
+    return text

@@ -16,7 +16,9 @@ Algorithm (a clinical risk score's predictions and observed outcomes; :mod:`.ris
     :func:`classification_rates` (true and false positive rates at a threshold),
     :func:`auc` (area under the ROC curve with DeLong or Hanley-McNeil intervals).
 Service data (sickle cell disease admissions; :mod:`.sickle_cell`)
-    :func:`sickle_cell_rates` and :func:`sickle_cell_rate_ratios`; :func:`choose_year`.
+    :func:`sickle_cell_rates` and :func:`sickle_cell_rate_ratios` (per head of population);
+    :func:`sickle_cell_per_patient` (per person living with the condition, :mod:`.patients`);
+    :func:`choose_year`.
 
 The report (:mod:`.tables`, :mod:`.findings`): :func:`exclusions_by_dataset` (the data-quality
 table), :func:`suppress_tables` (disclosure control of every published table, an
@@ -34,23 +36,32 @@ Sjoding MW, Dickson RP, Iwashyna TJ, Gay SE, Valley TS. Racial bias in pulse oxi
 N Engl J Med 2020;383:2477-8.
 """
 
+from rhoresearch.workstreams.technology import assumptions as _assumptions
 from rhoresearch.workstreams.technology import datasets as _datasets
 from rhoresearch.workstreams.technology import findings as _findings
+from rhoresearch.workstreams.technology import main_findings as _main_findings
 from rhoresearch.workstreams.technology import oximetry as _oximetry
+from rhoresearch.workstreams.technology import patients as _patients
 from rhoresearch.workstreams.technology import risk_model as _risk_model
 from rhoresearch.workstreams.technology import sickle_cell as _sickle_cell
 from rhoresearch.workstreams.technology import tables as _tables
+from rhoresearch.workstreams.technology.assumptions import *
 from rhoresearch.workstreams.technology.datasets import *
 from rhoresearch.workstreams.technology.findings import *
+from rhoresearch.workstreams.technology.main_findings import *
 from rhoresearch.workstreams.technology.oximetry import *
+from rhoresearch.workstreams.technology.patients import *
 from rhoresearch.workstreams.technology.risk_model import *
 from rhoresearch.workstreams.technology.sickle_cell import *
 from rhoresearch.workstreams.technology.tables import *
 
 __all__ = [
+    *_assumptions.__all__,
+    *_main_findings.__all__,
     *_datasets.__all__,
     *_findings.__all__,
     *_oximetry.__all__,
+    *_patients.__all__,
     *_risk_model.__all__,
     *_sickle_cell.__all__,
     *_tables.__all__,

@@ -182,6 +182,7 @@ def sickle_cell_rate_ratios(
     to: str = "high_level",
     group: str = "ethnic_group",
     confidence: float = 0.95,
+    multiplier: float = 100_000,
 ) -> Result:
     """Rate ratios of sickle cell admissions for each ethnic group against a reference group.
 
@@ -195,6 +196,9 @@ def sickle_cell_rate_ratios(
         Further grouping within which the ratios are computed.
     to, group, confidence
         As for :func:`sickle_cell_rates`.
+    multiplier : float, default 100_000
+        The rates of the table (``rate``, ``reference_rate``, ``difference``) are per this many
+        people; the ratios do not depend on it.
 
     Returns
     -------
@@ -218,5 +222,6 @@ def sickle_cell_rate_ratios(
         reference=reference,
         by=extra or None,
         confidence=confidence,
+        multiplier=multiplier,
     )
     return Result(res, excluded)

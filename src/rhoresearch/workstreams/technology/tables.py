@@ -68,6 +68,10 @@ _RULES: dict[str, dict[str, Any]] = {
     "sickle_cell_rate_ratios": {"counts": ["count", "reference_count"], "by": "financial_year"},
     "sickle_cell_detailed": {"counts": "count"},
     "sickle_cell_by_region": {"counts": "count", "by": "region"},
+    "sickle_cell_per_patient": {
+        "counts": ["count", "reference_count", "population", "reference_population"],
+        "by": "financial_year",
+    },
     "exclusions": {"counts": "n", "secondary": False},
 }
 
@@ -82,6 +86,7 @@ _TABLE_NAMES = {
     "sickle_cell_rates": "Sickle cell rates by year",
     "sickle_cell_detailed": "Sickle cell rates by detailed group",
     "sickle_cell_by_region": "Sickle cell rates by region and detailed group",
+    "sickle_cell_per_patient": "Sickle cell admissions per person with the condition",
 }
 
 
@@ -110,6 +115,10 @@ class AuditTables(NamedTuple):
     exclusions : pandas.DataFrame
         :func:`exclusions_by_dataset`; after suppression its ``rows`` column is named ``n`` (as in
         the published ``exclusions.csv``).
+    sickle_cell_per_patient : pandas.DataFrame or None
+        :func:`~rhoresearch.workstreams.technology.sickle_cell_per_patient` (admissions per person
+        living with the condition, ratios to the reference group); ``None`` without a count of
+        the people living with it.
     """
 
     device_bias: pd.DataFrame
@@ -123,6 +132,7 @@ class AuditTables(NamedTuple):
     sickle_cell_detailed: pd.DataFrame
     sickle_cell_by_region: pd.DataFrame
     exclusions: pd.DataFrame
+    sickle_cell_per_patient: pd.DataFrame | None = None
 
 
 def exclusions_by_dataset(
@@ -195,6 +205,7 @@ def suppress_tables(
     reference: str,
     threshold: int,
     group: str = "ethnic_group",
+    sickle_cell_per_patient: pd.DataFrame | None = None,
 ) -> AuditTables:
     """Disclosure control of every table of the technology report.
 
@@ -212,6 +223,9 @@ def suppress_tables(
         Counts from 1 to ``threshold - 1`` are suppressed.
     group : str, default "ethnic_group"
         The group column of the audit tables.
+    sickle_cell_per_patient : pandas.DataFrame, optional
+        Admissions per person living with sickle cell disease (see :class:`AuditTables`); not
+        modified.
 
     Returns
     -------
@@ -233,6 +247,8 @@ def suppress_tables(
         - sickle cell rates: ``count`` by ``financial_year``; rate ratios: ``count``,
           ``reference_count`` by ``financial_year``; detailed: ``count``; by region: ``count`` by
           ``region`` with the ``ethnic_group`` totals also published;
+        - per person with the condition: ``count``, ``reference_count``, ``population`` and
+          ``reference_population`` (people with the condition) by ``financial_year``;
         - exclusions: ``rows`` renamed ``n`` (the published column), primary suppression only.
 
     Raises
@@ -275,6 +291,9 @@ def suppress_tables(
         sickle_cell_detailed=safe("sickle_cell_detailed", sickle_cell_detailed),
         sickle_cell_by_region=safe("sickle_cell_by_region", sickle_cell_by_region, margins=[group]),
         exclusions=safe("exclusions", exclusions.rename(columns={"rows": "n"})),
+        sickle_cell_per_patient=None
+        if sickle_cell_per_patient is None
+        else safe("sickle_cell_per_patient", sickle_cell_per_patient),
     )
 
 
@@ -303,5 +322,6 @@ def suppression_notes(tables: AuditTables, *, threshold: int) -> str:
     lines += [
         f"- {name}: {disclosure.suppression_note(getattr(tables, field), threshold=t)}"
         for field, name in _TABLE_NAMES.items()
+        if getattr(tables, field) is not None
     ]
     return "\n".join(lines)

@@ -33,16 +33,19 @@ Equal Employment Opportunity Commission et al. (1978). Uniform Guidelines on Emp
 Procedures, 29 CFR 1607.4(D) (the four-fifths rule; 1.25 = 1/0.8).
 """
 
+from rhoresearch.workstreams.workforce import assumptions as _assumptions
 from rhoresearch.workstreams.workforce import datasets as _datasets
 from rhoresearch.workstreams.workforce import findings as _findings
 from rhoresearch.workstreams.workforce import indicators as _indicators
 from rhoresearch.workstreams.workforce import organisations as _organisations
+from rhoresearch.workstreams.workforce.assumptions import *
 from rhoresearch.workstreams.workforce.datasets import *
 from rhoresearch.workstreams.workforce.findings import *
 from rhoresearch.workstreams.workforce.indicators import *
 from rhoresearch.workstreams.workforce.organisations import *
 
 __all__ = [
+    *_assumptions.__all__,
     *_datasets.__all__,
     *_findings.__all__,
     *_indicators.__all__,

@@ -31,10 +31,12 @@ from rhoresearch.workstreams.workforce.datasets import (
     unknown_summary,
 )
 from rhoresearch.workstreams.workforce.indicators import (
+    ROLLING_YEARS,
     appointment_likelihood,
     board_representation,
     change_since_previous,
     disciplinary_likelihood,
+    pool_years,
     representation_by_band,
     survey_percentages,
     training_likelihood,
@@ -44,6 +46,7 @@ __all__ = [
     "BAND_TABLE_CHECK",
     "SummaryTables",
     "likelihood_table",
+    "wres_workforce_share",
     "survey_table",
     "board_table",
     "band_table",
@@ -66,6 +69,7 @@ BAND_TABLE_CHECK: dict[str, Any] = {
 _RATIO_COLUMNS = [
     "indicator",
     "year",
+    "years",
     "ethnic_group",
     "reference",
     "numerator",
@@ -183,6 +187,9 @@ class SummaryTables(NamedTuple):
         :func:`unknown_table`.
     n_organisations : int
         Organisations with returns in the reporting year.
+    all_staff_share : float or None
+        :func:`wres_workforce_share`: the ethnic minority percentage of all staff in post,
+        unknown ethnicity included (the WRES definition); ``None`` when suppressed.
     """
 
     likelihoods: pd.DataFrame
@@ -192,6 +199,7 @@ class SummaryTables(NamedTuple):
     bands: pd.DataFrame
     unknown: pd.DataFrame
     n_organisations: int
+    all_staff_share: float | None = None
 
 
 @_wording.document()
@@ -210,7 +218,10 @@ def likelihood_table(
     Returns
     -------
     DataFrame
-        One row per indicator and year: ``indicator``, ``year``, ``ethnic_group``, ``reference``,
+        One row per indicator and year: ``indicator``, ``year``, ``years`` (the years whose counts
+        are pooled: indicator 3 over two years, ``"2023-2024"``, as the WRES technical guidance
+        has it (:data:`~rhoresearch.workstreams.workforce.ROLLING_YEARS`; the first year of the
+        data has no indicator 3), the others the year itself), ``ethnic_group``, ``reference``,
         ``numerator``, ``denominator``, ``reference_numerator``, ``reference_denominator``,
         ``value`` (relative likelihood), ``lower_ci``, ``upper_ci``, ``flag`` (the counts
         suppressed by :func:`rhoresearch.disclosure.suppress`, with what is derived from them),
@@ -219,18 +230,37 @@ def likelihood_table(
         indicator's short label, for figures; not part of the published table).
     """
     threshold = check_threshold(threshold, func="likelihood_table")
+    disciplinary = pool_years(
+        returns,
+        counts=["entered_disciplinary", "staff_headcount"],
+        years=ROLLING_YEARS["3"],
+    )
     likelihoods = pd.concat(
         [
-            appointment_likelihood(returns, by="year", confidence=confidence),
-            disciplinary_likelihood(returns, by="year", confidence=confidence),
-            training_likelihood(returns, by="year", confidence=confidence),
+            _one_year(appointment_likelihood(returns, by="year", confidence=confidence)),
+            disciplinary_likelihood(disciplinary, by=["year", "years"], confidence=confidence),
+            _one_year(training_likelihood(returns, by="year", confidence=confidence)),
         ],
         ignore_index=True,
     )
     safe = _tables.publish(likelihoods, _LIKELIHOOD_TABLE, threshold=threshold)
     safe = change_since_previous(safe, keys="indicator")
     safe["label"] = safe["indicator"].map(SHORT_LABELS)
+    pooled = safe["indicator"].map(ROLLING_YEARS).notna()
+    safe.loc[pooled, "label"] = safe.loc[pooled, "label"] + ", two-year"
     return safe
+
+
+def _pooled_words(row: pd.Series, indicator: str) -> str:
+    """``" in 2023-2024 (two years pooled, as WRES measures it)"`` for a pooled indicator, else ``""``."""
+    if indicator not in ROLLING_YEARS or "years" not in row.index:
+        return ""
+    return f" in {row['years']} ({ROLLING_YEARS[indicator]} years pooled, as WRES measures it)"
+
+
+def _one_year(likelihoods: pd.DataFrame) -> pd.DataFrame:
+    """A likelihood table by year with ``years`` (the year itself, as text) after ``year``."""
+    return likelihoods.assign(years=likelihoods["year"].astype(str))
 
 
 @_wording.document()
@@ -439,7 +469,49 @@ def summary_tables(
         bands=all_staff_bands(bands_by_group),
         unknown=unknown_table(returns, confidence=c, threshold=t),
         n_organisations=n_organisations,
+        all_staff_share=wres_workforce_share(staff, year=year, threshold=t),
     )
+
+
+def wres_workforce_share(
+    staff: pd.DataFrame, *, year: int, threshold: int = DEFAULT_THRESHOLD
+) -> float | None:
+    """Ethnic minority staff as a percentage of all staff in post, unknown ethnicity included.
+
+    The report's indicator 1 percentages are of staff of known ethnicity; the WRES publications
+    divide by all staff, so the two differ by the share whose ethnicity is not known. This is the
+    whole workforce's figure by the WRES definition, to print beside the report's.
+
+    Parameters
+    ----------
+    staff : DataFrame
+        Staff in post (``year``, ``pay_band``, ``ethnic_group``, ``headcount``); not modified.
+    year : int
+        The reporting year.
+    threshold : int, default 5
+        When the ethnic minority or the unknown-ethnicity headcount is from 1 to ``threshold - 1``
+        the share is not given (it would reveal the small count).
+
+    Returns
+    -------
+    float or None
+        100 x ethnic minority / all staff; ``None`` when suppressed or there are no staff.
+
+    References
+    ----------
+    NHS England. WRES technical guidance, indicator 1 (percentage of staff in each band compared
+    with the percentage of staff in the overall workforce).
+    """
+    threshold = check_threshold(threshold, func="wres_workforce_share")
+    rows = representation_by_band(staff[staff["year"] == year])
+    whole = rows[rows["pay_band"] == "All staff"]
+    if whole.empty:
+        return None
+    row = whole.iloc[0]
+    minority, known, unknown = (int(row[c]) for c in ("numerator", "denominator", "not_known"))
+    if any(0 < n < threshold for n in (minority, unknown)) or known + unknown == 0:
+        return None
+    return 100 * minority / (known + unknown)
 
 
 @_wording.document()
@@ -493,6 +565,7 @@ def findings(
             outcome=outcome,
             digits=2,
             confidence=confidence,
+            qualifier=_pooled_words(now.loc[indicator], indicator),
         )
         for indicator, noun, outcome in _RATIO_PHRASES
         if indicator in now.index
@@ -517,10 +590,13 @@ def findings(
         return _wording.cell(bands.loc[name] if name in bands.index else None)
 
     b5, b8a, vsm = (band(b) for b in _NAMED_BANDS)
+    wres = narrative.format_number(
+        tables.all_staff_share, suppressed=tables.all_staff_share is None
+    )
     sentences.append(
-        f"Ethnic minority staff were {band('All staff')}% of staff of known ethnicity: {b5}% in "
-        f"Band 5, {b8a}% in Band 8a and {vsm}% of very senior managers "
-        "([c]: suppressed; [x]: no staff)."
+        f"Ethnic minority staff were {band('All staff')}% of staff of known ethnicity ({wres}% of "
+        f"all staff, unknown ethnicity included, the WRES definition): {b5}% in Band 5, {b8a}% in "
+        f"Band 8a and {vsm}% of very senior managers ([c]: suppressed; [x]: no staff)."
     )
     board = tables.board[tables.board["year"] == year].set_index("body")
     if "Board (voting)" in board.index and "Workforce" in board.index:

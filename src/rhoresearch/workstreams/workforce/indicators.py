@@ -33,6 +33,7 @@ Procedures, 29 CFR 1607.4(D) (the four-fifths rule; 1.25 = 1/0.8).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -59,12 +60,15 @@ __all__ = [
     "appointment_likelihood",
     "disciplinary_likelihood",
     "training_likelihood",
+    "ROLLING_YEARS",
+    "pool_years",
     "survey_percentages",
     "board_representation",
     "change_since_previous",
 ]
 
 Columns = str | Sequence[str] | None
+logger = logging.getLogger(__name__)
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
@@ -392,6 +396,72 @@ def training_likelihood(
     returns: pd.DataFrame, *, by: Columns = None, confidence: float = 0.95
 ) -> pd.DataFrame:
     return _indicator_likelihood("4", returns, by=by, confidence=confidence)
+
+
+#: WRES indicator 3 is measured over two years: "this indicator will be based on data from a two
+#: year rolling average of the current year and the previous year" (WRES technical guidance).
+ROLLING_YEARS = {"3": 2}
+
+
+def pool_years(
+    returns: pd.DataFrame,
+    *,
+    counts: Sequence[str],
+    years: int = 2,
+    year: str = "year",
+    group: str = "ethnic_group",
+) -> pd.DataFrame:
+    """Counts summed over each year and the ``years - 1`` before it: the WRES rolling average.
+
+    Parameters
+    ----------
+    returns : DataFrame
+        ``year``, ``group`` and the ``counts`` (any other columns are summed over); not modified.
+    counts : list of str
+        The count columns to pool (e.g. ``["entered_disciplinary", "staff_headcount"]``).
+    years : int, default 2
+        The years in each window, ending with the year of the row.
+    year, group : str
+        The year (integer) and ethnic group columns.
+
+    Returns
+    -------
+    DataFrame
+        One row per year whose window is wholly in the data and per group: ``year`` (the last
+        year of the window), ``years`` (``"2023-2024"``), ``group`` and the pooled ``counts``.
+        Years without all the earlier years of their window are left out (logged).
+
+    Notes
+    -----
+    A ratio of two-year averages equals the ratio of two-year sums, so the relative likelihood
+    of the pooled counts is that of the rolling average; the interval from the sums treats each
+    staff member in post in both years as two person-years, as the guidance's average does.
+
+    References
+    ----------
+    NHS England. Workforce Race Equality Standard: technical guidance, indicator 3 (two-year
+    rolling average of the current and the previous year).
+    """
+    counts = as_columns(counts, func="pool_years")
+    require_columns(returns, [year, group, *counts], func="pool_years")
+    if years < 1:
+        raise InputError(f"pool_years: years must be 1 or more; got {years!r}")
+    frame = returns.groupby([year, group], observed=True, sort=True)[counts].sum().reset_index()
+    present = {int(y) for y in frame[year].unique()}
+    pieces = []
+    for last in sorted(present):
+        window = [last - k for k in range(years)]
+        if not set(window) <= present:
+            logger.info("pool_years: %s left out (years %s not all in the data)", last, window)
+            continue
+        part = frame[frame[year].astype(int).isin(window)]
+        part = part.groupby(group, observed=True, sort=False)[counts].sum().reset_index()
+        part.insert(0, "years", f"{min(window)}-{last}" if years > 1 else str(last))
+        part.insert(0, year, last)
+        pieces.append(part)
+    if not pieces:
+        return pd.DataFrame(columns=[year, "years", group, *counts])
+    return pd.concat(pieces, ignore_index=True)
 
 
 # --------------------------------------------------------------------------------------------------
