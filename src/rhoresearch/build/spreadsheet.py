@@ -147,5 +147,5 @@ def write_spreadsheet(
         workbook.set_properties({"created": FIXED_CREATED})
         workbook.close()
     tmp.replace(out)
-    logger.info("spreadsheet written: %s (%d tables)", out, len(sheets))
+    logger.debug("spreadsheet written: %s (%d tables)", out, len(sheets))
     return out

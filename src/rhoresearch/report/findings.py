@@ -264,7 +264,7 @@ def things_to_know(
     reason: str | Sequence[str] = "reason",
     applies_to: str | None = None,
     threshold: int | None = None,
-    policy: str | None = None,
+    policy: disclosure.Policy | None = None,
     caveats: Sequence[str] = (),
     assumptions: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
@@ -292,8 +292,10 @@ def things_to_know(
         count it twice.
     threshold : int, optional
         The suppression threshold applied (counts below it are suppressed).
-    policy : str, optional
-        The disclosure policy's name (issue 16), written beside the threshold.
+    policy : rhoresearch.disclosure.Policy, optional
+        The run's disclosure policy (``runtime.policy()``): when given, the disclosure paragraph
+        is :func:`rhoresearch.disclosure.describe` of it (its threshold, rounding, symbol and
+        secondary suppression), instead of the threshold sentence.
     caveats : sequence of str
         Caveats, one sentence each.
     assumptions : pandas.DataFrame, optional
@@ -350,15 +352,15 @@ def things_to_know(
         quality = "No rows were left out of the analysis."
     else:
         quality = ""
-    if threshold is None:
+    if policy is not None:
+        control = disclosure.describe(policy)
+    elif threshold is None:
         control = "The package's default suppression threshold was applied."
     else:
         used = validation.check_threshold(threshold, func="things_to_know")
         control = (
             f"Counts from 1 to {used - 1} are suppressed, with the counts and "
-            f"values from which they could be worked out, shown as {disclosure.SUPPRESSED}"
-            + (f" (policy: {policy})" if policy else "")
-            + "."
+            f"values from which they could be worked out, shown as {disclosure.SUPPRESSED}."
         )
     log: list[dict[str, str]] = []
     if assumptions is not None:
