@@ -291,3 +291,21 @@ def test_a_table_by_region_is_selected_and_named_as_published(tmp_path):
     assert int(counts.maternal["maternities"].sum()) == sum(MATERNITIES.values())
     with pytest.raises(InputError, match="no row in region"):
         maternity.read_inputs(path, "", deaths, region="Midlands")
+
+
+def test_a_birth_whose_maternity_is_not_among_the_maternities_stops_the_read(tmp_path):
+    # the declared reference of BIRTHS (maternity_id among the maternities) holds on the notebook's
+    # path too, not only when counts_from_source is called with maternities= by hand
+    folder = tmp_path / "demo"
+    demo_maternity.generate(folder, seed=5, scale=0.02)
+    births = pd.read_parquet(folder / "births.parquet")
+    orphan = births.iloc[[len(births) // 2]].assign(
+        maternity_id=births["maternity_id"].max() + 1, birth_id=births["birth_id"].max() + 1
+    )
+    bad = folder / "births_orphan.parquet"
+    pd.concat([births, orphan], ignore_index=True).to_parquet(bad)
+    with pytest.raises(SchemaError, match="maternity_id") as caught:
+        maternity.read_inputs(
+            folder / "maternities.parquet", bad, folder / "maternal_deaths.parquet"
+        )
+    assert str(births["maternity_id"].max() + 1) in str(caught.value).splitlines()[0]

@@ -133,13 +133,21 @@ class PeriodCounts(NamedTuple):
 
 
 def _records_input(
-    source: Any, dataset: str, *, region: str, unknown: str, grouping: str
+    source: Any,
+    dataset: str,
+    *,
+    region: str,
+    unknown: str,
+    grouping: str,
+    maternities: Any = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     if dataset == "deaths":
         counts, excluded = deaths_from_source(source, region=region, unknown=unknown)
     else:
+        # births with record-level maternities: each birth's maternity must be among them (the
+        # declared reference of BIRTHS, checked in the engine)
         counts, excluded = counts_from_source(
-            source, dataset=dataset, region=region, unknown=unknown
+            source, dataset=dataset, region=region, unknown=unknown, maternities=maternities
         )
     if grouping == "detailed":
         counts = detailed_groups(counts, unknown=unknown, func=f"maternity.read_inputs ({dataset})")
@@ -235,7 +243,14 @@ def read_inputs(
             excluded[dataset], forms[dataset] = None, "aggregate"
         else:
             frames[dataset], excluded[dataset] = _records_input(
-                source, dataset, region=region, unknown=unknown, grouping=grouping
+                source,
+                dataset,
+                region=region,
+                unknown=unknown,
+                grouping=grouping,
+                maternities=sources["maternities"]
+                if dataset == "births" and forms.get("maternities") == "records"
+                else None,
             )
             forms[dataset] = "records"
         logger.info("%s: %s: %s", func, dataset, forms[dataset])
