@@ -36,6 +36,7 @@ def _report(tmp_path, report_id="demo-report", policy=None):
     disclosure.write_sidecar(folder / "results" / "counts.csv", counts=["count"])
     (folder / "figures" / "rates.png").write_bytes(_PNG)
     safe.to_csv(folder / "figures" / "rates.csv", index=False)
+    (folder / "results" / "tables.xlsx").write_bytes(b"PK")  # the build's spreadsheet of the CSVs
     return config, tmp_path / "reports", folder
 
 
@@ -62,6 +63,9 @@ def test_clean_report_passes_and_only_releasable_files_are_copied(tmp_path):
     assert "disclosure scan" in entry["checks_passed"]
     md = (out / "release.md").read_text()
     assert "results/counts.csv" in md and "Disclosure control (policy 'threshold')" in md
+    # the spreadsheet repeats the released CSVs: left out, and said so, not refused
+    assert not (out / "results" / "tables.xlsx").exists() and "tables.xlsx" in md
+    assert "results/tables.xlsx" in doc["left_out"]
 
 
 def test_record_level_table_is_refused_and_named(tmp_path, capsys):

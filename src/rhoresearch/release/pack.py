@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 import shutil
@@ -43,22 +44,45 @@ class ReleaseResult(NamedTuple):
         return not self.refused
 
 
+def _default_value(text: Any) -> Any:
+    """A notebook default as the manifest records it (its source text, e.g. ``'"threshold"'``)."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
+
+
 def _report_policy(manifest: dict[str, Any]) -> disclosure.Policy:
-    params = {**manifest.get("parameter_defaults", {}), **manifest.get("parameters", {})}
+    defaults = {k: _default_value(v) for k, v in manifest.get("parameter_defaults", {}).items()}
+    params = {**defaults, **manifest.get("parameters", {})}
     name = params.get("disclosure_policy") or "threshold"
     threshold = params.get("suppression_threshold")
     return disclosure.policy(name, threshold=threshold if isinstance(threshold, int) else None)
 
 
+#: Files a report holds that a release leaves out, and why (said in release.md): the spreadsheet
+#: repeats the results CSVs, which are released, in a format an output checker cannot read as text.
+NOT_CANDIDATES = {
+    "results/tables.xlsx": "the spreadsheet repeats the results CSVs released here (xlsx is "
+    "not a releasable type); rebuild it outside the secure environment from the released CSVs",
+}
+
+
 def _candidates(folder: Path) -> list[Path]:
-    """The files a release may hold: report.html, results/*, figures/* (sidecars read, not sent)."""
+    """The files a release may hold: report.html, results/*, figures/* (sidecars read, not sent;
+    :data:`NOT_CANDIDATES` left out)."""
     out = [folder / "report.html"] if (folder / "report.html").is_file() else []
     for sub in ("results", "figures"):
         if (folder / sub).is_dir():
             out.extend(
                 p
                 for p in sorted((folder / sub).rglob("*"))
-                if p.is_file() and not p.name.endswith(".meta.json") and not p.name.startswith(".")
+                if p.is_file()
+                and not p.name.endswith(".meta.json")
+                and not p.name.startswith(".")
+                and p.relative_to(folder).as_posix() not in NOT_CANDIDATES
             )
     return out
 
@@ -193,6 +217,7 @@ def pack(
             "max_csv_rows": MAX_CSV_ROWS,
         },
         "files": entries,
+        "left_out": {rel: why for rel, why in NOT_CANDIDATES.items() if (folder / rel).is_file()},
     }
     (out / "release.json").write_text(
         json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8"
@@ -234,4 +259,6 @@ def _markdown(doc: dict[str, Any]) -> str:
             f"| `{e['file']}` | {e['context']} | {controls} | {smallest} | "
             f"{e['suppressed_cells']} | {', '.join(e['checks_passed'])} | {status} |"
         )
+    for rel, why in doc.get("left_out", {}).items():
+        lines += ["", f"Not part of this request: `{rel}`: {why}."]
     return "\n".join(lines) + "\n"
