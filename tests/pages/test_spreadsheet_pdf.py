@@ -48,6 +48,19 @@ def test_every_result_table_in_one_accessible_spreadsheet(tmp_path):
     assert spreadsheet.write_spreadsheet(tmp_path / "empty", title="x") is None
 
 
+def test_a_policy_symbol_of_punctuation_only_is_written_as_c(tmp_path):
+    # NHS England's "*" in a CSV: in the spreadsheet the GSS shorthand [c], explained in Notes
+    folder = tmp_path / "r"
+    (folder / "results").mkdir(parents=True)
+    pd.DataFrame({"ethnic_group": ["A", "B"], "count": ["*", 25]}).to_csv(
+        folder / "results" / "counts.csv", index=False
+    )
+    out = spreadsheet.write_spreadsheet(folder, title="A report")
+    strings = _xml(out)["xl/sharedStrings.xml"]
+    assert "[c]" in strings and ">*<" not in strings
+    assert f"{disclosure.SUPPRESSED} = confidential" in strings
+
+
 def test_the_same_tables_give_the_same_bytes(tmp_path):
     # a rebuild must record the same sha256 in its manifest: no creation time in the workbook
     first = spreadsheet.write_spreadsheet(_report(tmp_path / "a"), title="A report")

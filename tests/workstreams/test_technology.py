@@ -581,6 +581,26 @@ def test_exclusions_by_dataset_is_the_published_data_quality_table(audit):
     ]
 
 
+def test_suppress_tables_and_notes_follow_the_policy(audit):
+    rules = disclosure.policy("opensafely")
+    safe = technology.suppress_tables(**audit, reference="White", threshold=5, policy=rules)
+    plain = technology.suppress_tables(**audit, reference="White", threshold=5)
+    for field, counts in [
+        ("occult_hypoxaemia", ["numerator", "n_patients"]),
+        ("device_bias", ["n_pairs", "n_patients"]),
+        ("exclusions", ["n"]),
+    ]:
+        values = pd.to_numeric(getattr(safe, field)[counts].stack(), errors="coerce").dropna()
+        assert (values % 5 == 0).all(), field  # OpenSAFELY: every count to the nearest 5
+        assert not ((values > 0) & (values < 8)).any(), field  # 1 to 7 redacted
+    exact = pd.to_numeric(plain.device_bias["n_pairs"], errors="coerce").dropna()
+    assert (exact % 5 != 0).any()  # the rounding is the policy's, not the data's
+    notes = technology.suppression_notes(safe, threshold=5, policy=rules)
+    assert notes.startswith("**What was suppressed** (counts from 1 to 7,")
+    assert "rounded" in notes
+    assert "rounded" not in technology.suppression_notes(plain, threshold=5)
+
+
 def test_exclusions_by_dataset_refuses_a_frame_in_another_layout():
     with pytest.raises(InputError, match="rows"):
         technology.exclusions_by_dataset({"x": pd.DataFrame({"reason": ["r"], "n": [1]})})

@@ -55,6 +55,20 @@ def _title(stem: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _gss_symbols(table: pd.DataFrame) -> pd.DataFrame:
+    """A hidden cell written with a symbol of only punctuation (``*``, NHS England's) becomes
+    ``[c]``, the GSS shorthand for confidential: a spreadsheet cell of special characters alone
+    is not accessible (and gptables refuses it)."""
+    out = table.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            text = out[column].astype("string")
+            hidden = text.str.fullmatch(r"[^\w\s]+").fillna(False).astype(bool)
+            if hidden.any():
+                out[column] = out[column].astype(object).where(~hidden, "[c]")
+    return out
+
+
 def _symbols(table: pd.DataFrame) -> list[str]:
     found: set[str] = set()
     for column in table.columns:
@@ -99,7 +113,7 @@ def write_spreadsheet(
     sheets: dict[str, gptables.GPTable] = {}
     source = "Demonstration data (synthetic)" if demo else "See the report's provenance"
     for i, path in enumerate(csvs, start=1):
-        table = pd.read_csv(path)
+        table = _gss_symbols(pd.read_csv(path))
         notes = []
         for letter in _symbols(table):
             number = symbols.setdefault(letter, len(symbols) + 1)

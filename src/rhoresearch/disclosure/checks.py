@@ -99,7 +99,10 @@ def _unsafe_cells(
             groups = groups[1:]  # the whole-table total only when margins asks for it
         _cells.check_groupings(table, groups, func=func)
         cons = _cells.constraints(table, counts, groups, row_total)
-        for desc, cell in _cells.lone_suppressed(cons, marked):
+        # a policy that protects by rounding instead of secondary suppression (nhs-england,
+        # opensafely) accepts a lone hidden cell: the rounded parts do not give it back exactly
+        lone = policy is None or policy.secondary or not (policy.rounding or policy.midpoint6)
+        for desc, cell in _cells.lone_suppressed(cons, marked) if lone else []:
             reason = f"the only suppressed cell in {desc}: recoverable from that total"
             unsafe(cell // k, counts[cell % k], SUPPRESSED, reason)
         if marked.any() and (policy is None or not (policy.rounding or policy.midpoint6)):

@@ -56,7 +56,24 @@ def publication(columns: Sequence[str], **rules: Any) -> Publication:
     return Publication(list(columns), rules)
 
 
-def publish(table: pd.DataFrame, how: Publication, *, threshold: int) -> pd.DataFrame:
+#: The docstring entry of the ``policy`` parameter every suppressing workstream function takes
+#: (for :func:`rhoresearch.workstreams._wording.document`).
+POLICY_DOC = {
+    "policy": (
+        "policy : Policy, optional\n"
+        "    A disclosure policy (:func:`rhoresearch.disclosure.policy`) passed to\n"
+        "    :func:`rhoresearch.disclosure.suppress`; ``None`` (default): the ``threshold`` policy."
+    )
+}
+
+
+def publish(
+    table: pd.DataFrame,
+    how: Publication,
+    *,
+    threshold: int,
+    policy: disclosure.Policy | None = None,
+) -> pd.DataFrame:
     """``how.columns`` of ``table`` after :func:`rhoresearch.disclosure.suppress` with ``how.rules``.
 
     Parameters
@@ -67,13 +84,18 @@ def publish(table: pd.DataFrame, how: Publication, *, threshold: int) -> pd.Data
         The columns and rules.
     threshold : int
         Counts from 1 to ``threshold - 1`` are suppressed (already checked by the caller).
+    policy : Policy, optional
+        A disclosure policy (:func:`rhoresearch.disclosure.policy`) passed to
+        :func:`rhoresearch.disclosure.suppress`; ``None`` (default): the ``threshold`` policy.
 
     Returns
     -------
     pandas.DataFrame
         As :func:`rhoresearch.disclosure.suppress` returns it.
     """
-    return disclosure.suppress(table[list(how.columns)], threshold=threshold, **how.rules)
+    return disclosure.suppress(
+        table[list(how.columns)], threshold=threshold, policy=policy, **how.rules
+    )
 
 
 class ComparisonFrame(NamedTuple):

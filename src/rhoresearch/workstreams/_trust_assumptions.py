@@ -1,7 +1,8 @@
-"""The community participation and trust report's assumptions log, worded from its parameters.
+"""The community trust report's assumptions log and suppression notes, worded from its parameters.
 
-Re-exported as :func:`rhoresearch.workstreams.community_trust.assumptions` (the workstream's
-module is at its size limit).
+Re-exported as :func:`rhoresearch.workstreams.community_trust.assumptions` and
+:func:`~rhoresearch.workstreams.community_trust.suppression_notes` (the workstream's module is at
+its size limit).
 
 References
 ----------
@@ -15,10 +16,11 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from rhoresearch import disclosure
 from rhoresearch.exceptions import InputError
 from rhoresearch.workstreams._assumptions import and_list, assumptions_log, chance_caveat
 
-__all__ = ["assumptions", "caveats"]
+__all__ = ["assumptions", "caveats", "suppression_notes"]
 
 _SURVEY_POSITIVE = (4, 5)  # the NHS Patient Survey Programme's positive answers
 
@@ -135,4 +137,52 @@ def caveats(*, n_questions: int, confidence: float = 0.95) -> list[str]:
         chance_caveat(confidence, what=f"{n_questions} questions and several groups"),
         "Cross-sectional answers describe perceptions at one time; they do not show why groups "
         "differ.",
+    ]
+
+
+#: What each of the community trust report's tables (``community_trust.Tables``, in its order) is
+#: called in the report's note on suppression.
+_TABLE_NAMES = {
+    "respondents": "Respondents by group",
+    "weights": "Weights by group",
+    "percentages": "Weighted percentages",
+    "odds_ratios": "Odds ratios",
+    "exclusions": "Exclusions",
+}
+
+
+def suppression_notes(
+    tables: Sequence[pd.DataFrame], *, threshold: int, policy: disclosure.Policy | None = None
+) -> list[str]:
+    """What disclosure control suppressed in each table, as markdown lines.
+
+    Parameters
+    ----------
+    tables : Tables
+        The tables from :func:`rhoresearch.workstreams.community_trust.suppress_tables`.
+    threshold : int
+        The threshold they were suppressed with.
+    policy : Policy, optional
+        The disclosure policy they were suppressed with (its threshold, if larger, its rounding
+        and its zeros are named); ``None`` (default): the ``threshold`` policy.
+
+    Returns
+    -------
+    list of str
+        A bold heading naming the threshold, a blank line, then one bullet per table with
+        :func:`rhoresearch.disclosure.suppression_note`.
+    """
+    rounding, zero = (None, False) if policy is None else (policy.rounding, policy.suppress_zero)
+    threshold = threshold if policy is None else max(threshold, policy.threshold)
+    return [
+        f"**What was suppressed** (respondent counts from 1 to {threshold - 1}, and anything they "
+        "could be worked out from):",
+        "",
+        *(
+            f"- {name}: "
+            + disclosure.suppression_note(
+                table, threshold=threshold, rounding=rounding, suppress_zero=zero
+            )
+            for name, table in zip(_TABLE_NAMES.values(), tables, strict=True)
+        ),
     ]

@@ -18,6 +18,7 @@ positive answer, which tables are published together) lives here.
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -36,7 +37,7 @@ from rhoresearch.stats.survey import WEIGHT_SUMMARY_COLUMNS as _WEIGHT_SUMMARY_C
 from rhoresearch.stats.survey import weighted_percentages
 from rhoresearch.validation import as_columns, check_frame, require_columns, slug
 from rhoresearch.workstreams import _tables
-from rhoresearch.workstreams._trust_assumptions import assumptions, caveats
+from rhoresearch.workstreams._trust_assumptions import assumptions, caveats, suppression_notes
 from rhoresearch.workstreams._wording import document, region_name
 
 __all__ = [
@@ -558,6 +559,7 @@ def suppress_tables(
     exclusions: pd.DataFrame,
     threshold: int,
     group: str = "ethnic_group",
+    policy: disclosure.Policy | None = None,
 ) -> Tables:
     """Disclosure control of every table of the report: small respondent counts and what they reveal.
 
@@ -577,6 +579,9 @@ def suppress_tables(
         Respondent counts from 1 to ``threshold - 1`` are suppressed.
     group : str, default "ethnic_group"
         The group column of ``percentages``.
+    policy : Policy, optional
+        A disclosure policy (:func:`rhoresearch.disclosure.policy`) passed to
+        :func:`rhoresearch.disclosure.suppress`; ``None`` (default): the ``threshold`` policy.
 
     Returns
     -------
@@ -600,34 +605,28 @@ def suppress_tables(
     hides is hidden in the percentage table as well (:func:`_tables.mark_linked`): one pattern
     across the linked tables.
     """
-    respondents_safe = disclosure.suppress(respondents, counts="n_respondents", threshold=threshold)
-    weights_safe = disclosure.suppress(
-        weights,
-        counts="n_respondents",
-        derived=_WEIGHT_DERIVED,
-        threshold=threshold,
-    )
+    safe = functools.partial(disclosure.suppress, threshold=threshold, policy=policy)
+    respondents_safe = safe(respondents, counts="n_respondents")
+    weights_safe = safe(weights, counts="n_respondents", derived=_WEIGHT_DERIVED)
     # one pattern for both tables: a count the odds-ratio table hides (its secondary suppression
     # lacks the unknown-ethnicity rows) is hidden in the percentage table too, until none is added
     marked = percentages
     odds = odds_ratios.assign(group=odds_ratios["group"].astype(str))[_ODDS_RATIO_COLUMNS]
     for _ in range(len(percentages) + 1):
-        pct_safe = disclosure.suppress(
+        pct_safe = safe(
             marked,
             **ANSWER_COUNTS,
             derived=["value", "lower_ci", "upper_ci", "weighted_n", "effective_n"],
-            threshold=threshold,
         )
         # the counts of the percentage table as suppressed there, with their flags
         answers = disclosure.select(
             pct_safe.assign(group=pct_safe[group].astype(str)),
             ["question", "group", *ANSWER_COUNTS["counts"]],
         )
-        or_safe = disclosure.suppress(
+        or_safe = safe(
             odds.merge(answers, on=["question", "group"], how="left"),
             **ANSWER_COUNTS,
             derived=["estimate", "lower_ci", "upper_ci", "p_value"],
-            threshold=threshold,
         )
         marked, added = _tables.mark_linked(
             marked,
@@ -638,47 +637,8 @@ def suppress_tables(
         )
         if not added:
             break
-    exclusions_safe = disclosure.suppress(
-        exclusions.rename(columns={"rows": "n"}), counts="n", secondary=False, threshold=threshold
-    )
+    exclusions_safe = safe(exclusions.rename(columns={"rows": "n"}), counts="n", secondary=False)
     return Tables(respondents_safe, weights_safe, pct_safe, or_safe, exclusions_safe)
-
-
-#: What each of the :class:`Tables` is called in the report's note on suppression.
-_TABLE_NAMES = {
-    "respondents": "Respondents by group",
-    "weights": "Weights by group",
-    "percentages": "Weighted percentages",
-    "odds_ratios": "Odds ratios",
-    "exclusions": "Exclusions",
-}
-
-
-def suppression_notes(tables: Tables, *, threshold: int) -> list[str]:
-    """What disclosure control suppressed in each table, as markdown lines.
-
-    Parameters
-    ----------
-    tables : Tables
-        The tables from :func:`suppress_tables`.
-    threshold : int
-        The threshold they were suppressed with.
-
-    Returns
-    -------
-    list of str
-        A bold heading naming the threshold, a blank line, then one bullet per table with
-        :func:`rhoresearch.disclosure.suppression_note`.
-    """
-    return [
-        f"**What was suppressed** (respondent counts from 1 to {threshold - 1}, and anything they "
-        "could be worked out from):",
-        "",
-        *(
-            f"- {_TABLE_NAMES[name]}: {disclosure.suppression_note(table, threshold=threshold)}"
-            for name, table in tables._asdict().items()
-        ),
-    ]
 
 
 def _join(items: Sequence[str]) -> str:

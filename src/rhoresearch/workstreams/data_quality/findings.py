@@ -179,13 +179,14 @@ class SummaryTables(NamedTuple):
     representation: pd.DataFrame
 
 
-@_wording.document(_PARAMETERS)
+@_wording.document(_PARAMETERS, _tables.POLICY_DOC)
 def completeness_table(
     records: pd.DataFrame,
     *,
     by: str | Sequence[str],
     confidence: float = 0.95,
     threshold: int = DEFAULT_THRESHOLD,
+    policy: disclosure.Policy | None = None,
 ) -> pd.DataFrame:
     """Completeness of ethnicity recording by ``by``, suppressed within each ``by`` group.
 
@@ -197,6 +198,7 @@ def completeness_table(
         Grouping columns (e.g. ``"year"`` or ``["dataset", "year"]``).
     {confidence_wilson}
     {threshold}
+    {policy}
 
     Returns
     -------
@@ -209,7 +211,7 @@ def completeness_table(
     by = as_columns(by, func="completeness_table")
     res = completeness(records, by=by, confidence=confidence)
     how = _tables.publication([*by, *_STATUS_COLUMNS], counts="numerator", by=by)
-    return _tables.publish(res, how, threshold=threshold)
+    return _tables.publish(res, how, threshold=threshold, policy=policy)
 
 
 class LinkedTables(NamedTuple):
@@ -242,7 +244,7 @@ class LinkedTables(NamedTuple):
     flows: pd.DataFrame
 
 
-@_wording.document(_PARAMETERS)
+@_wording.document(_PARAMETERS, _tables.POLICY_DOC)
 def linked_tables(
     linked: pd.DataFrame,
     *,
@@ -250,6 +252,7 @@ def linked_tables(
     source_b: str = "hes_code",
     confidence: float = 0.95,
     threshold: int = DEFAULT_THRESHOLD,
+    policy: disclosure.Policy | None = None,
 ) -> LinkedTables:
     """Agreement between two sources of the same people's ethnicity, and its disagreements, suppressed.
 
@@ -259,6 +262,7 @@ def linked_tables(
     {sources}
     {confidence}
     {threshold}
+    {policy}
 
     Returns
     -------
@@ -272,19 +276,24 @@ def linked_tables(
     by_group = agreement_by_group(linked, **sources, confidence=confidence)
     flows = disagreement_flows(linked, **sources).table
     return LinkedTables(
-        agreement=_tables.publish(overall, _AGREEMENT_TABLE, threshold=threshold),
-        agreement_by_group=_tables.publish(by_group, _BY_GROUP_TABLE, threshold=threshold),
-        flows=_tables.publish(flows.loc[~flows["agrees"]], _FLOW_TABLE, threshold=threshold),
+        agreement=_tables.publish(overall, _AGREEMENT_TABLE, threshold=threshold, policy=policy),
+        agreement_by_group=_tables.publish(
+            by_group, _BY_GROUP_TABLE, threshold=threshold, policy=policy
+        ),
+        flows=_tables.publish(
+            flows.loc[~flows["agrees"]], _FLOW_TABLE, threshold=threshold, policy=policy
+        ),
     )
 
 
-@_wording.document(_PARAMETERS)
+@_wording.document(_PARAMETERS, _tables.POLICY_DOC)
 def representation_table(
     participants: pd.DataFrame,
     reference: pd.DataFrame,
     *,
     confidence: float = 0.95,
     threshold: int = DEFAULT_THRESHOLD,
+    policy: disclosure.Policy | None = None,
 ) -> pd.DataFrame:
     """Participation-to-prevalence ratios by study and group, with the study's title, suppressed.
 
@@ -297,6 +306,7 @@ def representation_table(
         Reference shares by ``study_id`` and ``ethnic_group``; not modified.
     {confidence}
     {threshold}
+    {policy}
 
     Returns
     -------
@@ -317,10 +327,10 @@ def representation_table(
     ppr = representation(participants, reference, confidence=confidence).merge(
         titles, on="study_id", how="left"
     )
-    return _tables.publish(ppr, _PPR_TABLE, threshold=threshold)
+    return _tables.publish(ppr, _PPR_TABLE, threshold=threshold, policy=policy)
 
 
-@_wording.document(_PARAMETERS)
+@_wording.document(_PARAMETERS, _tables.POLICY_DOC)
 def summary_tables(
     records: pd.DataFrame,
     providers: pd.DataFrame,
@@ -333,6 +343,7 @@ def summary_tables(
     source_b: str = "hes_code",
     confidence: float = 0.95,
     threshold: int = DEFAULT_THRESHOLD,
+    policy: disclosure.Policy | None = None,
     funnel_adjustment: str = "auto",
 ) -> SummaryTables:
     """Every disclosure-controlled table of a data-quality report.
@@ -348,6 +359,7 @@ def summary_tables(
     {sources}
     {confidence_intervals}
     {threshold}
+    {policy}
     funnel_adjustment : {"auto", "none", "multiplicative", "additive"}, default "auto"
         The provider funnels' limits (``adjust`` of
         :func:`~rhoresearch.workstreams.data_quality.provider_funnel`).
@@ -361,21 +373,23 @@ def summary_tables(
     InputError
         ``year`` is not in the records.
     """
-    c, t = confidence, threshold
+    c, t, p = confidence, threshold, policy
     sources = _Sources(source_a=source_a, source_b=source_b)
     funnel = provider_funnel(records, providers, year=year, confidence=c, adjust=funnel_adjustment)
-    linked_safe = linked_tables(linked, **sources, confidence=c, threshold=t)
+    linked_safe = linked_tables(linked, **sources, confidence=c, threshold=t, policy=p)
     return SummaryTables(
-        by_year=completeness_table(records, by="year", confidence=c, threshold=t),
-        by_dataset=completeness_table(records, by=["dataset", "year"], confidence=c, threshold=t),
-        providers=provider_table(funnel.points, threshold=t),
+        by_year=completeness_table(records, by="year", confidence=c, threshold=t, policy=p),
+        by_dataset=completeness_table(
+            records, by=["dataset", "year"], confidence=c, threshold=t, policy=p
+        ),
+        providers=provider_table(funnel.points, threshold=t, policy=p),
         provider_limits=funnel.limits,
         provider_dispersion=funnel.dispersion,
         agreement=linked_safe.agreement,
         agreement_by_group=linked_safe.agreement_by_group,
         flows=linked_safe.flows,
         representation=representation_table(
-            participants, research_reference, confidence=c, threshold=t
+            participants, research_reference, confidence=c, threshold=t, policy=p
         ),
     )
 

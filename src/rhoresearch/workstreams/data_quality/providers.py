@@ -22,6 +22,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from rhoresearch import disclosure
 from rhoresearch.exceptions import InputError
 from rhoresearch.stats import (
     funnel_dispersion,
@@ -253,8 +254,13 @@ def provider_funnel(
     )
 
 
-@document()
-def provider_table(points: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+@document(_tables.POLICY_DOC)
+def provider_table(
+    points: pd.DataFrame,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    policy: disclosure.Policy | None = None,
+) -> pd.DataFrame:
     """The provider comparison as published: :data:`PROVIDER_COLUMNS`, small counts suppressed.
 
     Parameters
@@ -262,6 +268,7 @@ def provider_table(points: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD) 
     points : DataFrame
         ``points`` of :func:`provider_funnel`; not modified.
     {threshold}
+    {policy}
 
     Returns
     -------
@@ -275,7 +282,7 @@ def provider_table(points: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD) 
     columns = [c for c in PROVIDER_COLUMNS if c != "sector" or c in points.columns]
     require_columns(points, columns, func="provider_table")
     return _tables.publish(
-        points, _tables.Publication(columns, _PROVIDER_RULES), threshold=threshold
+        points, _tables.Publication(columns, _PROVIDER_RULES), threshold=threshold, policy=policy
     )
 
 

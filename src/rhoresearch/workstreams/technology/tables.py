@@ -206,6 +206,7 @@ def suppress_tables(
     threshold: int,
     group: str = "ethnic_group",
     sickle_cell_per_patient: pd.DataFrame | None = None,
+    policy: disclosure.Policy | None = None,
 ) -> AuditTables:
     """Disclosure control of every table of the technology report.
 
@@ -226,6 +227,9 @@ def suppress_tables(
     sickle_cell_per_patient : pandas.DataFrame, optional
         Admissions per person living with sickle cell disease (see :class:`AuditTables`); not
         modified.
+    policy : Policy, optional
+        A disclosure policy (:func:`rhoresearch.disclosure.policy`) passed to
+        :func:`rhoresearch.disclosure.suppress`; ``None`` (default): the ``threshold`` policy.
 
     Returns
     -------
@@ -269,7 +273,7 @@ def suppress_tables(
         raise InputError(f"{func}: reference must be a group label, got {reference!r}")
 
     def safe(name: str, table: pd.DataFrame, **extra: Any) -> pd.DataFrame:
-        return disclosure.suppress(table, threshold=t, **_RULES[name], **extra)
+        return disclosure.suppress(table, threshold=t, policy=policy, **_RULES[name], **extra)
 
     occult_safe = safe("occult_hypoxaemia", occult_hypoxaemia)
     model = odds_ratios.assign(group=odds_ratios["group"].astype(str), reference=reference)
@@ -297,7 +301,9 @@ def suppress_tables(
     )
 
 
-def suppression_notes(tables: AuditTables, *, threshold: int) -> str:
+def suppression_notes(
+    tables: AuditTables, *, threshold: int, policy: disclosure.Policy | None = None
+) -> str:
     """What disclosure control suppressed in each table, as Markdown for the data-quality section.
 
     Parameters
@@ -306,6 +312,9 @@ def suppression_notes(tables: AuditTables, *, threshold: int) -> str:
         The tables returned by :func:`suppress_tables`.
     threshold : int
         The threshold they were suppressed with.
+    policy : Policy, optional
+        The disclosure policy they were suppressed with (its threshold, if larger, its rounding
+        and its zeros are named); ``None`` (default): the ``threshold`` policy.
 
     Returns
     -------
@@ -314,13 +323,21 @@ def suppression_notes(tables: AuditTables, *, threshold: int) -> str:
         :func:`rhoresearch.disclosure.suppression_note`.
     """
     t = check_threshold(threshold, func="suppression_notes")
+    rules = disclosure.policy("threshold", threshold=t) if policy is None else policy
+    t = max(t, rules.threshold)
     lines = [
         f"**What was suppressed** (counts from 1 to {t - 1}, and anything they could be worked "
         "out from):",
         "",
     ]
     lines += [
-        f"- {name}: {disclosure.suppression_note(getattr(tables, field), threshold=t)}"
+        f"- {name}: "
+        + disclosure.suppression_note(
+            getattr(tables, field),
+            threshold=t,
+            rounding=rules.rounding,
+            suppress_zero=rules.suppress_zero,
+        )
         for field, name in _TABLE_NAMES.items()
         if getattr(tables, field) is not None
     ]

@@ -202,9 +202,13 @@ class SummaryTables(NamedTuple):
     all_staff_share: float | None = None
 
 
-@_wording.document()
+@_wording.document(_tables.POLICY_DOC)
 def likelihood_table(
-    returns: pd.DataFrame, *, confidence: float = 0.95, threshold: int = DEFAULT_THRESHOLD
+    returns: pd.DataFrame,
+    *,
+    confidence: float = 0.95,
+    threshold: int = DEFAULT_THRESHOLD,
+    policy: disclosure.Policy | None = None,
 ) -> pd.DataFrame:
     """WRES indicators 2 to 4 by year, suppressed, with the change since the previous year.
 
@@ -214,6 +218,7 @@ def likelihood_table(
         Workforce returns (``year``, ``ethnic_group``, the counts); not modified.
     {confidence_intervals}
     {threshold}
+    {policy}
 
     Returns
     -------
@@ -243,7 +248,7 @@ def likelihood_table(
         ],
         ignore_index=True,
     )
-    safe = _tables.publish(likelihoods, _LIKELIHOOD_TABLE, threshold=threshold)
+    safe = _tables.publish(likelihoods, _LIKELIHOOD_TABLE, threshold=threshold, policy=policy)
     safe = change_since_previous(safe, keys="indicator")
     safe["label"] = safe["indicator"].map(SHORT_LABELS)
     pooled = safe["indicator"].map(ROLLING_YEARS).notna()
@@ -263,13 +268,14 @@ def _one_year(likelihoods: pd.DataFrame) -> pd.DataFrame:
     return likelihoods.assign(years=likelihoods["year"].astype(str))
 
 
-@_wording.document()
+@_wording.document(_tables.POLICY_DOC)
 def survey_table(
     survey: pd.DataFrame,
     *,
     reference_group: str = "White",
     confidence: float = 0.95,
     threshold: int = DEFAULT_THRESHOLD,
+    policy: disclosure.Policy | None = None,
 ) -> pd.DataFrame:
     """WRES indicators 5 to 8 by year, suppressed.
 
@@ -282,6 +288,7 @@ def survey_table(
         The comparator of the ``gap``.
     {confidence_wilson}
     {threshold}
+    {policy}
 
     Returns
     -------
@@ -293,16 +300,17 @@ def survey_table(
     threshold = check_threshold(threshold, func="survey_table")
     pct = survey_percentages(survey, by="year", reference=reference_group, confidence=confidence)
     pct["label"] = pct["measure"].map(SHORT_LABELS)
-    return _tables.publish(pct, _SURVEY_TABLE, threshold=threshold)
+    return _tables.publish(pct, _SURVEY_TABLE, threshold=threshold, policy=policy)
 
 
-@_wording.document()
+@_wording.document(_tables.POLICY_DOC)
 def board_table(
     board: pd.DataFrame,
     staff: pd.DataFrame,
     *,
     confidence: float = 0.95,
     threshold: int = DEFAULT_THRESHOLD,
+    policy: disclosure.Policy | None = None,
 ) -> pd.DataFrame:
     """WRES indicator 9 by year, suppressed.
 
@@ -312,6 +320,7 @@ def board_table(
         Board voting members and staff in post by ``year`` and ``ethnic_group``; not modified.
     {confidence_wilson}
     {threshold}
+    {policy}
 
     Returns
     -------
@@ -322,16 +331,17 @@ def board_table(
     """
     threshold = check_threshold(threshold, func="board_table")
     rep = board_representation(board, staff, by="year", confidence=confidence)
-    return _tables.publish(rep, _BOARD_TABLE, threshold=threshold)
+    return _tables.publish(rep, _BOARD_TABLE, threshold=threshold, policy=policy)
 
 
-@_wording.document()
+@_wording.document(_tables.POLICY_DOC)
 def band_table(
     staff: pd.DataFrame,
     *,
     year: int,
     confidence: float = 0.95,
     threshold: int = DEFAULT_THRESHOLD,
+    policy: disclosure.Policy | None = None,
 ) -> pd.DataFrame:
     """WRES indicator 1 for one year: all staff, and each staff group, suppressed together.
 
@@ -344,6 +354,7 @@ def band_table(
         The reporting year.
     {confidence_wilson}
     {threshold}
+    {policy}
 
     Returns
     -------
@@ -366,7 +377,7 @@ def band_table(
         ],
         ignore_index=True,
     )
-    return _tables.publish(bands, _BAND_TABLE, threshold=threshold)
+    return _tables.publish(bands, _BAND_TABLE, threshold=threshold, policy=policy)
 
 
 def all_staff_bands(bands: pd.DataFrame) -> pd.DataFrame:
@@ -393,9 +404,13 @@ def workforce_share(bands: pd.DataFrame) -> float | None:
     return float(value)
 
 
-@_wording.document()
+@_wording.document(_tables.POLICY_DOC)
 def unknown_table(
-    returns: pd.DataFrame, *, confidence: float = 0.95, threshold: int = DEFAULT_THRESHOLD
+    returns: pd.DataFrame,
+    *,
+    confidence: float = 0.95,
+    threshold: int = DEFAULT_THRESHOLD,
+    policy: disclosure.Policy | None = None,
 ) -> pd.DataFrame:
     """Staff and applicants whose ethnicity is not known, by year, suppressed.
 
@@ -405,6 +420,7 @@ def unknown_table(
         Workforce returns; not modified.
     {confidence_wilson}
     {threshold}
+    {policy}
 
     Returns
     -------
@@ -418,10 +434,10 @@ def unknown_table(
     unknown = unknown_summary(
         returns, counts=["staff_headcount", "shortlisted"], by="year", confidence=confidence
     )
-    return _tables.publish(unknown, _UNKNOWN_TABLE, threshold=threshold)
+    return _tables.publish(unknown, _UNKNOWN_TABLE, threshold=threshold, policy=policy)
 
 
-@_wording.document()
+@_wording.document(_tables.POLICY_DOC)
 def summary_tables(
     returns: pd.DataFrame,
     staff: pd.DataFrame,
@@ -432,6 +448,7 @@ def summary_tables(
     reference_group: str = "White",
     confidence: float = 0.95,
     threshold: int = DEFAULT_THRESHOLD,
+    policy: disclosure.Policy | None = None,
 ) -> SummaryTables:
     """Every disclosure-controlled table of a workforce report for one reporting year.
 
@@ -448,6 +465,7 @@ def summary_tables(
         The comparator of the staff-survey gaps.
     {confidence_intervals}
     {threshold}
+    {policy}
 
     Returns
     -------
@@ -459,17 +477,21 @@ def summary_tables(
         ``year`` is not in the returns.
     """
     n_organisations = int(select(returns, year=year)["org_code"].nunique())
-    c, t = confidence, threshold
-    bands_by_group = band_table(staff, year=year, confidence=c, threshold=t)
+    c, t, p = confidence, threshold, policy
+    bands_by_group = band_table(staff, year=year, confidence=c, threshold=t, policy=p)
     return SummaryTables(
-        likelihoods=likelihood_table(returns, confidence=c, threshold=t),
-        survey=survey_table(survey, reference_group=reference_group, confidence=c, threshold=t),
-        board=board_table(board, staff, confidence=c, threshold=t),
+        likelihoods=likelihood_table(returns, confidence=c, threshold=t, policy=p),
+        survey=survey_table(
+            survey, reference_group=reference_group, confidence=c, threshold=t, policy=p
+        ),
+        board=board_table(board, staff, confidence=c, threshold=t, policy=p),
         bands_by_group=bands_by_group,
         bands=all_staff_bands(bands_by_group),
-        unknown=unknown_table(returns, confidence=c, threshold=t),
+        unknown=unknown_table(returns, confidence=c, threshold=t, policy=p),
         n_organisations=n_organisations,
-        all_staff_share=wres_workforce_share(staff, year=year, threshold=t),
+        all_staff_share=wres_workforce_share(
+            staff, year=year, threshold=t if p is None else max(t, p.threshold)
+        ),
     )
 
 

@@ -255,7 +255,12 @@ def appointment_funnel(
     return AppointmentFunnel(points, limits, exclusions)
 
 
-def organisation_table(points: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+def organisation_table(
+    points: pd.DataFrame,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    policy: disclosure.Policy | None = None,
+) -> pd.DataFrame:
     """The funnel points as published: :data:`ORGANISATION_COLUMNS`, small counts suppressed.
 
     Parameters
@@ -264,6 +269,9 @@ def organisation_table(points: pd.DataFrame, *, threshold: int = DEFAULT_THRESHO
         ``points`` of :func:`appointment_funnel` (with ``org_name`` and ``region``); not modified.
     threshold : int, default 5
         Observed counts from 1 to ``threshold - 1`` are suppressed.
+    policy : Policy, optional
+        A disclosure policy (:func:`rhoresearch.disclosure.policy`) passed to
+        :func:`rhoresearch.disclosure.suppress`; ``None`` (default): the ``threshold`` policy.
 
     Returns
     -------
@@ -274,7 +282,7 @@ def organisation_table(points: pd.DataFrame, *, threshold: int = DEFAULT_THRESHO
     """
     threshold = check_threshold(threshold, func="organisation_table")
     require_columns(points, ORGANISATION_COLUMNS, func="organisation_table")
-    return _tables.publish(points, _ORGANISATION_TABLE, threshold=threshold)
+    return _tables.publish(points, _ORGANISATION_TABLE, threshold=threshold, policy=policy)
 
 
 def outside_limits(points: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
