@@ -110,8 +110,23 @@ def test_results_do_not_travel_in_dataframe_attrs(path):
     )
 
 
+#: Modules that may name "[c]" outside disclosure, each for a stated reason.
+SYMBOL_EXCEPTIONS = {
+    # writes already-rendered CSVs into the spreadsheet, where a policy's punctuation-only symbol
+    # (NHS England's "*") becomes the GSS shorthand [c]; it decides no suppression, and the build
+    # layer may not import disclosure
+    "build/spreadsheet.py",
+}
+
+
 @pytest.mark.parametrize(
-    "path", [p for p in SOURCES if not _rel(p).startswith("disclosure/")], ids=_rel
+    "path",
+    [
+        p
+        for p in SOURCES
+        if not _rel(p).startswith("disclosure/") and _rel(p) not in SYMBOL_EXCEPTIONS
+    ],
+    ids=_rel,
 )
 def test_the_suppression_symbol_is_written_only_by_the_disclosure_layer(path):
     lines = [

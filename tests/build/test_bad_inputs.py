@@ -210,6 +210,11 @@ def _make(bad: Path) -> None:
         else:
             frame = pd.concat([frame, frame.iloc[[change[1]]]], ignore_index=True)
         frame.to_csv(bad / name, index=False)
+    # the parameter cases' births: those whose maternity is in maternities_ok.csv, since notebook
+    # 05 checks that every birth's maternity is among the maternities (a declared reference)
+    kept = set(pd.read_csv(bad / "maternities_ok.csv", dtype=str)["maternity_id"])
+    every_birth = pd.read_parquet(DEMO / "maternity" / "births.parquet").astype("string")
+    every_birth[every_birth["maternity_id"].isin(kept)].to_csv(bad / "births_ok.csv", index=False)
     # births whose maternities are all in the subset: the other births cases change one value
     births = bad / "births_both.csv"
     frame = pd.read_csv(births, dtype=str, keep_default_na=False)
