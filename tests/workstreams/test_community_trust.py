@@ -589,5 +589,7 @@ def test_region_name_prints_regions_as_the_data_spells_them():
         "North East and Yorkshire"
     )
     assert _wording.region_name(None) == _wording.region_name("england") == "England"
+    # a region given by its code is printed by the name the data give that code
+    assert _wording.region_name("e40000003", codes={"E40000003": "London"}) == "London"
     prepared = community_trust.prepare(_responses(), region="LONDON")
     assert prepared.region == "London"

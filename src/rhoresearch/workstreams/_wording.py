@@ -146,7 +146,9 @@ def docstring(text: str) -> Callable[[F], F]:
     return decorate
 
 
-def region_name(region: object, known: Iterable[object] = ()) -> str:
+def region_name(
+    region: object, known: Iterable[object] = (), *, codes: Mapping[str, str] | None = None
+) -> str:
     """A region as a page prints it: ``"london"`` -> ``"London"``, ``"north-west"`` -> ``"North West"``.
 
     Parameters
@@ -157,6 +159,9 @@ def region_name(region: object, known: Iterable[object] = ()) -> str:
     known : iterable of str, optional
         The region names as the data spells them: the one whose slug
         (:func:`rhoresearch.validation.slug`) matches is returned as it is.
+    codes : mapping of str to str, optional
+        Region codes to the names the data give them (``{"E40000003": "London"}``): a region
+        given by its code is printed by its name.
 
     Returns
     -------
@@ -169,6 +174,9 @@ def region_name(region: object, known: Iterable[object] = ()) -> str:
     wanted = slug(region)
     for name in known:
         if slug(name) == wanted:
+            return str(name)
+    for code, name in (codes or {}).items():
+        if slug(code) == wanted:
             return str(name)
     return " ".join(word.capitalize() for word in re.split(r"[^0-9A-Za-z]+", str(region)) if word)
 

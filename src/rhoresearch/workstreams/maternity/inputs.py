@@ -40,8 +40,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from rhoresearch.exceptions import InputError
-from rhoresearch.validation import slug, slugs
-from rhoresearch.workstreams import _comparisons, _records
+from rhoresearch.workstreams import _comparisons, _wording
 from rhoresearch.workstreams.maternity.aggregates import (
     GROUPINGS,
     auto_columns,
@@ -155,19 +154,22 @@ def _records_input(
 
 
 def _area(frames: Sequence[pd.DataFrame | None], region: str) -> str:
-    """``region`` as the data name it (``"london"`` -> ``"London"``), England for all records."""
-    if _records.is_england(region):
-        return "England"
+    """``region`` as the data name it (``"london"`` -> ``"London"``, a code -> its name)."""
+    known: list[object] = []
+    codes: dict[str, str] = {}
     for frame in frames:
         if frame is not None and "region_name" in frame.columns:
-            names = frame.loc[slugs(frame["region_name"].astype("str")).eq(slug(region))]
-            names = names["region_name"].dropna().astype("str").unique().tolist()
-            if not names and "region_code" in frame.columns:
-                hit = slugs(frame["region_code"].astype("str")).eq(slug(region))
-                names = frame.loc[hit, "region_name"].dropna().astype("str").unique().tolist()
-            if len(names) == 1:
-                return names[0]
-    return str(region).replace("-", " ").replace("_", " ").strip().title()
+            known += frame["region_name"].dropna().astype("str").unique().tolist()
+            if "region_code" in frame.columns:
+                pairs = frame[["region_code", "region_name"]].dropna().drop_duplicates()
+                codes.update(
+                    zip(
+                        pairs["region_code"].astype("str"),
+                        pairs["region_name"].astype("str"),
+                        strict=True,
+                    )
+                )
+    return _wording.region_name(region, known, codes=codes)
 
 
 def read_inputs(

@@ -55,7 +55,8 @@ def area_name(region: str, inputs: Inputs) -> str:
     Returns
     -------
     str
-        "England", the region's name as the data spell it, else ``region`` with each word
+        "England", the region's name as the data spell it (also when ``region`` is its code),
+        else ``region`` with each word
         capitalised (``"north-west"`` -> ``"North West"``).
 
     References
@@ -63,10 +64,15 @@ def area_name(region: str, inputs: Inputs) -> str:
     ONS Style Guide: capitalise the names of regions.
     """
     known: list[object] = []
+    codes: dict[str, str] = {}
     for events in (inputs.detentions, inputs.ctos):
         if events is not None and "region_name" in events.counts.columns:
             known += events.counts["region_name"].dropna().unique().tolist()
-    return _wording.region_name(region, known)
+            if "region_code" in events.counts.columns:
+                pairs = events.counts[["region_code", "region_name"]].dropna().drop_duplicates()
+                names = pairs["region_name"].astype("str")
+                codes.update(zip(pairs["region_code"].astype("str"), names, strict=True))
+    return _wording.region_name(region, known, codes=codes)
 
 
 class Strata(NamedTuple):
