@@ -454,12 +454,13 @@ def build_report(
             raise error from exc
         inputs = recorded_inputs(run_dir)
         (run_dir / "_inputs.jsonl").unlink(missing_ok=True)
-        write_spreadsheet(run_dir, title=spec.title, demo=_is_demo(inputs, spec.parameters))
+        demo = _is_demo(inputs, spec.parameters)
+        write_spreadsheet(run_dir, title=spec.title, demo=demo)
         cells = _cells(nb)
         manifest.update(
             inputs=inputs,
             outputs=_outputs(run_dir),
-            demo_data=_is_demo(inputs, spec.parameters),
+            demo_data=demo,
             cells=cells,
             cell_time_s=round(sum(c["duration_s"] or 0.0 for c in cells), 3),
             status="success",

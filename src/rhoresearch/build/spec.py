@@ -30,6 +30,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import papermill
 import yaml
@@ -39,6 +40,7 @@ from rhoresearch.exceptions import ConfigError, ParameterError
 
 __all__ = [
     "ReportSpec",
+    "default_value",
     "load_config",
     "validate_parameters",
     "DEFAULT_TIMEOUT",
@@ -249,7 +251,14 @@ def load_config(path: str | Path) -> list[ReportSpec]:
     return specs
 
 
-def _default_value(text: str):
+def default_value(text: str) -> tuple[bool, Any]:
+    """A notebook parameter's default from its source text (as manifests record it).
+
+    Returns
+    -------
+    (bool, object)
+        Whether the text is a Python literal, and its value (``'"threshold"'`` -> ``"threshold"``).
+    """
     try:
         return True, ast.literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
@@ -312,7 +321,7 @@ def validate_parameters(spec: ReportSpec, *, cache: dict | None = None) -> None:
         expected = _TYPE_NAMES.get(str(info.get("inferred_type_name", "None")))
         default_text = info.get("default")
         if expected is None:
-            ok, default = _default_value(default_text)
+            ok, default = default_value(default_text)
             if not ok or default is None:
                 continue
             expected = _TYPE_NAMES.get(type(default).__name__)

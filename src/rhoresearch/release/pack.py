@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import logging
 import shutil
@@ -10,7 +9,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from rhoresearch import build, disclosure
-from rhoresearch.build.spec import resolve_reports_dir
+from rhoresearch.build.spec import default_value, resolve_reports_dir
 from rhoresearch.exceptions import InputError
 from rhoresearch.release.checks import ALLOWED_TYPES, MAX_BYTES, MAX_CSV_ROWS, check_file
 
@@ -44,18 +43,12 @@ class ReleaseResult(NamedTuple):
         return not self.refused
 
 
-def _default_value(text: Any) -> Any:
-    """A notebook default as the manifest records it (its source text, e.g. ``'"threshold"'``)."""
-    if not isinstance(text, str):
-        return text
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return None
-
-
 def _report_policy(manifest: dict[str, Any]) -> disclosure.Policy:
-    defaults = {k: _default_value(v) for k, v in manifest.get("parameter_defaults", {}).items()}
+    # the manifest records notebook defaults as their source text ('"threshold"')
+    defaults = {
+        k: default_value(v)[1] if isinstance(v, str) else v
+        for k, v in manifest.get("parameter_defaults", {}).items()
+    }
     params = {**defaults, **manifest.get("parameters", {})}
     name = params.get("disclosure_policy") or "threshold"
     threshold = params.get("suppression_threshold")
