@@ -28,14 +28,12 @@ from rhoresearch.exceptions import DataQualityWarning, InputError
 from rhoresearch.results import EXCLUSION_COLUMNS as RESULT_COLUMNS
 from rhoresearch.results import exclusions_table
 from rhoresearch.validation import require_columns, slug, slugs
-from rhoresearch.workstreams import _completeness
+from rhoresearch.workstreams import _completeness, _grouping
 
 logger = logging.getLogger(__name__)
 
 #: High-level groups compared (every group but "Not stated" and "Not known"), in display order.
-GROUPS = [
-    g for g in ethnicity.HIGH_LEVEL_ORDER if g not in (ethnicity.NOT_STATED, ethnicity.NOT_KNOWN)
-]
+GROUPS = _grouping.group_order("high_level")
 
 #: Columns of a data-quality exclusions table shown in a report (the one layout plus two).
 EXCLUSION_COLUMNS = [*RESULT_COLUMNS, "percent", "applies_to"]

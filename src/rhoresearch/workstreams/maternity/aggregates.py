@@ -26,13 +26,12 @@ from rhoresearch import ethnicity
 from rhoresearch.data import published
 from rhoresearch.exceptions import InputError
 from rhoresearch.validation import slug, slugs
-from rhoresearch.workstreams import _records
+from rhoresearch.workstreams import _grouping, _records
 
 __all__ = [
     "GROUPINGS",
     "STRATA",
     "group_order",
-    "check_grouping",
     "detailed_groups",
     "auto_columns",
     "is_aggregate_input",
@@ -43,7 +42,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: The groupings a report can use: the five high-level groups, or the NHS 16 categories.
-GROUPINGS = ("high_level", "detailed")
+GROUPINGS = _grouping.GROUPINGS
 #: Strata an aggregate table may have (the notebook's names).
 STRATA = ("year", "period", "age_band", "imd_quintile", "region", "region_name", "region_code")
 _REGIONS = ("region", "region_name", "region_code")
@@ -62,34 +61,14 @@ def group_order(grouping: str = "high_level") -> list[str]:
     Returns
     -------
     list of str
+        :func:`rhoresearch.workstreams._grouping.group_order` of the grouping's scheme, short
+        labels.
 
     References
     ----------
     NHS Data Dictionary, ETHNIC CATEGORY (16 national codes). MBRRACE-UK ("Chinese or other").
     """
-    check_grouping(grouping, "group_order")
-    if grouping == "high_level":
-        return list(_records.GROUPS)
-    short = ethnicity.short_labels("nhs_code")
-    return [short[c] for c in ethnicity.labels("nhs_code") if c not in _NOT_KNOWN]
-
-
-def check_grouping(grouping: str, func: str) -> None:
-    """Raise :class:`InputError` naming ``func`` unless ``grouping`` is one of :data:`GROUPINGS`.
-
-    Parameters
-    ----------
-    grouping : str
-        The grouping asked for.
-    func : str
-        The caller, for the message.
-
-    References
-    ----------
-    Race Disparity Unit. Standards for ethnicity data (2023).
-    """
-    if grouping not in GROUPINGS:
-        raise InputError(f"{func}: grouping must be one of {list(GROUPINGS)}, got {grouping!r}")
+    return _grouping.group_order(_grouping.scheme_of(grouping, func="group_order"), short=True)
 
 
 def detailed_groups(counts: pd.DataFrame, *, unknown: str, func: str) -> pd.DataFrame:
@@ -113,17 +92,11 @@ def detailed_groups(counts: pd.DataFrame, *, unknown: str, func: str) -> pd.Data
     ----------
     NHS Data Dictionary, ETHNIC CATEGORY (16 national codes).
     """
-    with_codes = ethnicity.harmonise(
-        counts["ethnic_category"], to="nhs_code", errors="not_known"
-    ).astype("str")
-    short = ethnicity.short_labels("nhs_code")
-    values = with_codes.map(short).where(counts["ethnicity_status"].eq("recorded").to_numpy())
+    group = _grouping.harmonise_groups(counts, scheme="nhs_code", short=True)
     if unknown == "reference":  # MBRRACE-UK: not known counted with White, here White British
-        values = values.fillna(short[ethnicity.labels("nhs_code")[0]])
-    order = group_order("detailed")
-    group = pd.Categorical(values, categories=order, ordered=True)
+        group = group.fillna(group.cat.categories[0])
     logger.info("%s: ethnic groups at the detailed level (NHS 16 categories)", func)
-    return counts.assign(ethnic_group=pd.Series(group, index=counts.index))
+    return counts.assign(ethnic_group=group.rename("ethnic_group"))
 
 
 #: For each dataset: (its value columns in the notebook's names, the value each is read as

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rhoresearch.exceptions import InputError
+from rhoresearch.workstreams import _grouping
 from rhoresearch.workstreams._assumptions import assumptions_log, exclusion_summary, records_covered
 
 __all__ = ["assumptions", "caveats", "quality_summary", "records_covered"]
@@ -58,10 +59,7 @@ def assumptions(
             "maternity.assumptions: unknown_ethnicity must be 'exclude' or 'reference', got "
             f"{unknown_ethnicity!r}"
         )
-    if grouping not in ("high_level", "detailed"):
-        raise InputError(
-            f"maternity.assumptions: grouping must be 'high_level' or 'detailed', got {grouping!r}"
-        )
+    _grouping.check_grouping(grouping, func="maternity.assumptions")
     if unknown_ethnicity == "exclude":
         unknown = (
             "Records whose ethnic category is not stated, not known or invalid are left out of "

@@ -40,11 +40,10 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from rhoresearch.exceptions import InputError
-from rhoresearch.workstreams import _comparisons, _wording
+from rhoresearch.workstreams import _comparisons, _grouping, _wording
 from rhoresearch.workstreams.maternity.aggregates import (
     GROUPINGS,
     auto_columns,
-    check_grouping,
     detailed_groups,
     group_order,
     is_aggregate_input,
@@ -222,7 +221,7 @@ def read_inputs(
     MBRRACE-UK, Saving Lives, Improving Mothers' Care. NHS Data Dictionary, ETHNIC CATEGORY.
     """
     func = "maternity.read_inputs"
-    check_grouping(grouping, func)
+    _grouping.check_grouping(grouping, func=func)
     if unknown not in ("exclude", "reference"):
         raise InputError(f"{func}: unknown must be 'exclude' or 'reference', got {unknown!r}")
     sources = {"maternities": maternities, "births": births, "deaths": deaths}
@@ -413,11 +412,8 @@ def comparisons(
     Rothman KJ, Greenland S, Lash TL. Modern Epidemiology, 3rd ed. 2008 (crude and adjusted).
     """
     func = "maternity.comparisons"
-    if reference not in group_order(inputs.grouping):
-        raise InputError(
-            f"{func}: reference group {reference!r} is not a group at grouping "
-            f"{inputs.grouping!r}; choose from {group_order(inputs.grouping)}"
-        )
+    scheme = _grouping.scheme_of(inputs.grouping, func=func)
+    reference = _grouping.reference_label(reference, scheme, short=True, func=func)
     crude = outcome_ratios(
         counts.maternal, counts.perinatal, reference=reference, period=period, confidence=confidence
     )

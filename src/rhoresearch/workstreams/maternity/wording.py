@@ -19,6 +19,7 @@ import pandas as pd
 
 from rhoresearch.exceptions import InputError
 from rhoresearch.validation import check_confidence, require_columns
+from rhoresearch.workstreams import _grouping
 from rhoresearch.workstreams.maternity.summary import OUTCOMES
 
 __all__ = [
@@ -206,10 +207,7 @@ def grouping_note(grouping: str = "high_level", *, chinese: str = "other") -> st
     NHS Data Dictionary, ETHNIC CATEGORY. MBRRACE-UK, Saving Lives, Improving Mothers' Care. ONS
     Census 2021 dictionary: ethnic group (19 categories).
     """
-    if grouping not in ("high_level", "detailed"):
-        raise InputError(
-            f"grouping_note: grouping must be 'high_level' or 'detailed', got {grouping!r}"
-        )
+    _grouping.check_grouping(grouping, func="grouping_note")
     if chinese not in ("other", "asian"):
         raise InputError(f"grouping_note: chinese must be 'other' or 'asian', got {chinese!r}")
     arab = 'Arab has no NHS code and is recorded as "Any other ethnic group" (S)'

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from rhoresearch.exceptions import InputError
+from rhoresearch.workstreams import _grouping
 from rhoresearch.workstreams._assumptions import (
     and_list,
     assumptions_log,
@@ -83,11 +84,7 @@ def assumptions(
     NHS England, *Mental Health Act Statistics, Annual Figures* (methodology); Eurostat, *Revision
     of the European Standard Population* (2013).
     """
-    if grouping not in ("high_level", "detailed"):
-        raise InputError(
-            "mental_health.assumptions: grouping must be 'high_level' or 'detailed', got "
-            f"{grouping!r}"
-        )
+    _grouping.check_grouping(grouping, func="mental_health.assumptions")
     if standard not in _STANDARDS:
         raise InputError(
             "mental_health.assumptions: standard must be 'esp2013' or 'population', got "

@@ -31,7 +31,6 @@ ethnicity data (2023): detailed groups wherever numbers allow.
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -39,15 +38,15 @@ import pandas as pd
 
 from rhoresearch import data, ethnicity
 from rhoresearch.data import aggregate, published
-from rhoresearch.exceptions import DataQualityWarning, InputError
+from rhoresearch.exceptions import InputError
 from rhoresearch.results import exclusions_table
 from rhoresearch.validation import require_columns
-from rhoresearch.workstreams import _records
+from rhoresearch.workstreams import _grouping, _records
+from rhoresearch.workstreams._grouping import GROUPINGS, group_order, reference_label
 from rhoresearch.workstreams.mental_health.counts import population_by
 from rhoresearch.workstreams.mental_health.datasets import (
     _SEX_CODES,
     AGE_BANDS,
-    GROUPS,
     PEOPLE_KEYS,
     POPULATION,
     PROVIDERS,
@@ -70,8 +69,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: The values of the ``grouping`` parameter.
-GROUPINGS = ("high_level", "detailed")
 #: The form of a data parameter set to ``""``.
 NOT_AVAILABLE = "not available"
 _EVENT_STRATA = ["financial_year", "age_band", "sex", "region_name", "region_code", "provider_code"]
@@ -139,71 +136,6 @@ def data_form(
         names = published.source_columns(source, columns=columns)
         return "records" if set(POPULATION.columns) <= set(names) else "aggregate"
     return "aggregate" if published.is_aggregate(source, columns=columns) else "records"
-
-
-def group_order(scheme: str) -> list[str]:
-    """The groups compared in ``scheme``, in display order ("Not stated"/"Not known" left out).
-
-    Parameters
-    ----------
-    scheme : str
-        ``"high_level"`` or a detailed scheme of :mod:`rhoresearch.ethnicity`.
-
-    Returns
-    -------
-    list of str
-        The group labels.
-
-    References
-    ----------
-    Office for National Statistics. Census 2021 dictionary: ethnic group. NHS Data Dictionary:
-    ETHNIC CATEGORY.
-    """
-    if scheme == "high_level":
-        return list(GROUPS)
-    unknown = (ethnicity.NOT_STATED, ethnicity.NOT_KNOWN)
-    return [g for g in ethnicity.labels(scheme) if g not in unknown]
-
-
-def reference_label(reference: str, scheme: str, *, chinese: str = "other") -> str:
-    """The reference group as a label of ``scheme`` ("White British" -> "White - British").
-
-    Parameters
-    ----------
-    reference : str
-        The reference group as the parameter gives it.
-    scheme : str
-        The grouping of the inputs (``"high_level"`` or a detailed scheme).
-    chinese : {"other", "asian"}
-        Where Chinese is counted at the high level.
-
-    Returns
-    -------
-    str
-        The group's label in ``scheme``.
-
-    Raises
-    ------
-    InputError
-        If ``reference`` is not a group of ``scheme`` (a high-level "White" with detailed
-        groups): the message asks for a group at the same level.
-
-    References
-    ----------
-    Race Disparity Unit. Standards for ethnicity data (2023): the reference group.
-    """
-    value = pd.Series([reference], dtype=object)
-    label = None
-    if not ethnicity.unmapped(value, to=scheme, chinese=chinese):
-        label = str(ethnicity.harmonise(value, to=scheme, chinese=chinese).iloc[0])
-    if label not in group_order(scheme):
-        level = "high-level" if scheme == "high_level" else "detailed"
-        raise InputError(
-            f"reference_group {reference!r} is not a {level} ethnic group ({scheme}); with "
-            f"grouping={'high_level' if scheme == 'high_level' else 'detailed'!r} give one of "
-            f"{group_order(scheme)} (e.g. 'White British' for detailed groups)"
-        )
-    return label
 
 
 def _categorical(values: pd.Series, scheme: str) -> pd.Series:
@@ -287,14 +219,9 @@ def _regroup_records(
     counted: CountedEvents, source: Any, *, scheme: str, region: str
 ) -> CountedEvents:
     """Record-level counts with ``ethnic_group`` at a detailed scheme (people recounted)."""
-    counts = counted.counts.copy()
-    recorded = counts["ethnicity_status"].eq("recorded")
-    with warnings.catch_warnings():  # invalid codes are already counted ("invalid code")
-        warnings.simplefilter("ignore", DataQualityWarning)
-        detailed = ethnicity.harmonise(
-            counts["ethnic_category"], to=scheme, errors="not_known", chinese="other"
-        ).astype("str")
-    counts["ethnic_group"] = _categorical(detailed.where(recorded.to_numpy()), scheme)
+    counts = counted.counts.assign(
+        ethnic_group=_grouping.harmonise_groups(counted.counts, scheme=scheme, chinese="other")
+    )
     people = None
     if counted.people is not None:
         recount, _ = aggregate.stratified_counts(
@@ -440,8 +367,7 @@ def read_inputs(
     ----------
     NHS England. Mental Health Act Statistics, Annual Figures.
     """
-    if grouping not in GROUPINGS:
-        raise InputError(f"grouping must be one of {list(GROUPINGS)}, got {grouping!r}")
+    _grouping.check_grouping(grouping, func="mental_health.read_inputs")
     sources = {"detentions": detentions, "ctos": ctos, "population": population}
     forms = {
         key: data_form(src, value="population" if key == "population" else "count", columns=columns)
