@@ -3,7 +3,8 @@
 This mimics a secure data environment (Databricks): the kernel already has a Spark session in which the
 extracts are tables; the notebook's data parameters name them as ``"spark:<table>"``. The demo Parquet
 files are registered as Spark views by an IPython start-up file, and the results tables of the run are
-compared byte for byte with a run of the same notebook on the files (DuckDB).
+compared byte for byte with a run of the same notebook on the files (DuckDB): the default demo report
+of reports.yml (no parameters), built once per test run by the ``demo_report`` fixture.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def _run(tmp: Path, name: str, parameters: dict, env: dict, notebook: Path = NOT
     return run_dir / "results"
 
 
-def test_notebook_05_on_spark_tables_matches_the_file_run(tmp_path):
+def test_notebook_05_on_spark_tables_matches_the_file_run(tmp_path, demo_report):
     if aggregate.java_runtime() is None:
         pytest.skip(aggregate.JAVA_HINT)
     pytest.importorskip("pyspark")
@@ -80,7 +81,7 @@ def test_notebook_05_on_spark_tables_matches_the_file_run(tmp_path):
             maternities=str(DEMO / "maternities.parquet"), births=str(DEMO / "births.parquet")
         )
     )
-    on_files = _run(tmp_path, "files", {}, {})
+    on_files = demo_report("maternity") / "results"  # the file run: the default demo report
     on_spark = _run(
         tmp_path,
         "spark",
@@ -96,7 +97,7 @@ def test_notebook_05_on_spark_tables_matches_the_file_run(tmp_path):
     )
 
 
-def test_notebook_06_on_spark_tables_matches_the_file_run(tmp_path):
+def test_notebook_06_on_spark_tables_matches_the_file_run(tmp_path, demo_report):
     """Every data parameter of notebook 06, the small tables included, as a Spark table."""
     if aggregate.java_runtime() is None:
         pytest.skip(aggregate.JAVA_HINT)
@@ -106,7 +107,7 @@ def test_notebook_06_on_spark_tables_matches_the_file_run(tmp_path):
     startup = tmp_path / "ipython" / "profile_default" / "startup"
     startup.mkdir(parents=True)
     (startup / "00-spark.py").write_text(STARTUP_06.format(demo=str(DEMO_06)))
-    on_files = _run(tmp_path, "files", {}, {}, NOTEBOOK_06)
+    on_files = demo_report("mental-health") / "results"  # the file run: the default demo report
     on_spark = _run(
         tmp_path,
         "spark",

@@ -78,24 +78,19 @@ def reports(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def demo_reports(tmp_path_factory):
-    """One report of every notebook, and the index, built once (or reused, see the module)."""
+def demo_reports(demo_report, shared_tmp):
+    """One report of every notebook, and the index: the session's shared demo builds
+    (``demo_report`` in tests/conftest.py, also used by the workstreams' report tests), or the
+    folder given in RHORESEARCH_BROWSER_REPORTS."""
     given = os.environ.get("RHORESEARCH_BROWSER_REPORTS")
     if given:
         return Path(given)
-    folder = tmp_path_factory.mktemp("pages") / "reports"
-    saved = os.environ.get("RHORESEARCH_REPORTS_DIR")
-    os.environ["RHORESEARCH_REPORTS_DIR"] = str(folder)  # the index reads the pages from here
-    try:
-        build.build(ONE_PER_NOTEBOOK, reports_dir=folder)
-    except BuildError:
-        pass  # a notebook that fails to run fails its own tests below (see _page_path)
-    finally:
-        if saved is None:
-            os.environ.pop("RHORESEARCH_REPORTS_DIR", None)
-        else:
-            os.environ["RHORESEARCH_REPORTS_DIR"] = saved
-    return folder
+    for report_id in ONE_PER_NOTEBOOK:
+        try:
+            demo_report(report_id)
+        except BuildError:
+            pass  # a notebook that fails to run fails its own tests below (see _page_path)
+    return shared_tmp / "demo-reports"  # where demo_report builds (and writes the index)
 
 
 def _page_path(folder: Path, name: str) -> Path:

@@ -244,15 +244,14 @@ def test_reports_yml_grid_selects_existing_datasets(tmp_path):
 
 
 @pytest.mark.slow
-def test_default_report_builds_passes_disclosure_and_recovers_truth(tmp_path):
-    from rhoresearch import build, config
+def test_default_report_builds_passes_disclosure_and_recovers_truth(demo_report):
+    from rhoresearch import config
 
     if not (config.demo_dir() / "data_quality" / "truth.json").exists():
         pytest.skip("demonstration data for data_quality not generated (make data)")
-    spec = {s.id: s for s in build.load()}["data-quality"]
-    manifest = build.build_report(spec, reports_dir=tmp_path, force=True, update_index=False)
+    folder = demo_report("data-quality")  # built once per test run (tests/conftest.py)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "success"
-    folder = tmp_path / "data-quality"
     unsafe = disclosure.scan(folder)
     assert unsafe.empty, unsafe
     truth = json.loads((config.demo_dir() / "data_quality" / "truth.json").read_text())

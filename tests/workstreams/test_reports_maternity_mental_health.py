@@ -1,7 +1,7 @@
 """Report-level tests of workstreams 5 and 6: build the default reports through the build API.
 
-Each test builds one report of ``reports.yml`` on the demonstration data into a scratch reports
-folder, then checks that the result tables exist, pass ``disclosure.scan``, and that the intervals
+Each test takes one report of ``reports.yml`` built on the demonstration data (the session's
+``demo_report`` fixture: built once per test run, shared with the other report tests), then checks that the result tables exist, pass ``disclosure.scan``, and that the intervals
 shown cover the effects planted in the demo's ``truth.json`` (the report's own 95% intervals for
 the Black/White comparisons, the largest planted effect: with a fixed seed the outcome is
 deterministic).
@@ -14,7 +14,7 @@ import json
 import pandas as pd
 import pytest
 
-from rhoresearch import build, config, disclosure
+from rhoresearch import config, disclosure
 
 pytestmark = pytest.mark.slow
 
@@ -27,20 +27,18 @@ def _truth(name: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _build(report_id: str, reports_dir) -> tuple[dict, object]:
-    specs = build.select(build.load(), [report_id])
-    build.validate(specs)
-    manifest = build.build_report(specs[0], reports_dir=reports_dir, force=True, update_index=False)
-    return manifest, reports_dir / report_id
+def _build(report_id: str, demo_report) -> tuple[dict, object]:
+    folder = demo_report(report_id)  # built once per test run (tests/conftest.py)
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8")), folder
 
 
 def _covers(row: pd.Series, value: float) -> bool:
     return float(row["lower_ci"]) <= value <= float(row["upper_ci"])
 
 
-def test_maternity_report_builds_safely_and_recovers_truth(tmp_path):
+def test_maternity_report_builds_safely_and_recovers_truth(demo_report):
     truth = _truth("maternity")
-    manifest, folder = _build("maternity", tmp_path)
+    manifest, folder = _build("maternity", demo_report)
     assert manifest["status"] == "success"
     results = folder / "results"
     expected = {
@@ -69,9 +67,9 @@ def test_maternity_report_builds_safely_and_recovers_truth(tmp_path):
         assert _covers(adjusted, planted[key]["adjusted_rate_ratio"]["Black"]), outcome
 
 
-def test_mental_health_report_builds_safely_and_recovers_truth(tmp_path):
+def test_mental_health_report_builds_safely_and_recovers_truth(demo_report):
     truth = _truth("mental_health")
-    manifest, folder = _build("mental-health", tmp_path)
+    manifest, folder = _build("mental-health", demo_report)
     assert manifest["status"] == "success"
     results = folder / "results"
     expected = {
