@@ -165,9 +165,10 @@ def _expit(x):
 
 
 def _spo2(rng, sao2, groups, u):
-    mu = np.array([OXIMETRY_BIAS[g][0] for g in groups])
-    slope = np.array([OXIMETRY_BIAS[g][1] for g in groups])
-    sd_w = np.array([OXIMETRY_BIAS[g][3] for g in groups])
+    # each group's (mean bias, slope, sd between, sd within), looked up once per distinct group
+    names, where = np.unique(groups, return_inverse=True)
+    bias_of = np.array([OXIMETRY_BIAS[g] for g in names], dtype=float)[where]
+    mu, slope, sd_w = bias_of[:, 0], bias_of[:, 1], bias_of[:, 3]
     bias = mu + slope * (_SAO2_CENTRE - sao2) + u + rng.normal(0.0, 1.0, len(sao2)) * sd_w
     return np.clip(np.round(sao2 + bias), 50, 100)
 
