@@ -1,8 +1,13 @@
-"""Private numerical core of :mod:`rhoresearch.stats`: grouping, interval formulas, band matching,
-the output frame of an indicator and the exclusions table of the ``*_exclusions`` functions.
+"""Private numerical core of :mod:`rhoresearch.stats`: interval formulas, band matching, the output
+frame of an indicator and the exclusions table of the ``*_exclusions`` functions; the grouping
+(:func:`groups`, :func:`group_index`, :func:`group_sums`) lives in :mod:`rhoresearch.stats._groups`
+and is re-exported here.
 
 Everything here works on whole numpy arrays (one element per group), so that an indicator over
-20,000 areas costs one ``groupby`` and a handful of array operations, never a Python loop per group.
+20,000 areas costs one grouping and a handful of array operations, never a Python loop per group.
+The output frame is built in one step from whole columns, its text columns straight as Arrow
+arrays when pandas' ``str`` dtype is Arrow-backed (pandas 3); the result is the frame pandas builds
+column by column.
 The public functions, their documentation and their references live in
 :mod:`rhoresearch.stats.indicators`, :mod:`~rhoresearch.stats.standardisation`,
 :mod:`~rhoresearch.stats.comparisons`, :mod:`~rhoresearch.stats.funnels` and
@@ -13,6 +18,7 @@ here are the ones only statistics need (numeric columns, multipliers, numerator 
 
 from __future__ import annotations
 
+import functools
 import numbers
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -20,10 +26,17 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import stats
 
 from rhoresearch.exceptions import InputError
 from rhoresearch.results import exclusions_table
+from rhoresearch.stats._groups import RUN_SAMPLE, arrow_strings
+from rhoresearch.stats._groups import Groups as Groups
+from rhoresearch.stats._groups import group_index as group_index
+from rhoresearch.stats._groups import group_sums as group_sums
+from rhoresearch.stats._groups import groups as groups
 from rhoresearch.validation import (
     as_columns,
     check_frame,
@@ -69,6 +82,21 @@ def numeric(
 
     Raises InputError naming the column and the rows for non-numeric, infinite or negative values.
     """
+    return numeric_range(data, column, func, negative_ok=negative_ok)[0]
+
+
+def numeric_range(
+    data: pd.DataFrame,
+    column: str,
+    func: str,
+    *,
+    negative_ok: bool = False,
+) -> tuple[np.ndarray, float, float]:
+    """:func:`numeric`, with the column's smallest and largest value.
+
+    Both are NaN when a value is missing (so ``low > 0`` says no value is missing or 0, without
+    another pass over the rows); 0 for no rows.
+    """
     s = data[column]
     if pd.api.types.is_bool_dtype(s.dtype):
         values = s.astype("float64").to_numpy()
@@ -83,6 +111,9 @@ def numeric(
                 f"{format_rows(data.index[bad])} (values {list(s[bad].head(5))}); expected numbers"
             )
         values = conv.to_numpy(dtype="float64", na_value=np.nan)
+    low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 0.0)
+    if (negative_ok or low >= 0) and -np.inf < low and high < np.inf:
+        return values, low, high  # every value finite (and not negative): no row to name
     inf = np.isinf(values)
     if inf.any():
         raise InputError(
@@ -96,7 +127,7 @@ def numeric(
                 f"{format_rows(data.index[neg])} (values {list(values[neg][:5])}); "
                 "counts and populations must be >= 0"
             )
-    return values
+    return values, low, high
 
 
 def check_not_above(
@@ -195,105 +226,6 @@ def exclusion_reasons(
     return reasons, drop
 
 
-# ---------------------------------------------------------------------------------------------
-# grouping
-# ---------------------------------------------------------------------------------------------
-
-
-def _sorted_factorize(values: pd.Series) -> tuple[np.ndarray, Any]:
-    """Codes and uniques with the uniques sorted (categories in category order), missing last.
-
-    Factorises in first-seen order, then sorts the (few) uniques: cheaper than sorting during the
-    factorisation. Values of mixed types that cannot be ordered keep first-seen order.
-    """
-    codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=False)
-    try:
-        order = pd.array(uniques).argsort(na_position="last")
-    except TypeError:
-        return codes.astype("int64"), uniques
-    rank = np.empty(len(order), dtype="int64")
-    rank[order] = np.arange(len(order))
-    return rank[codes], uniques.take(order)
-
-
-def group_index(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """Integer group code per row, and the group keys (one row per code, in code order).
-
-    Groups are sorted (a categorical column keeps its category order; only present values appear);
-    a missing key value is a group of its own, placed last. One factorisation per key column, then
-    integer arithmetic: much cheaper than repeated ``groupby`` on string keys.
-    """
-    if not by:
-        return np.zeros(len(data), dtype="int64"), pd.DataFrame(index=[0])
-    codes_list, uniques_list = [], []
-    for col in by:
-        codes, uniques = _sorted_factorize(data[col])
-        codes_list.append(codes)
-        uniques_list.append(uniques)
-    if len(by) == 1:
-        return codes_list[0], pd.DataFrame({by[0]: uniques_list[0]})
-    combined = np.zeros(len(data), dtype="int64")
-    for codes, uniques in zip(codes_list, uniques_list, strict=True):
-        combined = combined * len(uniques) + codes
-    unique_combined, inverse = np.unique(combined, return_inverse=True)
-    keys = {}
-    rest = unique_combined
-    parts = []
-    for uniques in reversed(uniques_list):
-        parts.append(rest % len(uniques))
-        rest = rest // len(uniques)
-    for col, uniques, part in zip(by, uniques_list, reversed(parts), strict=True):
-        keys[col] = uniques.take(part) if hasattr(uniques, "take") else np.asarray(uniques)[part]
-    return inverse.astype("int64"), pd.DataFrame(keys).reset_index(drop=True)
-
-
-def bincount(codes: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
-    """Sum of ``weights`` per code (NaN if any weight in the group is NaN); counts when None."""
-    if weights is None:
-        return np.bincount(codes, minlength=n).astype("float64")
-    return np.bincount(codes, weights=weights, minlength=n)
-
-
-def group_sums(
-    data: pd.DataFrame,
-    by: list[str],
-    values: dict[str, np.ndarray],
-    *,
-    skipna: dict[str, bool] | None = None,
-) -> tuple[pd.DataFrame, dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Sum arrays by the ``by`` columns of ``data``.
-
-    Returns the group keys (see :func:`group_index`), the sums, and the number of missing values per
-    group for each array. With ``skipna[name]`` False (the default) a group with any missing value
-    sums to NaN.
-    """
-    skipna = skipna or {}
-    codes, keys = group_index(data, by)
-    n = len(keys)
-    sums, nmiss = {}, {}
-    for k, v in values.items():
-        nan = np.isnan(v)
-        if nan.any():
-            nmiss[k] = np.bincount(codes, weights=nan, minlength=n).astype("int64")
-            total = np.bincount(codes, weights=np.where(nan, 0.0, v), minlength=n)
-            sums[k] = total if skipna.get(k, False) else np.where(nmiss[k] > 0, np.nan, total)
-        else:
-            nmiss[k] = np.zeros(n, dtype="int64")
-            sums[k] = np.bincount(codes, weights=v, minlength=n)
-    return keys, sums, nmiss
-
-
-def expand(
-    keys: pd.DataFrame, columns: dict[str, np.ndarray], n_levels: int
-) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """Repeat each group row once per confidence level (group-major order)."""
-    if n_levels == 1:
-        return keys.reset_index(drop=True), columns
-    idx = np.repeat(np.arange(len(keys)), n_levels)
-    out_keys = keys.iloc[idx].reset_index(drop=True)
-    return out_keys, {k: np.repeat(v, n_levels) for k, v in columns.items()}
-
-
 def by_level(
     conf: tuple[float, ...], func: Callable[[float], tuple[np.ndarray, ...]]
 ) -> list[np.ndarray]:
@@ -338,18 +270,52 @@ def missing_note(notes: np.ndarray, nmiss: np.ndarray, label: str) -> None:
     add_note(notes, nmiss > 0, lambda k: f"missing {label} in {k} row(s)", nmiss)
 
 
-def note_series(notes: np.ndarray) -> pd.Series:
-    """The notes as a str column, missing where there is nothing to say."""
-    out = pd.Series(notes, dtype="object")
-    return out.where(out != "", None).astype("str")
+#: Whether pandas is 3 or later (its ``ArrowStringArray`` takes the ``str`` dtype to build).
+_PANDAS_3 = int(pd.__version__.split(".")[0]) >= 3
 
 
-def finish(keys: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame:
-    """Assemble the output frame: group key columns first, then ``columns`` in order."""
-    frame = keys.reset_index(drop=True).copy()
-    for name, values in columns.items():
-        frame[name] = values
-    return frame
+def _arrow_str_dtype() -> pd.StringDtype | None:
+    """pandas' ``str`` dtype when it is Arrow-backed (pandas 3 with pyarrow), else None.
+
+    The output's text columns are then built as Arrow arrays directly; with any other ``str`` dtype
+    they are built as pandas builds them (the same columns, more slowly).
+    """
+    dtype = pd.api.types.pandas_dtype("str")
+    if _PANDAS_3 and isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return dtype
+    return None
+
+
+def _text_column(values: np.ndarray, dtype: pd.StringDtype | None) -> Any:
+    """An object array of texts (None where missing) as a ``str`` column: what
+    ``pd.Series(values, dtype="str")`` gives (``dtype`` from :func:`_arrow_str_dtype`)."""
+    if dtype is not None:
+        try:
+            arrow = pa.array(values, type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
+        else:
+            return pd.arrays.ArrowStringArray(arrow, dtype=dtype)
+    return pd.Series(values, dtype="str")
+
+
+def _note_column(notes: np.ndarray, dtype: pd.StringDtype | None) -> Any:
+    """The notes (from :func:`notes_array`) as a ``str`` column, missing where there is nothing to
+    say (``dtype`` from :func:`_arrow_str_dtype`)."""
+    said = notes != ""
+    if dtype is None:
+        out = pd.Series(notes, dtype="object")
+        return out.where(said, None).astype("str")
+    if said.any():
+        arrow = pa.array(notes, type=pa.large_string(), mask=~said)
+    else:
+        arrow = pa.nulls(len(notes), pa.large_string())
+    return pd.arrays.ArrowStringArray(arrow, dtype=dtype)
+
+
+def _repeated_text(text: str, n: int, dtype: pd.StringDtype) -> Any:
+    """``text`` on each of ``n`` rows as a ``str`` column (``dtype`` from :func:`_arrow_str_dtype`)."""
+    return pd.arrays.ArrowStringArray(pa.repeat(pa.scalar(text, pa.large_string()), n), dtype=dtype)
 
 
 #: The columns of an indicator that hold one value per group and confidence level (limits).
@@ -373,27 +339,46 @@ def indicator_table(
     - for ``confidence``: the levels ``conf``, repeated for each group;
     - any other numpy array: one value per group, repeated for each level; an object array (text,
       ``None`` where missing) becomes a ``str`` column, and ``note`` (from :func:`notes_array`)
-      the column of :func:`note_series`;
-    - anything else (a string, a list as long as the output): used as it is.
+      a ``str`` column missing where the note is empty;
+    - a pandas array (e.g. from :func:`poisson_method`): one value per group, repeated for each
+      level;
+    - a string: that text on every row (a ``str`` column);
+    - anything else (a list as long as the output): used as it is.
+
+    The frame is built in one step from whole columns (text columns straight as Arrow arrays), not
+    a column at a time.
     """
-    per_group = {
-        name: value
-        for name, value in columns.items()
-        if isinstance(value, np.ndarray) and name not in per_level and name != "confidence"
-    }
-    out_keys, repeated = expand(keys, per_group, len(conf))
-    out: dict[str, Any] = {}
+    n_levels = len(conf)
+    rows = None if n_levels == 1 else np.repeat(np.arange(len(keys)), n_levels)
+    key_frame = (keys if rows is None else keys.iloc[rows]).reset_index(drop=True)
+    n_rows = len(key_frame)
+    str_dtype = _arrow_str_dtype()
+    out: dict[str, Any] = {col: key_frame[col] for col in key_frame.columns}
+    later: dict[str, Any] = {}
     for name, value in columns.items():
         if name == "confidence":
             value = np.tile(conf, len(keys))
-        elif name == "note" and name in repeated:
-            value = note_series(repeated[name])
-        elif name in repeated:
-            value = repeated[name]
-            if value.dtype == object:
-                value = pd.Series(value, dtype="str")
+        elif isinstance(value, np.ndarray) and name not in per_level:
+            if rows is not None:
+                value = value[rows]
+            if name == "note":
+                value = _note_column(value, str_dtype)
+            elif value.dtype == object:
+                value = _text_column(value, str_dtype)
+        elif isinstance(value, pd.api.extensions.ExtensionArray):
+            if rows is not None:
+                value = value.take(rows)
+        elif isinstance(value, str) and str_dtype is not None:
+            value = _repeated_text(value, n_rows, str_dtype)
+        elif not isinstance(value, np.ndarray):
+            later[name] = value
+        if name in later:
+            value = np.zeros(n_rows)  # a place in the column order, filled below
         out[name] = value
-    return finish(out_keys, out)
+    frame = pd.DataFrame(out, index=pd.RangeIndex(n_rows), copy=False)
+    for name, value in later.items():
+        frame[name] = value
+    return frame
 
 
 # ---------------------------------------------------------------------------------------------
@@ -401,8 +386,10 @@ def indicator_table(
 # ---------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
 def z_value(confidence: float) -> float:
-    """Two-sided standard normal quantile: z such that P(|Z| < z) = confidence."""
+    """Two-sided standard normal quantile: z such that P(|Z| < z) = confidence (kept per level:
+    each indicator asks for it once per limit)."""
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
@@ -450,18 +437,30 @@ def exact_upper(x: np.ndarray, confidence: float) -> np.ndarray:
 def poisson_limits(x: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
     """Limits for a Poisson count: exact below 10, Byar's method from 10 (PHE convention)."""
     small = x < SMALL_COUNT
-    xs = np.where(small, x, np.nan)
     xb = np.where(small, np.nan, x)
-    lower = np.where(small, exact_lower(xs, confidence), byar_lower(xb, confidence))
-    upper = np.where(small, exact_upper(xs, confidence), byar_upper(xb, confidence))
+    lower, upper = byar_lower(xb, confidence), byar_upper(xb, confidence)
+    if small.any():  # the exact limits only where they are used: few groups, one scipy call each
+        lower[small] = exact_lower(x[small], confidence)
+        upper[small] = exact_upper(x[small], confidence)
     nan = np.isnan(x)
     return np.where(nan, np.nan, lower), np.where(nan, np.nan, upper)
 
 
-def poisson_method(x: np.ndarray) -> np.ndarray:
-    """``"Exact"`` below :data:`SMALL_COUNT`, ``"Byars"`` from it, missing for a missing count."""
-    out = np.where(x < SMALL_COUNT, "Exact", "Byars").astype(object)
-    out[np.isnan(x)] = None
+def poisson_method(x: np.ndarray) -> Any:
+    """``"Exact"`` below :data:`SMALL_COUNT`, ``"Byars"`` from it, missing for a missing count.
+
+    A ``str`` array (built from the two texts, not one text object per group) when pandas' ``str``
+    dtype is Arrow-backed; else an object array, which :func:`indicator_table` makes ``str``.
+    """
+    exact = x < SMALL_COUNT
+    missing = np.isnan(x)
+    dtype = _arrow_str_dtype()
+    if dtype is not None:
+        choice = pa.array(np.where(exact, 0, 1), mask=missing if missing.any() else None)
+        texts = pa.array(["Exact", "Byars"], type=pa.large_string())
+        return pd.arrays.ArrowStringArray(texts.take(choice), dtype=dtype)
+    out = np.where(exact, "Exact", "Byars").astype(object)
+    out[missing] = None
     return out
 
 
@@ -502,11 +501,58 @@ def band_key(label: object) -> tuple:
     return ("label", text)
 
 
+def _period(strings: Any) -> int | None:
+    """The period of labels that repeat in one order (as age bands do in a table with one row per
+    area and band): the row ``p`` where the first label comes again (within the first
+    :data:`~rhoresearch.stats._groups.RUN_SAMPLE` rows), when every row ``i >= p`` equals row
+    ``i - p``; None otherwise, or when a label is missing."""
+    n = len(strings)
+    if n < 2 or strings.null_count:
+        return None
+    head = strings.slice(0, min(n, RUN_SAMPLE))
+    repeats = pc.indices_nonzero(pc.equal(head, strings[0])).to_numpy()
+    if len(repeats) < 2 or 4 * repeats[1] > n:
+        return None
+    period = int(repeats[1])
+    same = pc.equal(strings.slice(period), strings.slice(0, n - period))
+    return period if pc.all(same).as_py() else None
+
+
+def _exact_bands(column: pd.Series, std_labels: list[Any]) -> np.ndarray | None:
+    """Each row's position in the standard's labels when every row's label is one, as written.
+
+    The usual case (labels copied from the standard) costs one lookup per row, with no labels to
+    normalise, and when the labels repeat in one order (:func:`_period`), one comparison per row and
+    a lookup of one period. Only for Arrow-backed strings, and only labels ``x`` of the standard
+    whose text normalises as ``x`` does (:func:`band_key`), so the positions are those
+    :func:`match_bands` would find; None when any row is missing or written otherwise.
+    """
+    strings = arrow_strings(column)
+    if strings is None:
+        return None
+    usable = [i for i, x in enumerate(std_labels) if band_key(str(x)) == band_key(x)]
+    labels = pa.array([str(std_labels[i]) for i in usable], type=strings.type)
+    period = _period(strings)
+    looked_up = strings if period is None else strings.slice(0, period)
+    found = pc.index_in(looked_up, value_set=labels)
+    if found.null_count:
+        return None
+    positions = np.asarray(usable, dtype="int64")[found.to_numpy()]
+    if period is None:
+        return positions
+    return np.tile(positions, -(-len(strings) // period))[: len(strings)]
+
+
 def match_bands(
     data: pd.DataFrame, age: str, standard: pd.Series, func: str
 ) -> tuple[np.ndarray, list[str]]:
     """Map each row's age band to a position in ``standard``; InputError for bands not in it."""
-    std_keys = [band_key(x) for x in standard.index]
+    std_labels = standard.index.tolist()
+    names = [str(x) for x in std_labels]
+    exact_rows = _exact_bands(data[age], std_labels)
+    if exact_rows is not None:
+        return exact_rows, names
+    std_keys = [band_key(x) for x in std_labels]
     exact = {k: i for i, k in enumerate(std_keys)}
     by_start: dict[int, int] = {}
     for i, k in enumerate(std_keys):
@@ -537,6 +583,6 @@ def match_bands(
         raise InputError(
             f"{func}: age bands {unmatched[:10]} in column {age!r} (rows "
             f"{format_rows(data.index[bad])}) do not match the standard population's bands "
-            f"{[str(x) for x in standard.index]}"
+            f"{names}"
         )
-    return position, [str(x) for x in standard.index]
+    return position, names

@@ -212,8 +212,8 @@ def dsr(
     by_cols = S.prepare(data, func, [count, population, age, *extra], by)
     conf = confidence_levels(confidence, func=func)
     mult = S.check_multiplier(multiplier, func)
-    x_row = S.numeric(data, count, func)
-    n_row = S.numeric(data, population, func)
+    x_row, x_low, _ = S.numeric_range(data, count, func)
+    n_row, n_low, _ = S.numeric_range(data, population, func)
     if std_col is not None:
         w_row = _complete(data, std_col, func, f"standard population column {std_col!r}")
         band_codes, _ = pd.factorize(data[age], use_na_sentinel=True)
@@ -232,9 +232,18 @@ def dsr(
     f_row: np.ndarray | None = None
     if event_frequency is not None:
         f_row = _complete(data, event_frequency, func, f"column {event_frequency!r}")
-    g_codes, keys = S.group_index(data, by_cols)
+    grouped = S.groups(data, by_cols)
+    keys = grouped.keys
     agg = _dsr_sums(
-        g_codes, len(keys), band_codes, f_row, x_row, n_row, w_row, func=func, population=population
+        grouped,
+        band_codes,
+        f_row,
+        x_row,
+        n_row,
+        w_row,
+        func=func,
+        population=population,
+        checked=(bool(np.isnan(x_low)), not n_low > 0),
     )
     O = agg["O"]  # noqa: E741
     nan_pop = agg["nan_pop"]
@@ -295,24 +304,25 @@ def dsr(
 
 
 def _dsr_row_sums(
-    g: np.ndarray,
-    n_groups: int,
+    grouped: S.Groups,
     x_row: np.ndarray,
     n_row: np.ndarray,
     w_row: np.ndarray,
     missing_x: np.ndarray,
     missing_n: np.ndarray,
+    n_may_be_zero: bool = True,
 ) -> dict[str, np.ndarray]:
     """Per-group sums for :func:`dsr` when each row is one group's age band (independent events).
 
-    One ``bincount`` per sum. The rare conditions (a missing count or population, a population of
+    One sum per array (:meth:`~rhoresearch.stats._groups.Groups.sum`). The rare conditions (a missing count or population, a population of
     0) are looked for once each and cost nothing more when no row has them: with every population
-    above 0, ``x * w / n`` is already 0 where ``x`` is 0, so no masking pass is needed.
+    above 0, ``x * w / n`` is already 0 where ``x`` is 0, so no masking pass is needed. With
+    ``n_may_be_zero`` False (every population known to be above 0) the zeros are not looked for.
     """
     any_missing_x = bool(missing_x.any())
     any_missing_n = bool(missing_n.any())
     x = np.where(missing_x, 0.0, x_row) if any_missing_x else x_row
-    zero_n = n_row == 0
+    zero_n = n_row == 0 if n_may_be_zero else np.zeros(len(n_row), dtype=bool)
     any_zero_n = bool(zero_n.any())
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = w_row / n_row
@@ -322,10 +332,10 @@ def _dsr_row_sums(
         no_events = x == 0
         wt[no_events] = 0.0
         sq[no_events] = 0.0
-    zeros = np.zeros(n_groups)
+    zeros = np.zeros(grouped.n)
 
     def per_group(values: np.ndarray | None = None) -> np.ndarray:
-        return np.bincount(g, weights=values, minlength=n_groups).astype(float, copy=False)
+        return grouped.sum(values).astype(float, copy=False)
 
     return {
         "O": per_group(x),
@@ -342,8 +352,7 @@ def _dsr_row_sums(
 
 
 def _dsr_sums(
-    g_codes: np.ndarray,
-    n_groups: int,
+    grouped: S.Groups,
     band_codes: np.ndarray,
     f_row: np.ndarray | None,
     x_row: np.ndarray,
@@ -352,26 +361,30 @@ def _dsr_sums(
     *,
     func: str,
     population: str,
+    checked: tuple[bool, bool] = (True, True),
 ) -> dict[str, np.ndarray]:
     """Per-group sums for :func:`dsr`: events, population, standard weight, weighted rate, variance
     term, and counts of the conditions that make a group's DSR missing.
 
     Cells are (group, band, event frequency); ``f_row`` is None for independent events. Several rows
     in one cell are summed (e.g. one row per sex); with event frequencies, the band's population is
-    taken once per band.
+    taken once per band. ``checked`` says whether a count may be missing and whether a population
+    may be missing or 0 (False when the column's smallest value shows it cannot: no pass needed).
     """
     nonindependent = f_row is not None
+    g_codes, n_groups = grouped.codes(), grouped.n
     # integer codes: group g, band b, frequency f -> one cell per (g, b, f)
     n_b = int(band_codes.max()) + 1 if len(band_codes) else 1
-    missing_x = np.isnan(x_row)
-    missing_n = np.isnan(n_row)
+    x_may_miss, n_may_miss = checked
+    missing_x = np.isnan(x_row) if x_may_miss else np.zeros(len(x_row), dtype=bool)
+    missing_n = np.isnan(n_row) if n_may_miss else np.zeros(len(n_row), dtype=bool)
     if f_row is None:
         f_values = np.array([1.0])
         cell = g_codes * n_b + band_codes
         rows = np.bincount(cell, minlength=n_groups * n_b)
         if rows.max(initial=0) <= 1:
             # one row per group and age band (the usual layout): sum straight into the groups
-            return _dsr_row_sums(g_codes, n_groups, x_row, n_row, w_row, missing_x, missing_n)
+            return _dsr_row_sums(grouped, x_row, n_row, w_row, missing_x, missing_n, n_may_miss)
     else:
         f_codes, f_values = pd.factorize(f_row, sort=True)
         cell = (g_codes * n_b + band_codes) * len(f_values) + f_codes
@@ -515,26 +528,31 @@ def isr(
     if multiplier is None:
         multiplier = 1 if kind == "ratio" else 100_000
     mult = S.check_multiplier(multiplier, func)
-    x_row = S.numeric(data, count, func)
-    n_row = S.numeric(data, population, func)
-    rc_row = S.numeric(data, ref_count, func)
-    rp_row = S.numeric(data, ref_population, func)
-    xmiss = np.isnan(x_row)
-    any_xmiss = bool(xmiss.any())
+    # each column's smallest value (NaN when one is missing) says whether a mask pass is needed
+    x_row, x_low, _ = S.numeric_range(data, count, func)
+    n_row, n_low, _ = S.numeric_range(data, population, func)
+    rc_row, rc_low, _ = S.numeric_range(data, ref_count, func)
+    rp_row, rp_low, _ = S.numeric_range(data, ref_population, func)
+    any_xmiss = bool(np.isnan(x_low))
     with np.errstate(divide="ignore", invalid="ignore"):
         e_row = n_row * rc_row / rp_row
-    e_row[n_row == 0] = 0.0
-    bad_ref = (rp_row == 0) & (n_row > 0)
-    any_bad_ref = bool(bad_ref.any())
-    if any_bad_ref:
-        e_row[bad_ref] = np.nan
+    if not n_low > 0:
+        e_row[n_row == 0] = 0.0
+    any_bad_ref = False
+    if not rp_low > 0:
+        bad_ref = (rp_row == 0) & (n_row > 0)
+        any_bad_ref = bool(bad_ref.any())
+        if any_bad_ref:
+            e_row[bad_ref] = np.nan
     # one pass per sum: the flags and reference columns only when they can change the result
     # (a reference column's sum is used by kind="rate"; its missing rows are noted either way)
-    values = {"x": np.where(xmiss, 0.0, x_row) if any_xmiss else x_row, "n": n_row, "e": e_row}
+    values = {"x": x_row, "n": n_row, "e": e_row}
     if any_xmiss:
+        xmiss = np.isnan(x_row)
+        values["x"] = np.where(xmiss, 0.0, x_row)
         values["xmiss"] = xmiss.astype(float)
-    for name, column in (("rc", rc_row), ("rp", rp_row)):
-        if kind == "rate" or np.isnan(column).any():
+    for name, column, low in (("rc", rc_row, rc_low), ("rp", rp_row, rp_low)):
+        if kind == "rate" or np.isnan(low):
             values[name] = column
     if any_bad_ref:
         values["badref"] = bad_ref.astype(float)
