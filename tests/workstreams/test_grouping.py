@@ -5,7 +5,7 @@ import pytest
 
 from rhoresearch import ethnicity
 from rhoresearch.exceptions import InputError
-from rhoresearch.workstreams import _grouping
+from rhoresearch.workstreams import _grouping, _tables
 
 
 def test_a_bad_grouping_names_the_parameter_and_the_allowed_values():
@@ -61,3 +61,99 @@ def test_codes_are_harmonised_to_the_grouping_with_unknowns_and_bad_codes_left_o
     assert records["ethnic_category"].iloc[0] == "A"  # input not modified
     again = ethnicity.harmonise(short.dropna(), to="high_level", chinese="other")
     assert again.astype(str).tolist() == ["White", "Black", "Black", "Other"]
+
+
+def test_detailed_is_the_nhs_16_categories_by_their_short_labels():
+    values = pd.Series(["A", "white - british", "N", "R", "Z", None])
+    out = _grouping.harmonise(values, to="detailed", errors="not_known")
+    assert out.astype(str).tolist() == [
+        "White British",
+        "White British",
+        "African",
+        "Chinese",
+        "Not stated",
+        "Not known",
+    ]
+    assert list(out.cat.categories) == [*_grouping.group_order("nhs_code", short=True)] + [
+        "Not stated",
+        "Not known",
+    ]
+    high = _grouping.harmonise(values, to="high_level", errors="not_known")
+    assert high.astype(str).tolist()[:4] == ["White", "White", "Black", "Asian"]  # Census 2021
+
+
+def test_a_notebooks_grouping_and_reference_are_read_together():
+    detailed = _grouping.choose_grouping("detailed", reference="White British")
+    assert (detailed.to, detailed.reference, len(detailed.groups)) == (
+        "detailed",
+        "White British",
+        16,
+    )
+    high = _grouping.choose_grouping("high_level", reference="White")
+    assert (high.to, high.reference, high.groups[0]) == ("high_level", "White", "Asian")
+    with pytest.raises(InputError, match=r"reference_group 'White' is not a detailed"):
+        _grouping.choose_grouping("detailed", reference="White")
+    with pytest.raises(InputError, match="grouping must be one of"):
+        _grouping.choose_grouping("16", reference="White British")
+
+
+def _answers(sizes: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    """One row per person: ``group``, ``yes`` (1 for the first count, 0 for the second)."""
+    rows = [(g, 1) for g, (y, _) in sizes.items() for _ in range(y)]
+    rows += [(g, 0) for g, (_, n) in sizes.items() for _ in range(n)]
+    return pd.DataFrame(rows, columns=["group", "yes"])
+
+
+def test_groups_too_small_for_a_model_are_named_counted_and_worded():
+    data = _answers({"White British": (50, 60), "Indian": (12, 40), "Chinese": (3, 30)})
+    data = pd.concat([data, pd.DataFrame({"group": ["Not known"] * 2, "yes": [1, 0]})])
+    few = _grouping.sparse_groups(data, group="group", outcomes="yes", reference="White British")
+    assert few == ["Chinese"]  # 3 with the outcome; "Not known" is not compared anyway
+    table = _grouping.sparse_exclusions(data, group="group", groups=few, applies_to="odds ratios")
+    assert table.to_dict("records") == [
+        {
+            "step": "ethnic group",
+            "reason": "Chinese: too few for a model",
+            "rows": 33,
+            "applies_to": "odds ratios",
+        }
+    ]
+    sentence = _grouping.sparse_sentence(few, what="people answering yes", model="odds ratios")
+    assert sentence.startswith("Left out of the odds ratios, with fewer than 10 people answering")
+    assert "Chinese" in sentence and "33" not in sentence  # no count in the text
+    assert _grouping.sparse_sentence([], what="x", model="y") is None
+    with pytest.raises(InputError, match="reference group 'Chinese' has fewer than 10"):
+        _grouping.sparse_groups(data, group="group", outcomes="yes", reference="Chinese")
+
+
+def test_a_left_out_group_hides_the_model_counts_that_would_give_its_size_away():
+    res = pd.DataFrame({"group": ["A", "B"], "n_used": [10, 10], "n_excluded": [1, 1]})
+    kept = _tables.left_out_groups(res, [], n_excluded_group=4)
+    assert kept["n_excluded_group"].tolist() == [4, 4] and kept["n_used"].tolist() == [10, 10]
+    hidden = _tables.left_out_groups(res, ["C"], n_excluded_group=7)
+    assert hidden[_tables.MODEL_ROWS].isna().all().all()
+    assert res["n_used"].tolist() == [10, 10]  # input not modified
+
+
+def test_detailed_figures_are_split_by_high_level_group():
+    data = pd.DataFrame({"ethnic_group": ["White British", "Caribbean", "African", "Chinese"]})
+    assert [p.suffix for p in _grouping.panels(data, grouping="high_level")] == [""]
+    split = _grouping.panels(data, grouping="detailed")
+    assert [(p.suffix, p.title, len(p.data)) for p in split] == [
+        ("_asian", ": Asian groups", 1),  # Chinese with Asian, as Census 2021
+        ("_black", ": Black groups", 2),
+        ("_white", ": White groups", 1),
+    ]
+    other = _grouping.panels(data, grouping="detailed", chinese="other")
+    assert [p.suffix for p in other] == ["_black", "_white", "_other"]
+
+
+def test_the_grouping_note_says_where_chinese_and_arab_are_counted():
+    census = _grouping.grouping_note("high_level", subject="the code")
+    assert "Chinese is counted under Asian" in census and "Arab" in census
+    nhs = _grouping.grouping_note("high_level", chinese="other", subject="the code")
+    assert "Chinese is counted under Other" in nhs
+    detailed = _grouping.grouping_note("detailed", subject="the code")
+    assert "16 NHS ethnic categories" in detailed and "Chinese is a group of its own" in detailed
+    with pytest.raises(InputError, match="chinese must be"):
+        _grouping.grouping_note("high_level", chinese="east asian", subject="x")

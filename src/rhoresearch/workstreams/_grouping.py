@@ -11,7 +11,15 @@ source uses them). This module is the one place for what that parameter means:
 - :func:`reference_label`: the reference group as a label of the grouping (``"White British"``),
   with an error naming the parameter and the allowed groups;
 - :func:`harmonise_groups`: a column of codes or labels harmonised to the grouping, as an ordered
-  categorical of :func:`group_order`.
+  categorical of :func:`group_order`;
+- :func:`harmonise`: :func:`rhoresearch.ethnicity.harmonise` that also takes ``to="detailed"``,
+  the reports' label convention for detailed groups (the NHS 16 categories by their short labels,
+  ``"White British"``, ``"Indian"``, ``"Caribbean"``), and :func:`choose_grouping`: a notebook's
+  ``grouping`` and ``reference_group`` read together (:class:`Grouping`);
+- :func:`sparse_groups`, :func:`sparse_exclusions`, :func:`sparse_sentence`: groups too small for a
+  model, left out with a counted, stated reason; :func:`panels`: a figure's rows split by
+  high-level group when detailed groups would crowd it; :func:`grouping_note`: the grouping and
+  where Chinese and Arab are counted, for the methods.
 
 References
 ----------
@@ -24,20 +32,35 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import pandas as pd
 
 from rhoresearch import ethnicity
 from rhoresearch.exceptions import DataQualityWarning, InputError
+from rhoresearch.results import combine_exclusions, exclusions_table
+from rhoresearch.validation import require_columns, slug
 
 __all__ = [
+    "DETAILED",
     "GROUPINGS",
+    "MIN_OUTCOMES",
     "SCHEMES",
+    "Grouping",
+    "Panel",
     "check_grouping",
+    "choose_grouping",
     "group_order",
+    "grouping_note",
+    "harmonise",
     "harmonise_groups",
+    "panels",
     "reference_label",
     "scheme_of",
+    "sparse_exclusions",
+    "sparse_groups",
+    "sparse_sentence",
 ]
 
 logger = logging.getLogger(__name__)
@@ -47,6 +70,12 @@ GROUPINGS = ("high_level", "detailed")
 #: The schemes a grouping analyses (:mod:`rhoresearch.ethnicity`): high level, NHS 16, Census 19.
 SCHEMES = ("high_level", "nhs_code", "census2021")
 _UNKNOWN = (ethnicity.NOT_STATED, ethnicity.NOT_KNOWN)
+#: The ``to`` of :func:`harmonise` for the reports' detailed groups: the NHS 16 categories by
+#: their short labels (:func:`rhoresearch.ethnicity.short_labels`).
+DETAILED = "detailed"
+#: Fewest rows with, and without, an outcome that a group needs to have its own term in a
+#: logistic model (:func:`sparse_groups`): about ten events per parameter (Peduzzi et al. 1996).
+MIN_OUTCOMES = 10
 
 
 def check_grouping(grouping: object, *, func: str) -> None:
@@ -264,4 +293,382 @@ def harmonise_groups(
     logger.debug("harmonise_groups: %s to %s (%d groups)", column, scheme, len(order))
     return pd.Series(
         pd.Categorical(values, categories=order, ordered=True), index=data.index, name=column
+    )
+
+
+def harmonise(
+    values: pd.Series, *, to: str = "high_level", chinese: str = "asian", errors: str = "raise"
+) -> pd.Series:
+    """:func:`rhoresearch.ethnicity.harmonise`, with ``to="detailed"`` for the reports' detailed groups.
+
+    Parameters
+    ----------
+    values : Series
+        Codes or labels as recorded. Not modified.
+    to : {"high_level", "detailed", "nhs_code", "census2021"}, default "high_level"
+        ``"detailed"``: the NHS 16 categories by their short labels (``"White British"``,
+        ``"Indian"``, ``"Caribbean"``; :data:`DETAILED`), the label convention every notebook's
+        ``grouping="detailed"`` uses; the other values are the schemes of
+        :func:`rhoresearch.ethnicity.harmonise`, labels unchanged.
+    chinese : {"asian", "other"}, default "asian"
+        Where Chinese goes at the high level.
+    errors : {"raise", "not_known"}, default "raise"
+        As for :func:`rhoresearch.ethnicity.harmonise`.
+
+    Returns
+    -------
+    Series
+        An ordered categorical aligned with ``values``: the groups in display order, then "Not
+        stated" and "Not known".
+
+    References
+    ----------
+    NHS Data Dictionary: ETHNIC CATEGORY. ONS Style Guide: race and ethnicity.
+    """
+    scheme = "nhs_code" if to == DETAILED else to
+    out = ethnicity.harmonise(values, to=scheme, chinese=chinese, errors=errors)
+    if to == DETAILED:
+        out = out.cat.rename_categories(ethnicity.short_labels("nhs_code"))
+    return out
+
+
+class Grouping(NamedTuple):
+    """A notebook's ``grouping`` and ``reference_group``, read together by :func:`choose_grouping`.
+
+    Attributes
+    ----------
+    grouping : str
+        ``"high_level"`` or ``"detailed"``.
+    to : str
+        What the workstream steps' ``to`` takes: ``"high_level"`` or :data:`DETAILED`.
+    reference : str
+        The reference group as a label of the grouping (``"White"``, ``"White British"``).
+    groups : list of str
+        The groups compared, in display order.
+    chinese : str
+        Where Chinese is counted at the high level (``"asian"`` or ``"other"``).
+    """
+
+    grouping: str
+    to: str
+    reference: str
+    groups: list[str]
+    chinese: str
+
+
+def choose_grouping(
+    grouping: str, *, reference: str, chinese: str = "asian", func: str = "choose_grouping"
+) -> Grouping:
+    """Read a notebook's ``grouping`` and ``reference_group`` together.
+
+    Parameters
+    ----------
+    grouping : {"high_level", "detailed"}
+        The ``grouping`` parameter: five high-level groups, or the NHS 16 categories by their
+        short labels.
+    reference : str
+        The ``reference_group`` parameter, at the same level (``"White"``; ``"White British"``).
+    chinese : {"asian", "other"}, default "asian"
+        Where Chinese is counted at the high level (Census 2021: Asian; NHS England and
+        MBRRACE-UK: Other).
+    func : str
+        The caller, for the messages.
+
+    Returns
+    -------
+    Grouping
+
+    Raises
+    ------
+    InputError
+        An unknown ``grouping``, or a reference that is not a group at it (naming
+        ``reference_group`` and the groups allowed).
+
+    References
+    ----------
+    Race Disparity Unit. Standards for ethnicity data (2023).
+    """
+    scheme = scheme_of(grouping, func=func)
+    label = reference_label(reference, scheme, short=True, chinese=chinese, func=func)
+    to = DETAILED if grouping == "detailed" else "high_level"
+    return Grouping(grouping, to, label, group_order(scheme, short=True), chinese)
+
+
+def _outcome_counts(data: pd.DataFrame, *, group: str, outcomes: Sequence[str]) -> pd.DataFrame:
+    """Rows, and rows with and without each outcome, per group (one row per group and outcome)."""
+    frames = []
+    for outcome in outcomes:
+        value = pd.to_numeric(data[outcome], errors="coerce")
+        frame = pd.DataFrame(
+            {
+                "group": data[group].astype("object").to_numpy(),
+                "with": value.eq(1).to_numpy(),
+                "without": value.eq(0).to_numpy(),
+            }
+        )
+        counted = frame.groupby("group", sort=False).agg(
+            rows=("with", "size"), n_with=("with", "sum"), n_without=("without", "sum")
+        )
+        frames.append(counted.assign(outcome=outcome))
+    return pd.concat(frames).reset_index()
+
+
+def sparse_groups(
+    data: pd.DataFrame,
+    *,
+    group: str,
+    outcomes: str | Sequence[str],
+    reference: str,
+    minimum: int = MIN_OUTCOMES,
+    exclude: Sequence[str] = _UNKNOWN,
+    func: str = "sparse_groups",
+) -> list[str]:
+    """The groups too small for their own term in a logistic model of ``outcomes``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per person (or reading) with 0/1 (or True/False) ``outcomes``; missing outcomes
+        are not counted. Not modified.
+    group : str
+        The group column.
+    outcomes : str or list of str
+        The outcome columns (one model each).
+    reference : str
+        The reference group: never left out (an error when it is too small).
+    minimum : int, default :data:`MIN_OUTCOMES`
+        A group needs at least this many rows with, and as many without, every outcome.
+    exclude : sequence of str, default ("Not stated", "Not known")
+        Groups already left out of the models.
+    func : str
+        The caller, for the message.
+
+    Returns
+    -------
+    list of str
+        The groups with fewer than ``minimum`` rows with, or without, any outcome, in the order
+        of ``data[group]``'s categories (or of first appearance).
+
+    Raises
+    ------
+    InputError
+        If the reference group is too small: no comparison can be made against it.
+
+    Notes
+    -----
+    A group with no event (or no non-event) has no finite odds ratio; with a handful its
+    estimate and interval are unstable. Ten per parameter follows Peduzzi et al. (1996); each
+    group's term is a parameter.
+
+    References
+    ----------
+    Peduzzi P, Concato J, Kemper E, Holford TR, Feinstein AR. A simulation study of the number of
+    events per variable in logistic regression analysis. J Clin Epidemiol 1996;49:1373-9.
+    """
+    names = [outcomes] if isinstance(outcomes, str) else list(outcomes)
+    require_columns(data, [group, *names], func=func)
+    counts = _outcome_counts(data, group=group, outcomes=names)
+    counts = counts[counts["group"].notna() & ~counts["group"].isin(list(exclude))]
+    few = counts[(counts["n_with"] < minimum) | (counts["n_without"] < minimum)]
+    if reference in set(few["group"].astype("str")):
+        raise InputError(
+            f"{func}: the reference group {reference!r} has fewer than {minimum} rows with or "
+            f"without an outcome ({', '.join(names)}): choose a larger reference_group"
+        )
+    if isinstance(data[group].dtype, pd.CategoricalDtype):
+        order = [str(c) for c in data[group].cat.categories]
+    else:
+        order = [str(c) for c in pd.unique(data[group].dropna())]
+    small = set(few["group"].astype("str"))
+    out = [g for g in order if g in small]
+    if out:
+        logger.info("%s: %d group(s) too small for a model: %s", func, len(out), out)
+    return out
+
+
+def sparse_exclusions(
+    data: pd.DataFrame,
+    *,
+    group: str,
+    groups: Sequence[str],
+    applies_to: str,
+    before: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The rows of the :func:`sparse_groups` left out of a model, one exclusions row per group.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The rows the model would have used. Not modified.
+    group : str
+        The group column.
+    groups : sequence of str
+        :func:`sparse_groups` output.
+    applies_to : str
+        What the rows are left out of (``"odds ratios"``).
+    before : DataFrame, optional
+        Exclusions of the earlier steps (with ``applies_to``), listed first.
+
+    Returns
+    -------
+    DataFrame
+        ``before``'s rows, then one per group: ``step`` (``"ethnic group"``), ``reason``
+        (``"<group>: too few for a model"``), ``rows``, ``applies_to``: the one exclusions layout
+        (:func:`rhoresearch.results.exclusions_table`).
+
+    References
+    ----------
+    Peduzzi P, et al. J Clin Epidemiol 1996;49:1373-9.
+    """
+    sizes = data[group].astype("object").value_counts()
+    rows = [(f"{g}: too few for a model", int(sizes.get(g, 0)), applies_to) for g in groups]
+    table = exclusions_table(rows, step="ethnic group", applies_to=True)
+    return table if before is None else combine_exclusions(before, table)
+
+
+def sparse_sentence(
+    groups: Sequence[str], *, what: str, model: str, minimum: int = MIN_OUTCOMES
+) -> str | None:
+    """One sentence naming the groups left out of a model and why, or None when there are none.
+
+    Parameters
+    ----------
+    groups : sequence of str
+        :func:`sparse_groups` output.
+    what : str
+        What has, or has not, the outcome (``"respondents answering yes"``).
+    model : str
+        The estimates they are left out of (``"odds ratios"``).
+    minimum : int, default :data:`MIN_OUTCOMES`
+        The rule's minimum.
+
+    Returns
+    -------
+    str or None
+        E.g. ``"Left out of the odds ratios, with fewer than 10 respondents answering yes (or
+        fewer than 10 not) to a question: White and Black African (their counts are in the
+        data-quality table)."`` No count is printed.
+
+    References
+    ----------
+    Peduzzi P, et al. J Clin Epidemiol 1996;49:1373-9.
+    """
+    if not groups:
+        return None
+    names = list(groups)
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"Left out of the {model}, with fewer than {minimum} {what} (or fewer than {minimum} "
+        f"not): {listed} (their rows are counted in the data-quality table)."
+    )
+
+
+class Panel(NamedTuple):
+    """A part of a figure's rows (:func:`panels`).
+
+    Attributes
+    ----------
+    data : DataFrame
+        The rows.
+    suffix : str
+        For the figure's name: ``""`` (one figure), else ``"_<high-level group>"``.
+    title : str
+        For the figure's title: ``""``, else ``": <high-level group> groups"``.
+    """
+
+    data: pd.DataFrame
+    suffix: str
+    title: str
+
+
+def panels(
+    data: pd.DataFrame, *, column: str = "ethnic_group", grouping: str, chinese: str = "asian"
+) -> list[Panel]:
+    """A figure's rows as one panel, or, for detailed groups, one panel per high-level group.
+
+    Sixteen lines (or sixteen sets of limits) on one axes cannot be told apart; split by their
+    high-level group, each figure has at most five.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The figure's rows. Not modified.
+    column : str, default "ethnic_group"
+        The group column.
+    grouping : {"high_level", "detailed"}
+        The notebook's grouping: one panel at the high level.
+    chinese : {"asian", "other"}, default "asian"
+        The high-level group Chinese is drawn with.
+
+    Returns
+    -------
+    list of Panel
+        In the high-level groups' display order; rows of unknown ethnicity left out when split.
+
+    References
+    ----------
+    Cleveland WS. The Elements of Graphing Data (1985): small multiples.
+    """
+    check_grouping(grouping, func="panels")
+    if grouping == "high_level":
+        return [Panel(data, "", "")]
+    require_columns(data, [column], func="panels")
+    labels = data[column].astype("object")
+    family = ethnicity.harmonise(labels, to="high_level", chinese=chinese, errors="not_known")
+    out = []
+    for name in group_order("high_level"):
+        rows = data[(family == name).to_numpy()]
+        if len(rows):
+            out.append(Panel(rows, f"_{slug(name)}", f": {name} groups"))
+    return out
+
+
+def grouping_note(grouping: str, *, chinese: str = "asian", subject: str) -> str:
+    """The ethnic groups of a report and where Chinese and Arab are counted, for its methods.
+
+    Parameters
+    ----------
+    grouping : {"high_level", "detailed"}
+        The notebook's grouping.
+    chinese : {"asian", "other"}, default "asian"
+        Where Chinese is counted at the high level.
+    subject : str
+        What is grouped (``"the respondent's recorded NHS ethnic category"``).
+
+    Returns
+    -------
+    str
+        One markdown bullet, e.g. ``"- **Ethnic groups**: the respondent's recorded NHS ethnic
+        category harmonised to five high-level groups (Asian, Black, Mixed, White, Other).
+        Chinese is counted under Asian, as in the Census 2021 groups (NHS England and MBRRACE-UK
+        count it under Other); Arab has no NHS code and is recorded as Any other ethnic group
+        (S), so it is counted under Other."``
+
+    References
+    ----------
+    NHS Data Dictionary: ETHNIC CATEGORY. ONS Census 2021 dictionary: ethnic group. MBRRACE-UK,
+    Saving Lives, Improving Mothers' Care ("Chinese or other").
+    """
+    check_grouping(grouping, func="grouping_note")
+    if chinese not in ("asian", "other"):
+        raise InputError(f"grouping_note: chinese must be 'asian' or 'other', got {chinese!r}")
+    arab = 'Arab has no NHS code and is recorded as "Any other ethnic group" (S)'
+    if grouping == "detailed":
+        groups = group_order("nhs_code", short=True)
+        return (
+            f"- **Ethnic groups**: {subject}, the {len(groups)} NHS ethnic categories by their "
+            f"short names ({', '.join(groups[:2])}, ..., {groups[-1]}), so Chinese is a group of "
+            f"its own; {arab}, so it is counted in Any other ethnic group."
+        )
+    high = group_order("high_level")
+    where = "Asian" if chinese == "asian" else "Other"
+    source = (
+        "as in the Census 2021 groups (NHS England and MBRRACE-UK count it under Other)"
+        if chinese == "asian"
+        else "as NHS England and MBRRACE-UK publish (Census 2021 counts it under Asian)"
+    )
+    return (
+        f"- **Ethnic groups**: {subject} harmonised to {len(high)} high-level groups "
+        f"({', '.join(high)}; `rhoresearch.ethnicity.harmonise`). Chinese is counted under "
+        f"{where}, {source}; {arab}, so it is counted under Other."
     )

@@ -190,6 +190,39 @@ def logistic_by_group(
     return res
 
 
+def left_out_groups(
+    res: pd.DataFrame, left_out: Sequence[str], *, n_excluded_group: int
+) -> pd.DataFrame:
+    """A model table's ``n_excluded_group``, and its row counts hidden when groups were left out.
+
+    Parameters
+    ----------
+    res : pandas.DataFrame
+        :func:`logistic_by_group` output; not modified.
+    left_out : sequence of str
+        Groups left out for being too small for the model
+        (:func:`rhoresearch.workstreams._grouping.sparse_groups`).
+    n_excluded_group : int
+        The rows left out because of their group (:func:`comparison_frame`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``n_excluded_group``; with ``left_out``, the :data:`MODEL_ROWS` are missing
+        (``Int64``): the model's rows used and left out would add up, with the counts shown
+        elsewhere, to the size of a left-out group, which may be a small number.
+
+    References
+    ----------
+    Hundepool A, et al. Statistical Disclosure Control. Wiley, 2012, section 4.2 (linked tables).
+    """
+    out = res.assign(n_excluded_group=n_excluded_group)
+    if len(left_out):
+        out[MODEL_ROWS] = pd.NA
+        out = out.astype(dict.fromkeys(MODEL_ROWS, "Int64"))
+    return out
+
+
 def mark_linked(
     table: pd.DataFrame,
     shown: pd.DataFrame,

@@ -19,6 +19,7 @@ import pandas as pd
 from rhoresearch import disclosure
 from rhoresearch.exceptions import InputError
 from rhoresearch.workstreams._assumptions import and_list, assumptions_log, chance_caveat
+from rhoresearch.workstreams._grouping import check_grouping
 
 __all__ = ["assumptions", "caveats", "suppression_notes"]
 
@@ -114,7 +115,9 @@ def assumptions(
     )
 
 
-def caveats(*, n_questions: int, confidence: float = 0.95) -> list[str]:
+def caveats(
+    *, n_questions: int, confidence: float = 0.95, grouping: str = "high_level"
+) -> list[str]:
     """The community trust report's caveats, one sentence each.
 
     Parameters
@@ -123,15 +126,25 @@ def caveats(*, n_questions: int, confidence: float = 0.95) -> list[str]:
         The number of questions compared.
     confidence : float
         The intervals' level.
+    grouping : {"high_level", "detailed"}, default "high_level"
+        The report's ethnic grouping.
 
     Returns
     -------
     list of str
         For :func:`rhoresearch.report.findings.things_to_know`'s ``caveats``.
     """
-    return [
+    check_grouping(grouping, func="community_trust.caveats")
+    groups = (
         'Ethnic groups are broad: experiences within "Asian" or "Black" differ (e.g. Black '
-        "African and Black Caribbean people); the detailed groups need larger samples.",
+        "African and Black Caribbean people); the detailed groups need larger samples."
+        if grouping == "high_level"
+        else "Detailed groups are small: their intervals are wide, more of their counts are "
+        "suppressed, and a group with too few answers to a question is left out of the odds "
+        "ratios."
+    )
+    return [
+        groups,
         "An odds ratio is not a ratio of percentages: when a positive answer is common, odds "
         "ratios are further from 1 than the corresponding ratio of percentages.",
         chance_caveat(confidence, what=f"{n_questions} questions and several groups"),

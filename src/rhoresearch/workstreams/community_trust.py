@@ -36,7 +36,15 @@ from rhoresearch.results import Result, combine_exclusions, exclusions_table
 from rhoresearch.stats.survey import WEIGHT_SUMMARY_COLUMNS as _WEIGHT_SUMMARY_COLUMNS
 from rhoresearch.stats.survey import weighted_percentages
 from rhoresearch.validation import as_columns, check_frame, require_columns, slug
-from rhoresearch.workstreams import _tables
+from rhoresearch.workstreams import _grouping, _tables
+from rhoresearch.workstreams._grouping import (
+    choose_grouping,
+    grouping_note,
+    panels,
+    sparse_exclusions,
+    sparse_groups,
+    sparse_sentence,
+)
 from rhoresearch.workstreams._trust_assumptions import assumptions, caveats, suppression_notes
 from rhoresearch.workstreams._wording import document, region_name
 
@@ -60,6 +68,12 @@ __all__ = [
     "question_percentages",
     "adjusted_odds_ratios",
     "suppress_tables",
+    "choose_grouping",
+    "sparse_groups",
+    "sparse_exclusions",
+    "sparse_sentence",
+    "panels",
+    "grouping_note",
     "assumptions",
     "caveats",
     "suppression_notes",
@@ -212,7 +226,8 @@ def prepare(
     group : str, default "ethnic_group"
         Name of the harmonised ethnic group column added.
     to : str, default "high_level"
-        Scheme of :func:`rhoresearch.ethnicity.harmonise`.
+        Scheme of :func:`rhoresearch.workstreams._grouping.harmonise`: ``"high_level"`` (Chinese
+        under Asian, as Census 2021) or ``"detailed"`` (the NHS 16 categories, short labels).
 
     Returns
     -------
@@ -247,7 +262,7 @@ def prepare(
         rows.append(("region", f"outside {where}", int((~keep).sum()), "every table"))
         work = data.loc[keep]
     out, answers = binarise(work, positive=positive)
-    out[group] = ethnicity.harmonise(out[ethnicity_column], to=to, errors="not_known")
+    out[group] = _grouping.harmonise(out[ethnicity_column], to=to, errors="not_known")
     for label in UNKNOWN_GROUPS:
         n = int((out[group] == label).sum())
         rows.append(("ethnic group", f"ethnicity {label.lower()}", n, "comparisons between groups"))
@@ -434,6 +449,7 @@ def adjusted_odds_ratios(
     exclude_groups: Sequence[str] = UNKNOWN_GROUPS,
     confidence: float | Sequence[float] = 0.95,
     labels: Mapping[str, str] | None = None,
+    left_out: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Odds ratios of each outcome for each group against the reference, adjusted for covariates.
 
@@ -462,6 +478,9 @@ def adjusted_odds_ratios(
     labels : mapping, optional
         Plain-language wording per outcome for ``question_text`` (default
         :data:`QUESTION_LABELS`; an outcome without one is worded by its column name).
+    left_out : sequence of str, default ()
+        Groups too small for the models (:func:`sparse_groups`): left out as ``exclude_groups``
+        are, and the model's row counts then hidden (:func:`_tables.left_out_groups`).
 
     Returns
     -------
@@ -500,7 +519,7 @@ def adjusted_odds_ratios(
     if weight is not None:
         require_columns(data, weight, func=func, what="weight column")
     work, n_excluded_group = _tables.comparison_frame(
-        data, group=group, covariates=covariates, exclude_groups=exclude_groups
+        data, group=group, covariates=covariates, exclude_groups=[*exclude_groups, *left_out]
     )
     options: dict[str, Any] = {}
     if weight is not None:
@@ -531,8 +550,7 @@ def adjusted_odds_ratios(
         res.insert(1, "question_text", wording(q))
         res.insert(len(res.columns) - 2, "reference_group", reference)  # before the two counts
         res["n_not_positive"] = res["n_respondents"] - res["n_positive"]
-        res["n_excluded_group"] = n_excluded_group
-        frames.append(res)
+        frames.append(_tables.left_out_groups(res, left_out, n_excluded_group=n_excluded_group))
     return pd.concat(frames, ignore_index=True)
 
 

@@ -17,7 +17,9 @@ The package, one concern per module (every public name is importable from here):
 :mod:`~rhoresearch.workstreams.data_quality.datasets` (schemas, selection),
 :mod:`~rhoresearch.workstreams.data_quality.providers` (completeness by provider),
 :mod:`~rhoresearch.workstreams.data_quality.sources` (agreement between sources),
-:mod:`~rhoresearch.workstreams.data_quality.research` (representation in research) and
+:mod:`~rhoresearch.workstreams.data_quality.research` (representation in research),
+:mod:`~rhoresearch.workstreams.data_quality.grouping` (the ``grouping`` parameter: the agreement
+tables' labels and reference group, and what the research studies allow) and
 :mod:`~rhoresearch.workstreams.data_quality.findings` (the report's disclosure-controlled tables,
 :func:`summary_tables`, and its key findings, :func:`findings`). The completeness statuses are
 shared with the record-level workstreams (:mod:`rhoresearch.workstreams._completeness`); proportions
@@ -42,12 +44,14 @@ from rhoresearch.workstreams._completeness import (
 from rhoresearch.workstreams.data_quality import assumptions as _assumptions
 from rhoresearch.workstreams.data_quality import datasets as _datasets
 from rhoresearch.workstreams.data_quality import findings as _findings
+from rhoresearch.workstreams.data_quality import grouping as _grouping
 from rhoresearch.workstreams.data_quality import providers as _providers
 from rhoresearch.workstreams.data_quality import research as _research
 from rhoresearch.workstreams.data_quality import sources as _sources
 from rhoresearch.workstreams.data_quality.assumptions import *
 from rhoresearch.workstreams.data_quality.datasets import *
 from rhoresearch.workstreams.data_quality.findings import *
+from rhoresearch.workstreams.data_quality.grouping import *
 from rhoresearch.workstreams.data_quality.providers import *
 from rhoresearch.workstreams.data_quality.research import *
 from rhoresearch.workstreams.data_quality.sources import *
@@ -56,6 +60,7 @@ __all__ = [
     *_assumptions.__all__,
     *_datasets.__all__,
     *_findings.__all__,
+    *_grouping.__all__,
     *_providers.__all__,
     *_research.__all__,
     *_sources.__all__,

@@ -60,6 +60,9 @@ __all__ = [
 _PARAMETERS = {
     "linked": "linked : DataFrame\n    One row per person, the group in each source; not modified.",
     "sources": "source_a, source_b : str\n    The reference source and the compared source.",
+    "scheme": 'scheme : str, default "nhs_code"\n    The groups the two sources are compared in:'
+    ' the NHS 16 categories by\n    their descriptions (``"nhs_code"``) or short labels'
+    ' (``"detailed"``).',
 }
 
 _STATUS_COLUMNS = ["status_label", "numerator", "denominator", "value", "lower_ci", "upper_ci"]
@@ -253,6 +256,7 @@ def linked_tables(
     confidence: float = 0.95,
     threshold: int = DEFAULT_THRESHOLD,
     policy: disclosure.Policy | None = None,
+    scheme: str = "nhs_code",
 ) -> LinkedTables:
     """Agreement between two sources of the same people's ethnicity, and its disagreements, suppressed.
 
@@ -263,6 +267,7 @@ def linked_tables(
     {confidence}
     {threshold}
     {policy}
+    {scheme}
 
     Returns
     -------
@@ -272,9 +277,9 @@ def linked_tables(
     """
     threshold = check_threshold(threshold, func="linked_tables")
     sources = _Sources(source_a=source_a, source_b=source_b)
-    overall = agreement(linked, **sources, confidence=confidence)
-    by_group = agreement_by_group(linked, **sources, confidence=confidence)
-    flows = disagreement_flows(linked, **sources).table
+    overall = agreement(linked, **sources, scheme=scheme, confidence=confidence)
+    by_group = agreement_by_group(linked, **sources, scheme=scheme, confidence=confidence)
+    flows = disagreement_flows(linked, **sources, scheme=scheme).table
     return LinkedTables(
         agreement=_tables.publish(overall, _AGREEMENT_TABLE, threshold=threshold, policy=policy),
         agreement_by_group=_tables.publish(
@@ -345,6 +350,7 @@ def summary_tables(
     threshold: int = DEFAULT_THRESHOLD,
     policy: disclosure.Policy | None = None,
     funnel_adjustment: str = "auto",
+    scheme: str = "nhs_code",
 ) -> SummaryTables:
     """Every disclosure-controlled table of a data-quality report.
 
@@ -363,6 +369,7 @@ def summary_tables(
     funnel_adjustment : {"auto", "none", "multiplicative", "additive"}, default "auto"
         The provider funnels' limits (``adjust`` of
         :func:`~rhoresearch.workstreams.data_quality.provider_funnel`).
+    {scheme}
 
     Returns
     -------
@@ -376,7 +383,9 @@ def summary_tables(
     c, t, p = confidence, threshold, policy
     sources = _Sources(source_a=source_a, source_b=source_b)
     funnel = provider_funnel(records, providers, year=year, confidence=c, adjust=funnel_adjustment)
-    linked_safe = linked_tables(linked, **sources, confidence=c, threshold=t, policy=p)
+    linked_safe = linked_tables(
+        linked, **sources, confidence=c, threshold=t, policy=p, scheme=scheme
+    )
     return SummaryTables(
         by_year=completeness_table(records, by="year", confidence=c, threshold=t, policy=p),
         by_dataset=completeness_table(

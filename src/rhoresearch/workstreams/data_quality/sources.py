@@ -26,7 +26,7 @@ from rhoresearch import ethnicity
 from rhoresearch.results import Result, exclusions_table
 from rhoresearch.stats.agreement import kappa
 from rhoresearch.validation import as_columns, check_confidence, require_columns
-from rhoresearch.workstreams import _frames
+from rhoresearch.workstreams import _frames, _grouping
 
 __all__ = ["agreement", "agreement_by_group", "disagreement_flows"]
 
@@ -46,8 +46,8 @@ def _paired(
 ) -> tuple[pd.Categorical, pd.Categorical, list[str], dict[str, int]]:
     """Both sources harmonised to ``scheme``, the pairs with a known group in both, and counts."""
     require_columns(linked, [source_a, source_b], func=func)
-    a = ethnicity.harmonise(linked[source_a], to=scheme, errors="not_known")
-    b = ethnicity.harmonise(linked[source_b], to=scheme, errors="not_known")
+    a = _grouping.harmonise(linked[source_a], to=scheme, errors="not_known")
+    b = _grouping.harmonise(linked[source_b], to=scheme, errors="not_known")
     a_unknown = a.astype(str).isin(_UNKNOWN)
     b_unknown = b.astype(str).isin(_UNKNOWN)
     known = ~a_unknown & ~b_unknown
@@ -100,8 +100,9 @@ def agreement(
         One row per person, the group in each source (codes or labels); not modified.
     source_a, source_b : str
         The two columns; ``source_a`` is the reference (e.g. self-reported in the Census).
-    scheme : {"nhs_code", "census2021", "high_level"}, default "nhs_code"
-        The classification both are harmonised to.
+    scheme : {"nhs_code", "detailed", "census2021", "high_level"}, default "nhs_code"
+        The classification both are harmonised to (:func:`rhoresearch.workstreams._grouping.
+        harmonise`: ``"detailed"`` is the NHS 16 categories by their short labels).
     by : str or list of str, optional
         Grouping columns (e.g. ``"provider_code"``).
     confidence : float, default 0.95
@@ -280,8 +281,9 @@ def disagreement_flows(
     ONS (2023). Understanding consistency of ethnicity data. Scobie et al. (2021), Nuffield Trust.
     """
     require_columns(linked, [source_a, source_b], func="disagreement_flows")
-    a = ethnicity.harmonise(linked[source_a], to=scheme, errors="not_known").astype(str)
-    b = ethnicity.harmonise(linked[source_b], to=scheme, errors="not_known").astype(str)
+    a_groups = _grouping.harmonise(linked[source_a], to=scheme, errors="not_known")
+    a = a_groups.astype(str)
+    b = _grouping.harmonise(linked[source_b], to=scheme, errors="not_known").astype(str)
     a_unknown = a.isin(_UNKNOWN)
     keep = ~a_unknown
     reasons = [(f"group not stated or not known in {source_a}", int(a_unknown.sum()))]
@@ -297,7 +299,7 @@ def disagreement_flows(
     res["denominator"] = res.groupby("group_a")["count"].transform("sum")
     res["percent"] = res["count"] / res["denominator"] * 100
     res["agrees"] = res["group_a"] == res["group_b"]
-    order = {c: i for i, c in enumerate(ethnicity.labels(scheme))}
+    order = {c: i for i, c in enumerate(a_groups.cat.categories)}
     res = res.sort_values(
         ["group_a", "count", "group_b"],
         ascending=[True, False, True],

@@ -258,10 +258,12 @@ GROUPING_NOTES = {
     "high_level": "Ethnic groups: NHS ethnic categories harmonised to the five high-level groups "
     "(`rhoresearch.ethnicity.harmonise`), with Chinese under Other as NHS England publishes, and "
     "Arab (a Census 2021 group with no NHS code) under Other too, in Any other ethnic group.",
-    "nhs_code": "Ethnic groups: the 16 NHS ethnic categories (NHS Data Dictionary); Chinese is "
+    "nhs_code": "Ethnic groups: the 16 NHS ethnic categories (NHS Data Dictionary), by their "
+    "short names (White British, Indian, Caribbean ...); Chinese is "
     "its own category under Other ethnic groups, as NHS England publishes, and Census 2021 "
     "Arab, Gypsy or Irish Traveller and Roma are counted in Any other ethnic group and Any other "
     "White background (they have no NHS code).",
-    "census2021": "Ethnic groups: the 19 Census 2021 groups, as every table gives them; Chinese "
+    "census2021": "Ethnic groups: the 19 Census 2021 groups, as every table gives them, by their "
+    "short names (White British, Arab, Roma ...); Chinese "
     "is an Asian group and Arab an Other group, as the Census classifies them.",
 }

@@ -17,8 +17,10 @@ the analysis steps take whatever the form:
 - the providers as read.
 
 ``grouping="detailed"`` analyses the NHS 16 ethnic categories (or the Census 2021 19 groups when
-every table uses them: :func:`rhoresearch.data.published.detailed_scheme`); the reference group is
-given at the same level (:func:`reference_label`: "White British"). :func:`strata` says which
+every table uses them: :func:`rhoresearch.data.published.detailed_scheme`), by their short labels
+(:func:`rhoresearch.ethnicity.short_labels`: "White British", "Indian", "Caribbean", as every
+report's detailed groups); the reference group is given at the same level
+(:func:`reference_label` with ``short=True``: "White British"). :func:`strata` says which
 strata the data allow (age band, sex) and :func:`unavailable` words each section the data cannot
 give (one sentence, from the inputs).
 
@@ -139,8 +141,13 @@ def data_form(
 
 
 def _categorical(values: pd.Series, scheme: str) -> pd.Series:
-    order = group_order(scheme)
-    text = values.astype("str").where(values.astype("str").isin(order))
+    """Labels of ``scheme`` as the groups compared: detailed ones by their short labels."""
+    short = scheme != "high_level"
+    order = group_order(scheme, short=short)
+    text = values.astype("str")
+    if short:  # "White - British" -> "White British", the label every detailed report uses
+        text = text.map(ethnicity.short_labels(scheme)).fillna(text)
+    text = text.where(text.isin(order))
     return pd.Series(
         pd.Categorical(text, categories=order, ordered=True), index=values.index, name=values.name
     )
@@ -220,7 +227,9 @@ def _regroup_records(
 ) -> CountedEvents:
     """Record-level counts with ``ethnic_group`` at a detailed scheme (people recounted)."""
     counts = counted.counts.assign(
-        ethnic_group=_grouping.harmonise_groups(counted.counts, scheme=scheme, chinese="other")
+        ethnic_group=_grouping.harmonise_groups(
+            counted.counts, scheme=scheme, short=True, chinese="other"
+        )
     )
     people = None
     if counted.people is not None:

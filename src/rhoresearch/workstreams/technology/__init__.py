@@ -20,6 +20,10 @@ Service data (sickle cell disease admissions; :mod:`.sickle_cell`)
     :func:`sickle_cell_per_patient` (per person living with the condition, :mod:`.patients`);
     :func:`choose_year`.
 
+The grouping (:mod:`.grouping`): :func:`choose_grouping` reads the ``grouping`` parameter (high-level
+groups or the NHS 16 categories) with the reference group; groups too small for a model are left
+out with a counted reason; figures of many groups are split by high-level group.
+
 The report (:mod:`.tables`, :mod:`.findings`): :func:`exclusions_by_dataset` (the data-quality
 table), :func:`suppress_tables` (disclosure control of every published table, an
 :class:`AuditTables`), :func:`suppression_notes`, and :func:`findings` (the key findings in words,
@@ -39,6 +43,7 @@ N Engl J Med 2020;383:2477-8.
 from rhoresearch.workstreams.technology import assumptions as _assumptions
 from rhoresearch.workstreams.technology import datasets as _datasets
 from rhoresearch.workstreams.technology import findings as _findings
+from rhoresearch.workstreams.technology import grouping as _grouping
 from rhoresearch.workstreams.technology import main_findings as _main_findings
 from rhoresearch.workstreams.technology import oximetry as _oximetry
 from rhoresearch.workstreams.technology import patients as _patients
@@ -48,6 +53,7 @@ from rhoresearch.workstreams.technology import tables as _tables
 from rhoresearch.workstreams.technology.assumptions import *
 from rhoresearch.workstreams.technology.datasets import *
 from rhoresearch.workstreams.technology.findings import *
+from rhoresearch.workstreams.technology.grouping import *
 from rhoresearch.workstreams.technology.main_findings import *
 from rhoresearch.workstreams.technology.oximetry import *
 from rhoresearch.workstreams.technology.patients import *
@@ -60,6 +66,7 @@ __all__ = [
     *_main_findings.__all__,
     *_datasets.__all__,
     *_findings.__all__,
+    *_grouping.__all__,
     *_oximetry.__all__,
     *_patients.__all__,
     *_risk_model.__all__,

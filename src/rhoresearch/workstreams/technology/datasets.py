@@ -18,7 +18,7 @@ import pandera.pandas as pa
 from rhoresearch import config, data, ethnicity
 from rhoresearch.results import Result, exclusions_table
 from rhoresearch.validation import check_frame, require_columns
-from rhoresearch.workstreams import _wording
+from rhoresearch.workstreams import _grouping, _wording
 
 __all__ = [
     "SETTINGS",
@@ -182,7 +182,9 @@ def prepare(
     group : str, default "ethnic_group"
         Name of the harmonised group column added.
     to : str, default "high_level"
-        Scheme of :func:`rhoresearch.ethnicity.harmonise` (unmapped values become "Not known").
+        Scheme of :func:`rhoresearch.workstreams._grouping.harmonise` (unmapped values become
+        "Not known"): ``"high_level"`` (Chinese under Asian, as Census 2021) or ``"detailed"``
+        (the NHS 16 categories, short labels).
     age : str or None, default "age"
         Age in years; adds ``age_band`` (:data:`AGE_BANDS`) when given.
 
@@ -204,7 +206,7 @@ def prepare(
     check_frame(data, func=func)
     require_columns(data, [ethnicity_column, *([age] if age else [])], func=func)
     out = data.copy()
-    out[group] = ethnicity.harmonise(out[ethnicity_column], to=to, errors="not_known")
+    out[group] = _grouping.harmonise(out[ethnicity_column], to=to, errors="not_known")
     rows = [
         (
             "ethnic group",

@@ -275,6 +275,7 @@ def occult_hypoxaemia_odds_ratios(
     cluster: str = "patient_id",
     exclude_groups: Sequence[str] = ("Not stated", "Not known"),
     confidence: float = 0.95,
+    left_out: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Odds ratios of occult hypoxaemia by group against the reference, with clustered SEs.
 
@@ -292,6 +293,9 @@ def occult_hypoxaemia_odds_ratios(
     exclude_groups : sequence of str, default ("Not stated", "Not known")
         Groups left out (counted in ``n_excluded_group``).
     {confidence_fraction}
+    left_out : sequence of str, default ()
+        Groups too small for the model (:func:`rhoresearch.workstreams._grouping.sparse_groups`):
+        left out as ``exclude_groups`` are, and the model's row counts then hidden.
 
     Returns
     -------
@@ -317,7 +321,7 @@ def occult_hypoxaemia_odds_ratios(
     covariate_cols = as_columns(covariates, func=func, name="covariates")
     require_columns(flagged, ["occult_hypoxaemia", group, cluster, *covariate_cols], func=func)
     work, n_excluded_group = _tables.comparison_frame(
-        flagged, group=group, covariates=covariate_cols, exclude_groups=exclude_groups
+        flagged, group=group, covariates=covariate_cols, exclude_groups=[*exclude_groups, *left_out]
     )
     res = _tables.logistic_by_group(
         work,
@@ -333,5 +337,4 @@ def occult_hypoxaemia_odds_ratios(
         cluster=cluster,
         confidence=confidence,
     )
-    res["n_excluded_group"] = n_excluded_group
-    return res
+    return _tables.left_out_groups(res, left_out, n_excluded_group=n_excluded_group)

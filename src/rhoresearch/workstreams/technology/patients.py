@@ -72,6 +72,7 @@ def sickle_cell_per_patient(
     patients: pd.DataFrame,
     *,
     reference: str,
+    to: str = "high_level",
     confidence: float = 0.95,
 ) -> Result:
     """Admissions per person living with sickle cell disease, each group against the reference.
@@ -86,6 +87,9 @@ def sickle_cell_per_patient(
         (:func:`load_sickle_cell_patients`); not modified.
     reference : str
         The reference group (e.g. ``"White"``).
+    to : str, default "high_level"
+        Ethnicity scheme, as for
+        :func:`~rhoresearch.workstreams.technology.sickle_cell_rates`.
     confidence : float, default 0.95
         Confidence level of the intervals.
 
@@ -119,6 +123,7 @@ def sickle_cell_per_patient(
         people,
         reference=reference,
         by="financial_year",
+        to=to,
         confidence=confidence,
         multiplier=1,
     )

@@ -16,6 +16,7 @@ from rhoresearch import ethnicity, stats
 from rhoresearch.exceptions import InputError
 from rhoresearch.results import Result, exclusions_table
 from rhoresearch.validation import as_columns, check_frame, require_columns
+from rhoresearch.workstreams import _grouping
 from rhoresearch.workstreams._wording import document
 
 __all__ = ["choose_year", "sickle_cell_rates", "sickle_cell_rate_ratios"]
@@ -88,8 +89,8 @@ def _sickle_cell_frame(
     require_columns(population, ["ethnic_category", "population"], func=func)
     adm = admissions.copy()
     pop = population.copy()
-    adm[group] = ethnicity.harmonise(adm["ethnic_category"], to=to)
-    pop[group] = ethnicity.harmonise(pop["ethnic_category"], to=to)
+    adm[group] = _grouping.harmonise(adm["ethnic_category"], to=to)
+    pop[group] = _grouping.harmonise(pop["ethnic_category"], to=to)
     unknown = adm[group].isin([ethnicity.NOT_STATED, ethnicity.NOT_KNOWN])
     left_out = adm.loc[unknown].groupby(group, observed=True)["admissions"].sum()
     excluded = exclusions_table(
@@ -135,8 +136,9 @@ def sickle_cell_rates(
         used for every year (Census 2021 held fixed).
     by : str or sequence of str, default ("financial_year", "ethnic_group")
         Grouping; ``group`` is the harmonised ethnic group column made here.
-    to : {"high_level", "nhs_code", "census2021"}, default "high_level"
-        Ethnicity scheme (:func:`rhoresearch.ethnicity.harmonise`).
+    to : {"high_level", "detailed", "nhs_code", "census2021"}, default "high_level"
+        Ethnicity scheme (:func:`rhoresearch.workstreams._grouping.harmonise`; ``"detailed"``:
+        the NHS 16 categories by their short labels).
     group : str, default "ethnic_group"
         Name of the harmonised ethnic group column.
     {confidence_fraction}

@@ -45,6 +45,7 @@ __all__ = [
     "BOARD_SCHEMA",
     "SCHEMAS",
     "harmonise_groups",
+    "groups_note",
     "label",
     "select",
     "unknown_summary",
@@ -231,6 +232,46 @@ def harmonise_groups(data: pd.DataFrame, *, column: str = "ethnic_group") -> pd.
     out = data.copy()
     out[column] = ethnicity.to_binary(values, errors="not_known")
     return out
+
+
+def groups_note(data: pd.DataFrame, *, column: str = "ethnic_group") -> str:
+    """The report's groups, read from the data, and why it has no detailed grouping.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A table after :func:`harmonise_groups` (the returns). Not modified.
+    column : str, default "ethnic_group"
+        Its group column.
+
+    Returns
+    -------
+    str
+        E.g. ``"The returns give their counts by three groups: White, Ethnic minority and Not
+        known. White is White British, White Irish and any other White background; ethnic
+        minority is every other group, Chinese and Arab included (WRES "BME"). The WRES
+        technical guidance compares these two groups only, so this report has no grouping
+        parameter: the returns carry no detailed ethnic groups to split."``
+
+    References
+    ----------
+    NHS England. Workforce Race Equality Standard: technical guidance (White / BME / unknown).
+    """
+    require_columns(data, [column], func="groups_note")
+    values = data[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        present = set(values.dropna().astype("str"))
+        names = [str(g) for g in values.cat.categories if str(g) in present]
+    else:
+        names = [str(g) for g in pd.unique(values.dropna())]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"The returns give their counts by {len(names)} groups: {listed}. {WHITE} is White "
+        f"British, White Irish and any other White background; {MINORITY} is every other "
+        'group, Chinese and Arab included (WRES "BME"). The WRES technical guidance compares '
+        "these two groups only, so this report has no grouping parameter: the returns carry no "
+        "detailed ethnic groups to split."
+    )
 
 
 def label(organisation: str, organisations: pd.DataFrame | None = None) -> str:
