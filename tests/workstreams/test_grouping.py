@@ -148,12 +148,44 @@ def test_detailed_figures_are_split_by_high_level_group():
     assert [p.suffix for p in other] == ["_black", "_white", "_other"]
 
 
-def test_the_grouping_note_says_where_chinese_and_arab_are_counted():
+def test_the_grouping_note_follows_the_census_2021_convention_by_default():
     census = _grouping.grouping_note("high_level", subject="the code")
-    assert "Chinese is counted under Asian" in census and "Arab" in census
-    nhs = _grouping.grouping_note("high_level", chinese="other", subject="the code")
-    assert "Chinese is counted under Other" in nhs
+    assert census.startswith("- **Ethnic groups**: the code harmonised to five high-level groups")
+    assert "Chinese is counted under Asian, as in the Census 2021 groups" in census
+    assert "Arab has no NHS code" in census and "so it is counted under Other." in census
+
+
+def test_the_grouping_note_follows_nhs_england():
+    nhs = _grouping.grouping_note("high_level", convention="nhs_england", subject="the code")
+    assert "Chinese is counted under Other, as NHS England publishes" in nhs
+    assert "Census 2021 counts it under Asian" in nhs and "MBRRACE" not in nhs
+
+
+def test_the_grouping_note_follows_mbrrace_uk():
+    note = _grouping.grouping_note("high_level", convention="mbrrace", subject="the code")
+    assert 'Chinese is counted under Other, as MBRRACE-UK ("Chinese or other")' in note
+
+
+def test_the_detailed_grouping_note_names_the_scheme_and_census_only_groups():
     detailed = _grouping.grouping_note("detailed", subject="the code")
     assert "16 NHS ethnic categories" in detailed and "Chinese is a group of its own" in detailed
-    with pytest.raises(InputError, match="chinese must be"):
-        _grouping.grouping_note("high_level", chinese="east asian", subject="x")
+    assert "Census 2021" not in detailed  # records: no published table to speak of
+    kept = _grouping.grouping_note("detailed", subject="x", census_only="kept")
+    assert "keeps Arab, Gypsy or Irish Traveller and Roma as groups of their own" in kept
+    merged = _grouping.grouping_note("detailed", subject="x", census_only="merged")
+    assert "Roma, with no NHS code either, are counted in Other White" in merged
+    census = _grouping.grouping_note("detailed", subject="x", scheme="census2021")
+    assert (
+        "19 Census 2021 groups" in census and "Chinese and Arab are groups of their own" in census
+    )
+
+
+def test_the_grouping_note_refuses_unknown_options():
+    with pytest.raises(InputError, match="convention must be"):
+        _grouping.grouping_note("high_level", convention="east asian", subject="x")
+    with pytest.raises(InputError, match="census_only must be"):
+        _grouping.grouping_note("detailed", census_only="dropped", subject="x")
+    with pytest.raises(InputError, match="does not agree"):
+        _grouping.grouping_note("high_level", scheme="nhs_code", subject="x")
+    with pytest.raises(InputError, match="grouping must be"):
+        _grouping.grouping_note("fine", subject="x")

@@ -17,7 +17,7 @@ import pytest
 from rhoresearch import config
 from rhoresearch.exceptions import InputError
 from rhoresearch.report import narrative
-from rhoresearch.workstreams import maternity
+from rhoresearch.workstreams import _grouping, maternity
 
 NOTEBOOK = config.notebooks_dir() / "05-maternal-neonatal.ipynb"
 
@@ -92,15 +92,18 @@ def test_forest_captions_name_the_model_fitted():
 
 
 def test_the_page_states_where_chinese_and_arab_are_counted():
-    note = maternity.grouping_note("high_level")
+    # the shared wording (workstreams._grouping.grouping_note) with MBRRACE-UK's convention
+    assert maternity.grouping_note is _grouping.grouping_note
+    note = maternity.grouping_note(
+        "high_level", subject="the mother's NHS ethnic category", convention="mbrrace"
+    )
     assert "Chinese is counted under Other" in note and "MBRRACE-UK" in note
     assert "Arab" in note and "Any other ethnic group" in note
-    assert "Chinese is counted under Asian" in maternity.grouping_note(chinese="asian")
-    detailed = maternity.grouping_note("detailed")
-    assert "16 detailed categories" in detailed and "Arab" in detailed
-    with pytest.raises(InputError, match="grouping"):
-        maternity.grouping_note("fine")
-    assert "maternity.grouping_note(grouping)" in _cells("code")
+    detailed = maternity.grouping_note("detailed", subject="x", census_only="kept")
+    assert "16 NHS ethnic categories" in detailed and "keeps Arab" in detailed
+    code = _cells("code")
+    assert "maternity.grouping_note(" in code and 'convention="mbrrace"' in code
+    assert 'census_only="kept"' in code
 
 
 def _records(region_names: list[str]) -> pd.DataFrame:

@@ -151,11 +151,17 @@ def test_notebook_wording_is_not_causal_and_states_the_chinese_and_arab_conventi
     assert "Poisson regression on age band and sex" not in text  # captions come from the fit
     assert "as NHS Digital)" not in text  # the population standard is by age and sex
     methods = text[text.index("## Methods") :]  # the last section (caveats: things to know)
-    assert "mental_health.GROUPING_NOTES[inputs.scheme]" in methods  # shown on the page
-    for scheme in ("high_level", "nhs_code", "census2021"):
-        note = mh.GROUPING_NOTES[scheme]
+    assert "mental_health.grouping_note(" in methods  # shown on the page
+    assert 'convention="nhs_england"' in methods and "scheme=inputs.scheme" in methods
+    for grouping, scheme in (
+        ("high_level", "high_level"),
+        ("detailed", "nhs_code"),
+        ("detailed", "census2021"),
+    ):
+        note = mh.grouping_note(grouping, subject="x", convention="nhs_england", scheme=scheme)
         assert "Chinese" in note and "Arab" in note, scheme
-    assert "Chinese under Other" in mh.GROUPING_NOTES["high_level"]
+    high = mh.grouping_note("high_level", subject="x", convention="nhs_england")
+    assert "Chinese is counted under Other, as NHS England publishes" in high
 
 
 def test_regional_rates_use_the_england_population_as_the_standard(tmp_path):

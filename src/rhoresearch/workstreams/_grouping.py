@@ -19,7 +19,8 @@ source uses them). This module is the one place for what that parameter means:
 - :func:`sparse_groups`, :func:`sparse_exclusions`, :func:`sparse_sentence`: groups too small for a
   model, left out with a counted, stated reason; :func:`panels`: a figure's rows split by
   high-level group when detailed groups would crowd it; :func:`grouping_note`: the grouping and
-  where Chinese and Arab are counted, for the methods.
+  where Chinese and Arab are counted, for the methods: one wording for every report, whose
+  published convention (:data:`CONVENTIONS`: Census 2021, NHS England, MBRRACE-UK) is a parameter.
 
 References
 ----------
@@ -44,6 +45,8 @@ from rhoresearch.validation import require_columns, slug
 
 __all__ = [
     "DETAILED",
+    "CENSUS_ONLY",
+    "CONVENTIONS",
     "GROUPINGS",
     "MIN_OUTCOMES",
     "SCHEMES",
@@ -623,52 +626,123 @@ def panels(
     return out
 
 
-def grouping_note(grouping: str, *, chinese: str = "asian", subject: str) -> str:
+#: The published conventions a report's methods can follow for Chinese at the high level: where
+#: Chinese is counted, how the page names the convention, and what the others do
+#: (:func:`grouping_note`).
+CONVENTIONS = {
+    "census2021": (
+        "asian",
+        "as in the Census 2021 groups",
+        "NHS England and MBRRACE-UK count it under Other",
+    ),
+    "nhs_england": ("other", "as NHS England publishes", "Census 2021 counts it under Asian"),
+    "mbrrace": (
+        "other",
+        'as MBRRACE-UK ("Chinese or other") and the NHS codes do',
+        "Census 2021 counts it under Asian",
+    ),
+}
+#: Small counts in words, for the methods ("five high-level groups").
+_NUMBERS = {5: "five"}
+#: What a detailed grouping does with the Census 2021 groups that have no NHS code (Arab, Gypsy or
+#: Irish Traveller, Roma) when a published table has them (:func:`grouping_note`).
+CENSUS_ONLY = {
+    "kept": " (a published table by Census 2021 groups keeps Arab, Gypsy or Irish Traveller and "
+    "Roma as groups of their own, after the 16)",
+    "merged": "; a published table's Census 2021 Gypsy or Irish Traveller and Roma, with no NHS "
+    "code either, are counted in Other White",
+}
+
+
+def grouping_note(
+    grouping: str,
+    *,
+    subject: str,
+    convention: str = "census2021",
+    scheme: str | None = None,
+    census_only: str | None = None,
+) -> str:
     """The ethnic groups of a report and where Chinese and Arab are counted, for its methods.
+
+    The one wording of every report's "Ethnic groups" bullet; what differs between reports is a
+    parameter: what is grouped, the published convention followed at the high level, the
+    detailed scheme and what becomes of Census-only groups.
 
     Parameters
     ----------
     grouping : {"high_level", "detailed"}
         The notebook's grouping.
-    chinese : {"asian", "other"}, default "asian"
-        Where Chinese is counted at the high level.
     subject : str
         What is grouped (``"the respondent's recorded NHS ethnic category"``).
+    convention : {"census2021", "nhs_england", "mbrrace"}, default "census2021"
+        The published convention for Chinese at the high level (:data:`CONVENTIONS`): Census
+        2021 counts it under Asian, NHS England and MBRRACE-UK ("Chinese or other") under Other.
+    scheme : {"high_level", "nhs_code", "census2021"}, optional
+        The scheme analysed when the data decide it (notebook 06: NHS 16, or Census 2021 19 when
+        every table has them); it must agree with ``grouping``. Default :func:`scheme_of`.
+    census_only : {"kept", "merged"}, optional
+        With detailed NHS groups, what becomes of the Census 2021 groups with no NHS code when a
+        published table has them (:data:`CENSUS_ONLY`): kept as groups of their own, or counted
+        in Any other ethnic group and Other White. None: the data are records; nothing is said.
 
     Returns
     -------
     str
-        One markdown bullet, e.g. ``"- **Ethnic groups**: the respondent's recorded NHS ethnic
-        category harmonised to five high-level groups (Asian, Black, Mixed, White, Other).
-        Chinese is counted under Asian, as in the Census 2021 groups (NHS England and MBRRACE-UK
-        count it under Other); Arab has no NHS code and is recorded as Any other ethnic group
-        (S), so it is counted under Other."``
+        One markdown bullet, e.g. ``'- **Ethnic groups**: the mother's NHS ethnic category
+        harmonised to five high-level groups (Asian, Black, Mixed, White, Other;
+        `rhoresearch.ethnicity.harmonise`). Chinese is counted under Other, as MBRRACE-UK
+        ("Chinese or other") and the NHS codes do (Census 2021 counts it under Asian); Arab has no
+        NHS code and is recorded as "Any other ethnic group" (S), so it is counted under Other.'``
+
+    Raises
+    ------
+    InputError
+        An unknown grouping, convention, scheme or ``census_only``, or a scheme that does not
+        agree with ``grouping``.
 
     References
     ----------
     NHS Data Dictionary: ETHNIC CATEGORY. ONS Census 2021 dictionary: ethnic group. MBRRACE-UK,
-    Saving Lives, Improving Mothers' Care ("Chinese or other").
+    Saving Lives, Improving Mothers' Care ("Chinese or other"). NHS England. Mental Health Act
+    Statistics, Annual Figures.
     """
     check_grouping(grouping, func="grouping_note")
-    if chinese not in ("asian", "other"):
-        raise InputError(f"grouping_note: chinese must be 'asian' or 'other', got {chinese!r}")
+    if convention not in CONVENTIONS:
+        raise InputError(
+            f"grouping_note: convention must be one of {list(CONVENTIONS)}, got {convention!r}"
+        )
+    if census_only is not None and census_only not in CENSUS_ONLY:
+        raise InputError(
+            f"grouping_note: census_only must be one of {list(CENSUS_ONLY)} or None, "
+            f"got {census_only!r}"
+        )
+    scheme = scheme_of(grouping, func="grouping_note") if scheme is None else scheme
+    _check_scheme(scheme, "grouping_note")
+    if (scheme == "high_level") != (grouping == "high_level"):
+        raise InputError(
+            f"grouping_note: scheme {scheme!r} does not agree with grouping {grouping!r}"
+        )
     arab = 'Arab has no NHS code and is recorded as "Any other ethnic group" (S)'
-    if grouping == "detailed":
-        groups = group_order("nhs_code", short=True)
+    if scheme != "high_level":
+        groups = group_order(scheme, short=True)
+        listed = f"by their short names ({', '.join(groups[:2])}, ..., {groups[-1]})"
+        if scheme == "census2021":
+            return (
+                f"- **Ethnic groups**: {subject}, the {len(groups)} Census 2021 groups {listed}, "
+                "so Chinese and Arab are groups of their own (Chinese an Asian group and Arab an "
+                "Other group, as the Census classifies them)."
+            )
+        extra = CENSUS_ONLY[census_only] if census_only is not None else ""
         return (
-            f"- **Ethnic groups**: {subject}, the {len(groups)} NHS ethnic categories by their "
-            f"short names ({', '.join(groups[:2])}, ..., {groups[-1]}), so Chinese is a group of "
-            f"its own; {arab}, so it is counted in Any other ethnic group."
+            f"- **Ethnic groups**: {subject}, the {len(groups)} NHS ethnic categories {listed}, "
+            f"so Chinese is a group of its own; {arab}, so it is counted in Any other ethnic "
+            f"group{extra}."
         )
     high = group_order("high_level")
+    chinese, source, others = CONVENTIONS[convention]
     where = "Asian" if chinese == "asian" else "Other"
-    source = (
-        "as in the Census 2021 groups (NHS England and MBRRACE-UK count it under Other)"
-        if chinese == "asian"
-        else "as NHS England and MBRRACE-UK publish (Census 2021 counts it under Asian)"
-    )
     return (
-        f"- **Ethnic groups**: {subject} harmonised to {len(high)} high-level groups "
-        f"({', '.join(high)}; `rhoresearch.ethnicity.harmonise`). Chinese is counted under "
-        f"{where}, {source}; {arab}, so it is counted under Other."
+        f"- **Ethnic groups**: {subject} harmonised to {_NUMBERS.get(len(high), len(high))} "
+        f"high-level groups ({', '.join(high)}; `rhoresearch.ethnicity.harmonise`). Chinese is "
+        f"counted under {where}, {source} ({others}); {arab}, so it is counted under Other."
     )

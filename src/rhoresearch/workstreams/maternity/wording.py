@@ -3,8 +3,8 @@
 - :func:`model_names`, :func:`forest_caption`, :func:`model_sentence`: the model actually fitted
   for each outcome's adjusted ratios (Poisson, or negative binomial when over-dispersed), read
   from the ``fit`` column of the comparison, never typed in;
-- :func:`grouping_note`: the ethnic grouping and where Chinese and Arab are counted, as the
-  report's methods state it.
+- :func:`grouping_note` (shared, :mod:`rhoresearch.workstreams._grouping`): the ethnic grouping
+  and where Chinese and Arab are counted, with ``convention="mbrrace"`` (Chinese under Other).
 
 References
 ----------
@@ -19,7 +19,7 @@ import pandas as pd
 
 from rhoresearch.exceptions import InputError
 from rhoresearch.validation import check_confidence, require_columns
-from rhoresearch.workstreams import _grouping
+from rhoresearch.workstreams._grouping import grouping_note
 from rhoresearch.workstreams.maternity.summary import OUTCOMES
 
 __all__ = [
@@ -175,57 +175,4 @@ def model_sentence(comparison: pd.DataFrame) -> str:
         "the number of maternities (or births) as the exposure, so they compare women of the "
         "same age band and deprivation quintile; a negative binomial model is used where the "
         "counts are over-dispersed."
-    )
-
-
-def grouping_note(grouping: str = "high_level", *, chinese: str = "other") -> str:
-    """How the report groups ethnicity, and where Chinese and Arab are counted (for the methods).
-
-    Parameters
-    ----------
-    grouping : {"high_level", "detailed"}, default "high_level"
-        The report's grouping.
-    chinese : {"other", "asian"}, default "other"
-        Where Chinese is counted at the high level (MBRRACE-UK and NHS codes: Other).
-
-    Returns
-    -------
-    str
-        One markdown sentence or two, e.g. ``"Ethnic groups: the mother's NHS ethnic category
-        harmonised to five high-level groups (Asian, Black, Mixed, White, Other). Chinese is
-        counted under Other, as MBRRACE-UK ("Chinese or other") and the NHS codes do (Census
-        2021 places it under Asian); Arab has no NHS code and is recorded as "Any other ethnic
-        group", so it is counted under Other too."``
-
-    Raises
-    ------
-    InputError
-        An option not allowed.
-
-    References
-    ----------
-    NHS Data Dictionary, ETHNIC CATEGORY. MBRRACE-UK, Saving Lives, Improving Mothers' Care. ONS
-    Census 2021 dictionary: ethnic group (19 categories).
-    """
-    _grouping.check_grouping(grouping, func="grouping_note")
-    if chinese not in ("other", "asian"):
-        raise InputError(f"grouping_note: chinese must be 'other' or 'asian', got {chinese!r}")
-    arab = 'Arab has no NHS code and is recorded as "Any other ethnic group" (S)'
-    if grouping == "detailed":
-        return (
-            "**Ethnic groups**: the mother's NHS ethnic category, the 16 detailed categories "
-            "(short labels such as White British, Indian, Caribbean), so Chinese is a group of its "
-            f"own; {arab}, so it is counted in Any other ethnic group (a published table by Census "
-            "2021 groups keeps Arab, Gypsy or Irish Traveller and Roma as groups of their own)."
-        )
-    where = "Other" if chinese == "other" else "Asian"
-    source = (
-        'as MBRRACE-UK ("Chinese or other") and the NHS codes do; Census 2021 places it under Asian'
-        if chinese == "other"
-        else "as Census 2021 does; MBRRACE-UK and the NHS codes place it under Other"
-    )
-    return (
-        "**Ethnic groups**: the mother's NHS ethnic category harmonised to five high-level groups "
-        f"(Asian, Black, Mixed, White, Other; `rhoresearch.ethnicity.harmonise`). Chinese is "
-        f"counted under {where}, {source}; {arab}, so it is counted under Other."
     )

@@ -24,7 +24,7 @@ each:
   or detailed), :func:`strata`, :func:`unavailable` (the sentence replacing a section the data
   cannot give), :func:`reference_label`;
 - :mod:`~rhoresearch.workstreams.mental_health.analysis`: :func:`rate_strata`, :func:`compare`,
-  :func:`input_exclusions`, :func:`area_name`, :data:`GROUPING_NOTES`;
+  :func:`input_exclusions`, :func:`area_name`, :func:`grouping_note`;
 - :mod:`~rhoresearch.workstreams.mental_health.published`: :func:`published_rates`,
   :func:`published_for_year` (the published national rates, for context).
 

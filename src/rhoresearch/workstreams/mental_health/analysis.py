@@ -5,8 +5,9 @@
   data allow (:class:`Strata`);
 - :func:`compare`: crude and adjusted ratios in one table (crude only without strata);
 - :func:`input_exclusions`: the data-quality table of every available dataset;
-- :func:`area_name`: the region as the page prints it; :data:`GROUPING_NOTES`: how each grouping
-  places Chinese and Arab (for the methods section).
+- :func:`area_name`: the region as the page prints it; :func:`grouping_note` (shared,
+  :mod:`rhoresearch.workstreams._grouping`): how the grouping places Chinese and Arab, with
+  ``convention="nhs_england"`` and the scheme the inputs allow (for the methods section).
 
 References
 ----------
@@ -22,6 +23,7 @@ import pandas as pd
 from rhoresearch.exceptions import InputError
 from rhoresearch.workstreams import _wording
 from rhoresearch.workstreams._comparisons import compare_crude_adjusted
+from rhoresearch.workstreams._grouping import grouping_note
 from rhoresearch.workstreams.mental_health.counts import (
     choose_year,
     event_counts,
@@ -33,10 +35,10 @@ from rhoresearch.workstreams.mental_health.inputs import Inputs, strata
 from rhoresearch.workstreams.mental_health.summary import STANDARD_NAMES, STANDARDISED
 
 __all__ = [
-    "GROUPING_NOTES",
     "Strata",
     "area_name",
     "compare",
+    "grouping_note",
     "input_exclusions",
     "rate_strata",
 ]
@@ -251,19 +253,3 @@ def input_exclusions(inputs: Inputs) -> pd.DataFrame:
     if not tables:
         raise InputError("input_exclusions: neither detentions nor CTOs are available")
     return pd.concat(tables, ignore_index=True)
-
-
-#: How each scheme of :func:`read_inputs` places Chinese and Arab, for the methods section.
-GROUPING_NOTES = {
-    "high_level": "Ethnic groups: NHS ethnic categories harmonised to the five high-level groups "
-    "(`rhoresearch.ethnicity.harmonise`), with Chinese under Other as NHS England publishes, and "
-    "Arab (a Census 2021 group with no NHS code) under Other too, in Any other ethnic group.",
-    "nhs_code": "Ethnic groups: the 16 NHS ethnic categories (NHS Data Dictionary), by their "
-    "short names (White British, Indian, Caribbean ...); Chinese is "
-    "its own category under Other ethnic groups, as NHS England publishes, and Census 2021 "
-    "Arab, Gypsy or Irish Traveller and Roma are counted in Any other ethnic group and Any other "
-    "White background (they have no NHS code).",
-    "census2021": "Ethnic groups: the 19 Census 2021 groups, as every table gives them, by their "
-    "short names (White British, Arab, Roma ...); Chinese "
-    "is an Asian group and Arab an Other group, as the Census classifies them.",
-}
