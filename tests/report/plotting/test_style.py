@@ -79,3 +79,14 @@ def test_public_names_are_reexported_from_the_package():
     for name in plotting.__all__:
         assert getattr(plotting, name) is not None
     assert plotting.bar_ci.__module__ == "rhoresearch.report.plotting.bars"
+
+
+def test_short_other_labels_take_their_own_groups_colour():
+    # the short detailed labels (ethnicity.short_labels) "Other White" ... are not "Other"
+    labels = ["Other White", "Other Mixed", "Other Asian", "Other Black"]
+    colours = plotting.group_colours([*labels, "Any other ethnic group"])
+    for label, family in zip(labels, ["White", "Mixed", "Asian", "Black"], strict=True):
+        assert colours[label] == plotting.GROUP_COLOURS[family], label
+    assert colours["Any other ethnic group"] == plotting.GROUP_COLOURS["Other"]
+    for label in ("Other", "Other Ethnic Groups - Chinese", "Other ethnic group: Arab"):
+        assert plotting.group_colours([label])[label] == plotting.GROUP_COLOURS["Other"], label

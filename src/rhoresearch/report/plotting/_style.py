@@ -133,7 +133,9 @@ def _family(label: str) -> str | None:
     Only the head of the label is read (the text before ``:``, `` - `` or a bracket, as in
     ``"Black or Black British - Caribbean"`` and ``"White: Irish"``) and only when it is at most
     six words long, so that labels such as ``"2. Appointment (White vs ethnic minority)"`` are not
-    taken for groups.
+    taken for groups. A leading "any other " or "other " is passed over, so that ``"Any other
+    White background"`` and the short ``"Other White"`` are White; ``"Other"``, ``"Any other ethnic
+    group"`` and ``"Other Ethnic Groups - Chinese"`` (no group named after it) are Other.
     """
     text = str(label).strip()
     if text in GROUP_COLOURS:
@@ -143,9 +145,10 @@ def _family(label: str) -> str | None:
         return None
     if "white and " in head:
         return "Mixed"  # "White and Black Caribbean", "White and Asian"
-    any_other = head.startswith("any other ")
+    # "Any other White background", and the short "Other White": the group named after "other"
+    any_other = head.startswith(("any other ", "other "))
     if any_other:
-        head = head[len("any other ") :]
+        head = head.split("other ", maxsplit=1)[1]
     best, pos = None, len(head) + 1
     for word, family in _FAMILY_WORDS.items():
         i = head.find(word)
