@@ -2,8 +2,9 @@
 
 Builds the same set of reports two ways in one run, in a scratch project root:
 
-1. this build: ``python -m rhoresearch build --force --jobs 2`` (two worker processes: papermill's
-   Python API on the ``rhoresearch`` kernel, HTML export, manifests, index);
+1. this build: ``python -m rhoresearch build --force --jobs 2`` (two reports at a time, each in a
+   fresh ``rhoresearch`` kernel started ahead of its run, papermill's Python API, HTML export,
+   manifests, index; see :mod:`rhoresearch.build.batch`);
 2. the comparator, a plain loop, one notebook after the other: the ``papermill`` command followed
    by ``jupyter nbconvert --to html`` on its output.
 
@@ -150,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     overhead = (wall_build * args.jobs - cell_time) / len(ids)
     print(f"reports: {len(ids)} copies of {notebook.name}; workers: {args.jobs}")
     print(f"this build: {wall_build:.2f} s wall; cell time recorded by papermill {cell_time:.2f} s")
-    print(f"  per report inside the build (kernel start, HTML, manifest): {in_report:.2f} s")
+    print(
+        "  per report inside the build (waiting for its kernel, spreadsheet, HTML, manifest): "
+        f"{in_report:.2f} s"
+    )
     print(f"plain loop (papermill + jupyter nbconvert per notebook): {wall_loop:.2f} s wall")
     print(
         f"CPU time per report (all processes): this build {cpu_build / len(ids):.2f} s, "

@@ -146,6 +146,15 @@ LAZY_IMPORTS = {
     ("cli.py", "rhoresearch"),
     ("cli.py", "rhoresearch.build"),
     ("cli.py", "rhoresearch.demo"),
+    # the build starts its first kernels before the heavy imports, then imports papermill,
+    # nbconvert and pandas while those kernels start and the first notebooks run (issue 18)
+    ("build/batch.py", "rhoresearch.build.run"),
+    ("build/batch.py", "rhoresearch.build.export"),
+    ("build/run.py", "rhoresearch.build.export"),
+    ("build/spec.py", "papermill"),
+    # comparing results tables is verify's job only; a build imports the module, never compares
+    ("build/verify.py", "numpy"),
+    ("build/verify.py", "pandas"),
 }
 LAZY_PREFIXES = ("pyspark",)  # an optional extra that needs Java: imported only for Spark sources
 

@@ -5,7 +5,7 @@ file target ``reports/<id>/manifest.json``, depending on its notebook, its own e
 (``reports/.config/<id>.json``, rewritten only when that entry changes: :func:`write_config_stamps`),
 every Python source of the package (found recursively, by path relative to the project root), its
 declared inputs and the inputs recorded at its last build (``reports/.deps/<id>.mk``:
-:func:`write_deps`).
+:func:`write_deps`). :func:`status` applies the same rule in Python (``build`` without ``--force``).
 """
 
 from __future__ import annotations
@@ -16,21 +16,58 @@ import os
 from pathlib import Path
 
 from rhoresearch import config
+from rhoresearch.build.manifest import read_manifest, source_files
 from rhoresearch.build.spec import (
     ReportSpec,
+    expand_inputs,
     load,
     resolve_reports_dir,
     spec_root,
     validate,
 )
 
-__all__ = ["SOURCES_MAKE", "write_config_stamps", "write_makefile", "write_deps", "mk_path"]
+__all__ = [
+    "SOURCES_MAKE",
+    "status",
+    "write_config_stamps",
+    "write_makefile",
+    "write_deps",
+    "mk_path",
+]
 
 logger = logging.getLogger(__name__)
 
 #: How make lists the package sources a report depends on: every ``.py`` file below
 #: ``src/rhoresearch`` (recursively, so a module in any subpackage counts).
 SOURCES_MAKE = "$(shell find src/rhoresearch -name '*.py' -not -path '*/__pycache__/*' | sort)"
+
+
+def status(spec: ReportSpec, *, reports_dir: str | Path | None = None) -> str:
+    """``"up to date"`` or why the report needs building (``"not built"``, ``"x.csv changed"``).
+
+    A report is up to date when its manifest says ``success``, its ``reports.yml`` entry is
+    unchanged (sha256 of the expanded entry) and nothing it depends on (notebook, package sources,
+    declared inputs, inputs recorded at the last build) is newer than the manifest.
+    """
+    manifest_path = resolve_reports_dir(reports_dir) / spec.id / "manifest.json"
+    manifest = read_manifest(manifest_path)
+    if manifest is None:
+        failed = resolve_reports_dir(reports_dir) / "_failed" / spec.id / "manifest.json"
+        return "last build failed" if failed.exists() else "not built"
+    if manifest.get("status") != "success":
+        return "last build did not finish"
+    if manifest.get("config_sha256") != spec.entry_sha256(spec_root(spec)):
+        return "its reports.yml entry changed"
+    built = manifest_path.stat().st_mtime
+    deps = [spec.notebook, *source_files(), *expand_inputs(spec)]
+    deps += [config.resolve_path(i["path"]) for i in manifest.get("inputs", [])]
+    for dep in deps:
+        try:
+            if dep.stat().st_mtime > built:
+                return f"{config.relative_to_root(dep)} changed"
+        except FileNotFoundError:
+            return f"{config.relative_to_root(dep)} is missing"
+    return "up to date"
 
 
 def write_config_stamps(specs: list[ReportSpec], *, reports_dir: str | Path | None = None) -> None:

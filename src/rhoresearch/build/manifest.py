@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rhoresearch import __version__, config
-from rhoresearch.build.html import index_html
+from rhoresearch.build.page import index_html
 
 __all__ = [
     "KEY_PACKAGES",

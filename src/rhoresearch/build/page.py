@@ -14,10 +14,22 @@ outline.
 
 from __future__ import annotations
 
+import html
+import re
+from pathlib import Path
+from typing import Any
+
 import jinja2
 from markupsafe import Markup
 
-__all__ = ["CSS", "render_page"]
+from rhoresearch import config
+
+__all__ = ["CSS", "render_page", "index_html"]
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value))
+
 
 CSS = """
 :root { --rho-width: 60rem; --rho-text: #1b1b1b; --rho-muted: #4a4a4a; --rho-link: #1d4f91;
@@ -196,4 +208,116 @@ def render_page(
         home=home,
         css=Markup(CSS),
         script=Markup(script),
+    )
+
+
+_META = re.compile(r'<meta name="rho-([a-z-]+)" content="([^"]*)">')
+
+_FILTER_SCRIPT = """<script>
+(function () {
+  var box = document.getElementById("report-filter");
+  var cards = document.querySelectorAll(".rho-card");
+  var count = document.getElementById("filter-count");
+  box.addEventListener("input", function () {
+    var words = box.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    var shown = 0;
+    cards.forEach(function (card) {
+      var text = card.textContent.toLowerCase();
+      var hit = words.every(function (w) { return text.indexOf(w) >= 0; });
+      card.hidden = !hit;
+      if (hit) { shown += 1; }
+    });
+    count.textContent = shown + " of " + cards.length + " reports shown";
+  });
+})();
+</script>"""
+
+
+def _page_meta(path: Path) -> dict[str, str]:
+    """The ``rho-*`` meta entries at the top of a built report page (empty when unreadable)."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            head = fh.read(20_000)
+    except OSError:
+        return {}
+    return {k: html.unescape(v) for k, v in _META.findall(head)}
+
+
+def index_html(
+    entries: list[dict], *, generated_at: str, reports_dir: str | Path | None = None
+) -> str:
+    """The index page: one card per report, with an offline filter box.
+
+    Parameters
+    ----------
+    entries : list of dict
+        ``{"id", "manifest", "failed", "built"}`` per report (from the manifests on disk).
+    generated_at : str
+        When the index is written (UTC).
+    reports_dir : path, optional
+        The reports folder, to read each page's period and first main finding (default
+        :func:`rhoresearch.config.reports_dir`).
+
+    Returns
+    -------
+    str
+        The page, in the same template as the reports.
+    """
+    folder = Path(reports_dir) if reports_dir is not None else config.reports_dir()
+    cards = []
+    for e in entries:
+        m = e.get("manifest") or {}
+        failed = e.get("failed")
+        title = m.get("title") or e["id"]
+        meta = _page_meta(folder / e["id"] / "report.html") if e.get("built") else {}
+        heading = (
+            f'<a href="{_e(e["id"])}/report.html">{_e(title)}</a>' if e.get("built") else _e(title)
+        )
+        status = str(m.get("status", "not built"))
+        lines = [f'<li class="rho-card"><h2>{heading}</h2>']
+        facts = [f"{k.title()}: {_e(meta[k])}" for k in ("period", "geography") if meta.get(k)]
+        if facts:
+            lines.append(f"<p>{' · '.join(facts)}</p>")
+        state = f'<span class="rho-status-{_e(status)}">{_e(status)}</span>'
+        if m.get("demo_data"):
+            state += " · demonstration data"
+        if m.get("finished_at"):
+            state += f" · built {_e(str(m['finished_at'])[:16].replace('T', ' '))} UTC"
+        lines.append(f"<p>Status: {state}</p>")
+        if meta.get("first-finding"):
+            lines.append(f"<p><strong>Main finding:</strong> {_e(meta['first-finding'])}</p>")
+        if failed:
+            error = failed.get("error") or {}
+            cell = f"cell {error['cell']}: " if error.get("cell") else ""
+            lines.append(
+                f'<p><span class="rho-status-failed">Last build failed at '
+                f"{_e(failed.get('finished_at'))}</span>: {_e(cell)}"
+                f"{_e(error.get('ename', ''))}: {_e(error.get('evalue', ''))} "
+                f'(<a href="_failed/{_e(e["id"])}/report.ipynb">executed notebook</a>)</p>'
+            )
+        if e.get("built"):
+            lines.append(
+                f'<p><a href="{_e(e["id"])}/report.html">Read the report</a> · '
+                f'<a href="{_e(e["id"])}/manifest.json">provenance</a> · '
+                f'<a href="{_e(e["id"])}/report.ipynb">notebook</a></p>'
+            )
+        lines.append(f'<p class="rho-note">Report id: <code>{_e(e["id"])}</code></p></li>')
+        cards.append("".join(lines))
+    if cards:
+        body = (
+            f"<p>{len(cards)} reports. Index generated {_e(generated_at)} (UTC) from the manifests "
+            "in this folder.</p>"
+            '<div class="rho-filter"><label for="report-filter">Filter reports</label>'
+            '<input type="search" id="report-filter" autocomplete="off" '
+            'aria-describedby="filter-count">'
+            f'<p id="filter-count" class="rho-note" aria-live="polite">{len(cards)} of '
+            f"{len(cards)} reports shown</p></div>"
+            f'<ul class="rho-cards" aria-label="Reports">{"".join(cards)}</ul>'
+        )
+    else:
+        body = "<p>No reports have been built yet: run <code>make reports</code>.</p>"
+    return render_page(
+        title="rhoresearch reports",
+        body=body,
+        script=_FILTER_SCRIPT if cards else "",
     )

@@ -3,9 +3,10 @@
 The build reads ``reports.yml`` (format: the comment header of that file), checks every report's
 parameters against its notebook's ``parameters`` cell, then builds each report that is out of date:
 
-1. the notebook runs with papermill on the ``rhoresearch`` kernel (per-cell timeout, progress bar
-   only when standard error is a terminal) inside ``reports/.tmp-<id>-<pid>/``, which the kernel
-   receives as ``$RHORESEARCH_RUN_DIR`` (see :mod:`rhoresearch.provenance`);
+1. the notebook runs with papermill on a fresh ``rhoresearch`` kernel (per-cell timeout, progress
+   bar only when standard error is a terminal) inside ``reports/.tmp-<id>-<pid>/``, which the
+   kernel receives as ``$RHORESEARCH_RUN_DIR`` (see :mod:`rhoresearch.provenance`); the kernel is
+   started for this run, possibly before the run begins (:mod:`rhoresearch.build.kernel`);
 2. ``report.html``, ``report.ipynb``, ``results/*.csv``, ``figures/*.png`` and, last,
    ``manifest.json`` are written there (plus ``kernel.log``, the kernel's own stderr);
 3. the folder replaces ``reports/<id>/`` by rename only when complete, so a build killed part-way
@@ -19,8 +20,9 @@ line, which report, notebook, cell and exception. The next successful build remo
 
 A report is up to date when its manifest says ``success``, its ``reports.yml`` entry is unchanged
 (sha256 of the expanded entry) and nothing it depends on (notebook, ``src/rhoresearch/*.py``,
-declared inputs, inputs recorded at the last build) is newer than the manifest; ``make`` applies
-the same rule through the fragment that :func:`write_makefile` generates.
+declared inputs, inputs recorded at the last build) is newer than the manifest
+(:func:`rhoresearch.build.makefile.status`); ``make`` applies the same rule through the fragment
+that :func:`write_makefile` generates.
 
 Determinism: ``results/*.csv`` are written byte-for-byte reproducibly (see
 :mod:`rhoresearch.provenance`) and manifests are sorted JSON whose only varying fields are times
@@ -37,142 +39,32 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from queue import Empty
 from typing import Any
 
 import nbformat
 import papermill
-from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
-from traitlets import DottedObjectName, Type
 
 from rhoresearch import config
-from rhoresearch.build.html import report_html
-from rhoresearch.build.makefile import write_deps
+from rhoresearch.build.kernel import KERNEL_NAME, RunKernel, run_folder
+from rhoresearch.build.makefile import status, write_deps
 from rhoresearch.build.manifest import (
     code_info,
     environment_info,
     file_lock,
     now_utc,
-    read_manifest,
-    source_files,
     write_index,
     write_json,
 )
-from rhoresearch.build.spec import (
-    ReportSpec,
-    expand_inputs,
-    resolve_reports_dir,
-    spec_root,
-)
-from rhoresearch.build.spreadsheet import write_spreadsheet
+from rhoresearch.build.spec import ReportSpec, resolve_reports_dir, spec_root
 from rhoresearch.exceptions import NotebookExecutionError
-from rhoresearch.provenance import RUN_DIR_ENV, file_sha256, recorded_inputs
+from rhoresearch.provenance import file_sha256
 
 __all__ = ["KERNEL_NAME", "status", "build_report"]
 
 logger = logging.getLogger(__name__)
-
-KERNEL_NAME = "rhoresearch"
-
-
-_RUN_FILES = {"manifest.json", "report.html", "report.ipynb", "_inputs.jsonl", "kernel.log"}
-
-
-_KERNEL_LOG_ENV = "_RHORESEARCH_KERNEL_LOG"
-
-
-class _RunKernelClient(AsyncKernelClient):
-    """jupyter_client's kernel client, ready as soon as the kernel answers.
-
-    ``wait_for_ready`` is jupyter_client's (``KernelClient._async_wait_for_ready``: kernel_info
-    until it is answered and IOPub is connected) except for its last step, which drains IOPub
-    until nothing arrives for 0.2 s: a fixed 0.2 s per report. Here the messages already there are
-    drained without waiting for more; a late start-up message is harmless, because nbclient only
-    reads the IOPub messages whose parent is the request it sent.
-    """
-
-    async def wait_for_ready(self, timeout: float | None = None) -> None:
-        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
-        while True:
-            self.kernel_info()
-            try:
-                msg = await self.shell_channel.get_msg(timeout=1)
-            except Empty:
-                pass
-            else:
-                if msg["msg_type"] == "kernel_info_reply":
-                    try:  # IOPub connected? (the reply's busy/idle status comes on it)
-                        await self.iopub_channel.get_msg(timeout=0.2)
-                    except Empty:
-                        pass
-                    else:
-                        self._handle_kernel_info_reply(msg)
-                        break
-            if not await self.is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
-        while True:
-            try:
-                await self.iopub_channel.get_msg(timeout=0)
-            except Empty:
-                break
-
-
-class _RunKernelManager(AsyncKernelManager):
-    """A kernel manager that sends the kernel's own stderr to ``kernel.log`` in the run folder.
-
-    Notebook output is captured by the kernel either way; this keeps the kernel's start-up and
-    shut-down chatter out of the build's log lines. Its client is :class:`_RunKernelClient`, and
-    after killing the kernel (papermill's ``shutdown_kernel="immediate"``) it checks every 10 ms,
-    not every 100 ms, whether the process has ended.
-    """
-
-    client_class = DottedObjectName("rhoresearch.build.run._RunKernelClient")
-    client_factory = Type(_RunKernelClient, klass=AsyncKernelClient)
-
-    async def _async_wait(self, pollinterval: float = 0.1) -> None:
-        await super()._async_wait(pollinterval=min(pollinterval, 0.01))
-
-    async def _async_pre_start_kernel(self, **kw):
-        cmd, kw = await super()._async_pre_start_kernel(**kw)
-        log = os.environ.get(_KERNEL_LOG_ENV)
-        if log and "stderr" not in kw:
-            self._rho_log = open(log, "ab")  # closed in _async_cleanup_resources
-            kw["stderr"] = self._rho_log
-        return cmd, kw
-
-    async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        await super()._async_cleanup_resources(restart=restart)
-        log = getattr(self, "_rho_log", None)
-        if log is not None:
-            log.close()
-
-
-def status(spec: ReportSpec, *, reports_dir: str | Path | None = None) -> str:
-    """``"up to date"`` or why the report needs building (``"not built"``, ``"x.csv changed"``)."""
-    manifest_path = resolve_reports_dir(reports_dir) / spec.id / "manifest.json"
-    manifest = read_manifest(manifest_path)
-    if manifest is None:
-        failed = resolve_reports_dir(reports_dir) / "_failed" / spec.id / "manifest.json"
-        return "last build failed" if failed.exists() else "not built"
-    if manifest.get("status") != "success":
-        return "last build did not finish"
-    if manifest.get("config_sha256") != spec.entry_sha256(spec_root(spec)):
-        return "its reports.yml entry changed"
-    built = manifest_path.stat().st_mtime
-    deps = [spec.notebook, *source_files(), *expand_inputs(spec)]
-    deps += [config.resolve_path(i["path"]) for i in manifest.get("inputs", [])]
-    for dep in deps:
-        try:
-            if dep.stat().st_mtime > built:
-                return f"{config.relative_to_root(dep)} changed"
-        except FileNotFoundError:
-            return f"{config.relative_to_root(dep)} is missing"
-    return "up to date"
 
 
 def _pid_alive(pid: int) -> bool:
@@ -193,49 +85,6 @@ def _clean_stale(reports_dir: Path, report_id: str) -> None:
             if pid.isdigit() and not _pid_alive(int(pid)):
                 logger.info("removing %s left by an interrupted build", path.name)
                 shutil.rmtree(path, ignore_errors=True)
-
-
-def _outputs(folder: Path) -> list[dict]:
-    out = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_file() and rel not in _RUN_FILES and not path.name.startswith("."):
-            out.append({"path": rel, "bytes": path.stat().st_size, "sha256": file_sha256(path)})
-    return out
-
-
-def _cells(nb) -> list[dict]:
-    cells = []
-    for index, cell in enumerate(nb.cells):
-        meta = cell.get("metadata", {}).get("papermill", {})
-        if cell.cell_type != "code":
-            continue
-        duration = meta.get("duration")
-        cells.append(
-            {
-                "index": index,
-                "execution_count": cell.get("execution_count"),
-                "status": meta.get("status"),
-                "duration_s": None if duration is None else round(float(duration), 3),
-                "injected": "injected-parameters" in cell.get("metadata", {}).get("tags", []),
-            }
-        )
-    return cells
-
-
-def _is_demo(inputs: list[dict], parameters: dict) -> bool:
-    demo = config.demo_dir().resolve()
-
-    def under_demo(value) -> bool:
-        try:
-            return config.resolve_path(value).resolve().is_relative_to(demo)
-        except (OSError, ValueError, TypeError):
-            return False
-
-    if any(under_demo(i["path"]) for i in inputs):
-        return True
-    values = [v for v in parameters.values() if isinstance(v, str)]
-    return any(("/" in v or os.sep in v) and under_demo(v) for v in values)
 
 
 def _source_cell(nb, index: int) -> int:
@@ -285,32 +134,24 @@ def _base_manifest(spec: ReportSpec, started: str) -> dict:
     }
 
 
-def _execute(spec: ReportSpec, run_dir: Path, *, kernel_name: str):
-    """Run the notebook into ``run_dir/report.ipynb``; return the executed notebook."""
-    saved = {k: os.environ.get(k) for k in (RUN_DIR_ENV, "RHORESEARCH_REPORT_ID", _KERNEL_LOG_ENV)}
-    os.environ[RUN_DIR_ENV] = str(run_dir)
-    os.environ[_KERNEL_LOG_ENV] = str(run_dir / "kernel.log")
-    os.environ["RHORESEARCH_REPORT_ID"] = spec.id
-    try:
-        return papermill.execute_notebook(
-            str(spec.notebook),
-            str(run_dir / "report.ipynb"),
-            parameters=dict(spec.parameters),
-            kernel_name=kernel_name,
-            execution_timeout=spec.timeout,
-            progress_bar=sys.stderr.isatty(),
-            log_output=False,
-            request_save_on_cell_execute=True,  # a timed-out or killed run still shows where
-            cwd=str(spec.notebook.parent),
-            kernel_manager_class=_RunKernelManager,
-            shutdown_kernel="immediate",  # everything is captured by now; do not wait for it
-        )
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def _execute(spec: ReportSpec, run_dir: Path, *, kernel: RunKernel):
+    """Run the notebook on ``kernel`` into ``run_dir/report.ipynb``; return the executed notebook.
+
+    papermill's own run (``kernel_name``, ``cwd``) on a kernel started for this run
+    (:class:`~rhoresearch.build.kernel.RunKernel`: the same kernel spec and command line, the
+    notebook's folder as working directory), which the caller stops.
+    """
+    return papermill.execute_notebook(
+        str(spec.notebook),
+        str(run_dir / "report.ipynb"),
+        parameters=dict(spec.parameters),
+        kernel_name=kernel.km.kernel_name,
+        execution_timeout=spec.timeout,
+        progress_bar=sys.stderr.isatty(),
+        log_output=False,
+        request_save_on_cell_execute=True,  # a timed-out or killed run still shows where
+        km=kernel.km,
+    )
 
 
 def _failure(
@@ -394,6 +235,8 @@ def build_report(
     update_index: bool = True,
     kernel_name: str = KERNEL_NAME,
     run_root: str | Path | None = None,
+    kernel: RunKernel | None = None,
+    on_executed: Callable[[bool], None] | None = None,
 ) -> dict | None:
     """Build one report (parameters must already be validated).
 
@@ -411,6 +254,14 @@ def build_report(
         Jupyter kernel to run on.
     run_root : path, optional
         Build into ``run_root/<id>/`` instead of replacing ``reports/<id>/`` (used by verify).
+    kernel : RunKernel, optional
+        A kernel already started for this run, in its run folder
+        (:func:`rhoresearch.build.kernel.run_folder`); default: one is started here. It is stopped
+        before this returns, used or not.
+    on_executed : callable, optional
+        Called with ``True`` (or ``False`` when the notebook failed) as soon as the notebook has
+        run, before its kernel is stopped and the report exported: the batch build starts the
+        kernel of a later report there.
 
     Returns
     -------
@@ -426,56 +277,64 @@ def build_report(
     reports.mkdir(parents=True, exist_ok=True)
     final = (Path(run_root) if run_root else reports) / spec.id
     lock = reports / ".locks" / f"{spec.id}.lock"
-    with file_lock(lock) if run_root is None else contextlib.nullcontext():
-        if not force and run_root is None:
-            why = status(spec, reports_dir=reports)
-            if why == "up to date":
-                logger.info("%s: up to date", spec.id)
-                return None
-            logger.info("%s: building (%s)", spec.id, why)
-        else:
-            logger.info("%s: building", spec.id)
-        _clean_stale(reports, spec.id)
-        prefix = ".vtmp-" if run_root else ".tmp-"
-        run_dir = reports / f"{prefix}{spec.id}-{os.getpid()}"
-        shutil.rmtree(run_dir, ignore_errors=True)
-        (run_dir / "results").mkdir(parents=True)
-        t0 = time.perf_counter()
-        manifest = _base_manifest(spec, now_utc())
-        try:
-            nb = _execute(spec, run_dir, kernel_name=kernel_name)
-        except Exception as exc:
-            failed_dir = reports / ("_failed" if run_root is None else ".verify-failed") / spec.id
-            error = _failure(spec, exc, run_dir, reports, manifest, failed_dir)
-            if update_index and run_root is None:
-                write_index(reports)
-            if isinstance(exc, PapermillExecutionError | TimeoutError):
-                raise error from None
-            raise error from exc
-        inputs = recorded_inputs(run_dir)
-        (run_dir / "_inputs.jsonl").unlink(missing_ok=True)
-        demo = _is_demo(inputs, spec.parameters)
-        write_spreadsheet(run_dir, title=spec.title, demo=demo)
-        cells = _cells(nb)
-        manifest.update(
-            inputs=inputs,
-            outputs=_outputs(run_dir),
-            demo_data=demo,
-            cells=cells,
-            cell_time_s=round(sum(c["duration_s"] or 0.0 for c in cells), 3),
-            status="success",
-        )
-        manifest["finished_at"] = now_utc()
-        manifest["duration_s"] = round(time.perf_counter() - t0, 3)
-        html_text = report_html(nb, manifest, title=spec.title)
-        (run_dir / "report.html").write_text(html_text, encoding="utf-8")
-        manifest["duration_s"] = round(time.perf_counter() - t0, 3)
-        write_json(run_dir / "manifest.json", manifest)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        _swap_in(run_dir, final)
-        if run_root is None:
-            shutil.rmtree(reports / "_failed" / spec.id, ignore_errors=True)
-            write_deps(reports, spec.id, inputs)
+    run_dir = run_folder(reports, spec.id, verify=run_root is not None)
+    try:
+        with file_lock(lock) if run_root is None else contextlib.nullcontext():
+            if not force and run_root is None:
+                why = status(spec, reports_dir=reports)
+                if why == "up to date":
+                    logger.info("%s: up to date", spec.id)
+                    return None
+                logger.info("%s: building (%s)", spec.id, why)
+            else:
+                logger.info("%s: building", spec.id)
+            _clean_stale(reports, spec.id)
+            t0 = time.perf_counter()
+            if kernel is None or kernel.run_dir != run_dir:
+                if kernel is not None:
+                    kernel.stop()
+                shutil.rmtree(run_dir, ignore_errors=True)
+                run_dir.mkdir(parents=True)
+                kernel = RunKernel(
+                    spec.id, run_dir, cwd=spec.notebook.parent, kernel_name=kernel_name
+                )
+            (run_dir / "results").mkdir(exist_ok=True)
+            manifest = _base_manifest(spec, now_utc())
+            try:
+                nb = _execute(spec, run_dir, kernel=kernel)
+            except Exception as exc:
+                if kernel.killed:  # the build was interrupted: not a failure of the notebook
+                    raise
+                if on_executed is not None:
+                    on_executed(False)
+                kernel.stop()
+                failed_dir = (
+                    reports / ("_failed" if run_root is None else ".verify-failed") / spec.id
+                )
+                error = _failure(spec, exc, run_dir, reports, manifest, failed_dir)
+                if update_index and run_root is None:
+                    write_index(reports)
+                if isinstance(exc, PapermillExecutionError | TimeoutError):
+                    raise error from None
+                raise error from exc
+            if on_executed is not None:
+                on_executed(True)
+            kernel.stop()
+            # here: nbconvert and pandas are not needed to run notebooks (a batch build imports
+            # them while its first notebooks run)
+            from rhoresearch.build.export import export_run
+
+            manifest = export_run(spec, nb, run_dir, manifest, t0)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            _swap_in(run_dir, final)
+            if run_root is None:
+                shutil.rmtree(reports / "_failed" / spec.id, ignore_errors=True)
+                write_deps(reports, spec.id, manifest["inputs"])
+    finally:
+        if kernel is not None:
+            kernel.stop()
+            if run_dir.exists() and not (run_dir / "report.ipynb").exists():
+                shutil.rmtree(run_dir, ignore_errors=True)  # a kernel started, no notebook run
     logger.info(
         "%s: built in %.1f s (cells %.1f s) -> %s",
         spec.id,

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import papermill
 import yaml
 
 from rhoresearch import config
@@ -302,6 +301,8 @@ def validate_parameters(spec: ReportSpec, *, cache: dict | None = None) -> None:
     if cache is not None and key in cache:
         declared = cache[key]
     else:
+        import papermill  # here: reading the configuration does not need it
+
         declared = papermill.inspect_notebook(key)
         if cache is not None:
             cache[key] = declared

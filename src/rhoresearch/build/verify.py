@@ -24,9 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from rhoresearch import config
 from rhoresearch.build.manifest import code_info, read_manifest
 from rhoresearch.build.spec import ReportSpec
@@ -92,6 +89,9 @@ def _plain(value):
 
 
 def _compare_table(name: str, built_path: Path, rerun_path: Path, rtol: float, atol: float):
+    import numpy as np  # here: a build (which imports this module) never compares tables
+    import pandas as pd
+
     a = pd.read_csv(built_path, keep_default_na=True)
     b = pd.read_csv(rerun_path, keep_default_na=True)
     if list(a.columns) != list(b.columns):

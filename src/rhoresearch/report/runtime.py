@@ -32,14 +32,13 @@ import itertools
 import logging
 import os
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, display
-from matplotlib.figure import Figure
 
 from rhoresearch import disclosure, validation
 from rhoresearch.exceptions import InputError
@@ -52,6 +51,9 @@ from rhoresearch.provenance import (
 )
 from rhoresearch.report import _html
 from rhoresearch.report import findings as _findings
+
+if TYPE_CHECKING:  # matplotlib is imported by the notebooks that draw, not by this module
+    from matplotlib.figure import Figure
 
 __all__ = [
     "RUN_DIR_ENV",
@@ -574,7 +576,9 @@ def show_figure(
         )
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=2 * dpi, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
+    pyplot = sys.modules.get("matplotlib.pyplot")  # a figure drawn through pyplot: release it
+    if pyplot is not None:
+        pyplot.close(fig)
     png = buffer.getvalue()
     out = run_dir() / "figures" / f"{name}.png"
     out.parent.mkdir(parents=True, exist_ok=True)
