@@ -104,6 +104,10 @@ test: env data spark-check ## run the linters (style, import layers, types), the
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory pytest
 
+.PHONY: test-fast
+test-fast: env data ## the tests not marked slow (no notebook runs, builds, browser or Spark notebooks): the quick loop while editing
+	@$(MAKE) --no-print-directory pytest PYTEST_ARGS="$(PYTEST_ARGS) -m 'not slow' tests"
+
 .PHONY: check
 check: # the static checks of `make test`: style, notebook format, import layers, types
 	$(VENV)/bin/ruff check src tests benchmarks notebooks scripts docs

@@ -107,6 +107,7 @@ CASES: list[tuple[str, int, dict, list[str]]] = [
     ("nb01-region", 1, {"region": "Atlantis"}, ["Atlantis"]),
     ("nb01-reference", 1, {"reference_group": "Martian"}, ["Martian"]),
     ("nb01-confidence", 1, {"confidence": 1.5}, ["confidence", "1.5"]),
+    ("nb01-grouping", 1, {"grouping": "fine"}, ["grouping must be one of", "'fine'"]),
     # notebook 02: workforce race equality
     ("nb02-negative-count", 2, {"returns_path": "{bad}/returns_negative.csv"},
      ["column 'staff_headcount'", ">= 0", "row 4 (line 5)", "-7"]),
@@ -145,6 +146,8 @@ CASES: list[tuple[str, int, dict, list[str]]] = [
      ["not valid UTF-8", "line 3"]),
     ("nb04-financial-year", 4, {"financial_year": "1999/00"}, ["1999/00"]),
     ("nb04-reference", 4, {"reference_group": "Purple"}, ["Purple"]),
+    ("nb04-reference-level", 4, {"grouping": "detailed", "reference_group": "White"},
+     ["reference_group 'White'", "grouping='detailed'", "'White British'"]),
     # notebook 05: maternal and neonatal outcomes (the cases)
     ("nb05-imd9", 5, {"maternities_path": "{bad}/maternities_imd9.csv"},
      ["column 'imd_quintile'", "one of [1, 2, 3, 4, 5]", "row 10 (line 11)", "'9'"]),
