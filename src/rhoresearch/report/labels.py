@@ -193,6 +193,7 @@ LABELS: dict[str, Label] = {
     "weight_min": _L("Smallest weight", None, "decimal"),
     "weighted_n": _L("Weighted number", None, "decimal"),
     "year": _L("Year", None, "code"),
+    "years": _L("Years", None, "code"),
 }
 
 #: What each symbol in a cell means (GSS symbols in tables).
