@@ -29,6 +29,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "bad_inputs"
 DEMO = ROOT / "data" / "demo"
+
+pytestmark = pytest.mark.slow  # one build of every case: each starts a kernel
 NOTEBOOKS = {
     1: "notebooks/01-community-trust.ipynb",
     2: "notebooks/02-workforce-race-equality.ipynb",

@@ -197,6 +197,7 @@ def test_a_check_that_cannot_run_in_an_engine_is_named():
         rules.validate_source(pd.DataFrame({"x": [1]}), schema=schema)
 
 
+@pytest.mark.slow  # starts Spark (a JVM), as the other Spark tests of the data layer
 def test_spark_table_is_validated_where_it_lives(spark):
     frame = _bad().astype({"quintile": "float64"})
     sdf = spark.createDataFrame(frame)
