@@ -9,6 +9,17 @@ from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TIME_FIELDS = ("started_at", "finished_at", "duration_s", "cell_time_s")
+#: One default report of every notebook (ids of reports.yml), as the ``demo_report`` fixture builds them.
+ONE_PER_NOTEBOOK = [
+    "community-trust",
+    "workforce",
+    "data-quality",
+    "technology-bias",
+    "maternity",
+    "mental-health",
+]
+#: The folder (under the run's shared folder) where ``demo_report`` builds and writes the index.
+DEMO_REPORTS = "demo-reports"
 
 
 def make_project(root: Path, *, config_text: str | None = None) -> Path:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from _buildkit import DEMO_REPORTS
 
 matplotlib.use("Agg")
 
@@ -65,7 +66,7 @@ def demo_report(shared_tmp: Path) -> Callable[[str], Path]:
     """``demo_report(report_id)``: that report of ``reports.yml``, built once per test run."""
     from rhoresearch import build
 
-    folder = shared_tmp / "demo-reports"
+    folder = shared_tmp / DEMO_REPORTS
 
     def get(report_id: str) -> Path:
         saved = os.environ.get("RHORESEARCH_REPORTS_DIR")

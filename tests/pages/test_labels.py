@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from _buildkit import ONE_PER_NOTEBOOK
 
 from rhoresearch import disclosure
 from rhoresearch.report import labels
@@ -19,18 +20,6 @@ def test_every_label_is_for_readers():
     for column, found in labels.LABELS.items():
         assert not SNAKE.match(found.text), column
         assert found.kind in {"text", "code", *labels.PRECISION}, column
-
-
-#: One report of every notebook (ids of reports.yml): their results hold every column a notebook saves
-#: at its defaults.
-ONE_PER_NOTEBOOK = [
-    "community-trust",
-    "workforce",
-    "data-quality",
-    "technology-bias",
-    "maternity",
-    "mental-health",
-]
 
 
 @pytest.mark.slow

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from _buildkit import make_project, project_env
+from _buildkit import DEMO_REPORTS, ONE_PER_NOTEBOOK, make_project, project_env
 
 from rhoresearch import build
 from rhoresearch.exceptions import BuildError
@@ -34,15 +34,6 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-]
-#: One report of every notebook (ids of reports.yml).
-ONE_PER_NOTEBOOK = [
-    "community-trust",
-    "workforce",
-    "data-quality",
-    "technology-bias",
-    "maternity",
-    "mental-health",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 _GIVEN = os.environ.get("RHORESEARCH_BROWSER_REPORTS")
@@ -90,7 +81,7 @@ def demo_reports(demo_report, shared_tmp):
             demo_report(report_id)
         except BuildError:
             pass  # a notebook that fails to run fails its own tests below (see _page_path)
-    return shared_tmp / "demo-reports"  # where demo_report builds (and writes the index)
+    return shared_tmp / DEMO_REPORTS  # where demo_report builds (and writes the index)
 
 
 def _page_path(folder: Path, name: str) -> Path:
