@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.rhoresearch-env
 DEMO_STAMP := data/demo/.generated
-PYTEST_ARGS ?= -n 2 --dist loadfile --durations=15
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 LAB_PORT ?= 8888
 # A cheap check that .venv still works: finds (without importing) the packages the project runs on.
 export ENV_PROBE := import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in ("rhoresearch", "pandas", "papermill", "statsmodels", "seaborn", "nbval", "ipykernel", "nbconvert", "pandera", "mypy", "importlinter")))

@@ -7,8 +7,8 @@ were split since 174172e, so "the suite as it stood" is taken as every current t
 name (or notebook) existed at that commit: the names are read from the commit's test files with
 ``ast`` (``git show``), and a small pytest plugin (:data:`PLUGIN`) keeps only those items. Tests that grew parametrisations since are kept whole, so the figure errs on the slow side.
 
-Each run is ``pytest -q -n 2 --dist loadfile`` (``make test``'s arguments) from the project root,
-timed from start to exit. Printed last::
+Each run is ``pytest -q`` with ``make test``'s arguments (``PYTEST_ARGS`` in the Makefile:
+``-n 2 --dist loadfile --no-loadscope-reorder``) from the project root, timed from start to exit. Printed last::
 
     suite_at_<commit>_s=<wall> tests=<n> whole_suite_s=<wall> tests=<n>
 
@@ -80,10 +80,19 @@ def pytest_collection_modifyitems(config, items):
 """.replace("{names_env}", NAMES_ENV)
 
 
+def make_test_args() -> list[str]:
+    """``make test``'s pytest arguments (``PYTEST_ARGS`` in the Makefile), without ``--durations``."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    found = re.search(r"^PYTEST_ARGS \?= (.*)$", text, flags=re.MULTILINE)
+    if found is None:
+        raise SystemExit("benchmark: PYTEST_ARGS not found in the Makefile")
+    return [a for a in found.group(1).split() if not a.startswith("--durations")]
+
+
 def _run(env: dict[str, str], plugin: list[str]) -> tuple[float, int]:
     start = time.perf_counter()
     proc = subprocess.run(
-        [str(BIN / "pytest"), "-q", "-n", "2", "--dist", "loadfile", *plugin],
+        [str(BIN / "pytest"), "-q", *make_test_args(), *plugin],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -18,6 +18,9 @@ other waits and then reuses it:
     ``(name, seed, scale)`` is generated once per run.
 ``shared_tmp``
     the folder both use (one per run, shared by the workers).
+
+The files that take longest are run first (:data:`LONGEST_FIRST`, with ``--no-loadscope-reorder`` in
+``make test``), so that the short ones fill the end of the run on both workers.
 """
 
 from __future__ import annotations
@@ -39,6 +42,30 @@ matplotlib.use("Agg")
 # Set before any kernel starts: nbval kernels inherit this environment.
 os.environ.setdefault("RHORESEARCH_RUN_DIR", tempfile.mkdtemp(prefix="rhoresearch-test-run-"))
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+#: Test files by the time one xdist worker spends on them, longest first (``make test``'s
+#: ``--durations``, on 2 cores): xdist hands out files in collection order, so these start first
+#: and the many short files balance the two workers at the end. Other files keep their order.
+LONGEST_FIRST = [
+    "tests/build/test_bad_inputs.py",  # one build of 50 failing reports
+    "tests/report/test_browser.py",  # builds the six default demo reports, then Chromium
+    "tests/build/test_spark_notebook.py",  # two notebooks on files and in Spark kernels
+    "tests/data/test_aggregate.py",  # a Spark session
+    "tests/workstreams/test_technology.py",
+    "tests/data/test_record_level.py",  # a Spark session
+    "tests/workstreams/test_grouping_reports.py",
+    "tests/build/test_policy_reports.py",
+    "tests/build/test_build.py",
+    "tests/build/test_build_kernels.py",
+    "tests/data/test_published.py",
+    "notebooks/05-maternal-neonatal.ipynb",
+]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
 
 
 @contextlib.contextmanager

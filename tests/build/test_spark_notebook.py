@@ -19,6 +19,7 @@ from pathlib import Path
 
 import papermill
 import pytest
+from _sparkkit import builder_source
 
 from rhoresearch import config
 from rhoresearch.data import aggregate
@@ -33,20 +34,12 @@ NOTEBOOK = config.notebooks_dir() / "05-maternal-neonatal.ipynb"
 NOTEBOOK_06 = config.notebooks_dir() / "06-mental-health.ipynb"
 
 STARTUP = """
-from pyspark.sql import SparkSession
-spark = (SparkSession.builder.master("local[1]").appName("rhoresearch-test")
-         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-         .getOrCreate())
 spark.read.parquet({maternities!r}).createOrReplaceTempView("maternities")
 spark.read.parquet({births!r}).createOrReplaceTempView("births")
 """
 
 
 STARTUP_06 = """
-from pyspark.sql import SparkSession
-spark = (SparkSession.builder.master("local[1]").appName("rhoresearch-test")
-         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-         .getOrCreate())
 for name in ("detentions", "ctos", "population"):
     spark.read.parquet(f"{demo}/{{name}}.parquet").createOrReplaceTempView(f"mh_{{name}}")
 spark.read.csv("{demo}/providers.csv", header=True).createOrReplaceTempView("mh_providers")
@@ -82,7 +75,8 @@ def test_notebook_05_on_spark_tables_matches_the_file_run(tmp_path, demo_data):
     startup = tmp_path / "ipython" / "profile_default" / "startup"
     startup.mkdir(parents=True)
     (startup / "00-spark.py").write_text(
-        STARTUP.format(
+        builder_source("rhoresearch-test")
+        + STARTUP.format(
             maternities=str(demo / "maternities.parquet"), births=str(demo / "births.parquet")
         )
     )
@@ -115,7 +109,9 @@ def test_notebook_06_on_spark_tables_matches_the_file_run(tmp_path, demo_data):
     demo, _ = demo_data("mental_health", scale=MENTAL_HEALTH_SCALE)
     startup = tmp_path / "ipython" / "profile_default" / "startup"
     startup.mkdir(parents=True)
-    (startup / "00-spark.py").write_text(STARTUP_06.format(demo=str(demo)))
+    (startup / "00-spark.py").write_text(
+        builder_source("rhoresearch-test") + STARTUP_06.format(demo=str(demo))
+    )
     files = {
         "detentions_path": str(demo / "detentions.parquet"),
         "ctos_path": str(demo / "ctos.parquet"),

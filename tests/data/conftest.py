@@ -1,8 +1,10 @@
-"""Fixtures shared by the data-layer tests: one local Spark session for the whole test run."""
+"""Fixtures shared by the data-layer tests: one local Spark session for the whole test run (its
+settings: ``tests/_sparkkit.py``)."""
 
 from __future__ import annotations
 
 import pytest
+from _sparkkit import SPARK_CONF
 
 from rhoresearch.data import aggregate
 
@@ -17,11 +19,7 @@ def spark():
     session = (
         SparkSession.builder.master("local[1]")
         .appName("rhoresearch-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "1")
-        .config("spark.driver.memory", "1g")
-        .config("spark.ui.showConsoleProgress", "false")
+        .config(map=SPARK_CONF)
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
