@@ -9,8 +9,10 @@
 
 The reports of the second group are built once per session into a temporary folder (about a
 minute on an idle machine); set ``RHORESEARCH_BROWSER_REPORTS`` to a folder of reports already
-built (with its ``index.html``) to reuse it. One browser serves every test. Needs Debian's
-chromium at /usr/bin/chromium (``.ci/run`` installs it); without it the tests are skipped.
+built (with its ``index.html``) to reuse it. One browser serves every test, and each page of the
+second group is loaded once and shared by its read-only checks (the overflow check resizes it and
+puts it back). Needs Debian's chromium at /usr/bin/chromium (``.ci/run`` installs it); without it
+the tests are skipped.
 """
 
 from __future__ import annotations
@@ -144,11 +146,30 @@ def test_index_lists_the_report_and_links_to_it(browser, reports):
     page.close()
 
 
+@pytest.fixture(scope="module")
+def opened(browser, demo_reports):
+    """``opened(name)``: ``(page, remote, path)`` of that page of ``demo_reports``, loaded once at
+    1280 px and shared by the read-only checks below (``remote``: the requests that tried to leave
+    the machine since it was opened)."""
+    pages: dict[str, tuple] = {}
+
+    def get(name: str):
+        if name not in pages:
+            path = _page_path(demo_reports, name)
+            page, remote = _open(browser, path.as_uri())
+            pages[name] = (page, remote, path)
+        return pages[name]
+
+    yield get
+    for page, _, _ in pages.values():
+        page.close()
+
+
 @pytest.mark.parametrize("name", PAGES)
-def test_no_serious_or_critical_accessibility_violation(browser, demo_reports, name):
+def test_no_serious_or_critical_accessibility_violation(opened, name):
     from axe_playwright_python.sync_playwright import Axe
 
-    page, remote = _open(browser, _page_path(demo_reports, name).as_uri())
+    page, remote, _ = opened(name)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     bad = [
         (v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"])
@@ -157,24 +178,25 @@ def test_no_serious_or_critical_accessibility_violation(browser, demo_reports, n
     ]
     assert bad == [], f"{name}: {bad}"
     assert remote == []
-    page.close()
 
 
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("name", PAGES)
-def test_no_sideways_overflow(browser, demo_reports, name, width):
-    page, _ = _open(browser, _page_path(demo_reports, name).as_uri(), width=width)
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
+def test_no_sideways_overflow(opened, name, width):
+    page, _, _ = opened(name)
+    page.set_viewport_size({"width": width, "height": 900})
+    try:
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
     assert overflow <= 0, f"{name} overflows by {overflow} px at {width} px"
-    page.close()
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_every_link_and_image_resolves_offline(browser, demo_reports, name):
-    path = _page_path(demo_reports, name)
-    page, remote = _open(browser, path.as_uri())
+def test_every_link_and_image_resolves_offline(opened, name):
+    page, remote, path = opened(name)
     assert page.evaluate(
         "() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
     )
@@ -192,12 +214,11 @@ def test_every_link_and_image_resolves_offline(browser, demo_reports, name):
             broken.append(href)
     assert broken == [], f"{name}: broken links {broken}"
     assert remote == []
-    page.close()
 
 
 @pytest.mark.parametrize("name", CHECKED)
-def test_reader_structure_of_every_report(browser, demo_reports, name):
-    page, _ = _open(browser, _page_path(demo_reports, name).as_uri())
+def test_reader_structure_of_every_report(opened, name):
+    page, _, _ = opened(name)
     assert page.locator("h1").count() == 1 and page.locator("main").count() == 1
     assert page.locator('nav[aria-label="Contents"] a').count() >= 5
     items = page.locator("#main-findings li").count()
@@ -217,7 +238,6 @@ def test_reader_structure_of_every_report(browser, demo_reports, name):
     )
     snake = [h for h in headers if "_" in h]
     assert snake == [], f"{name}: snake_case headers {snake}"
-    page.close()
 
 
 def test_the_index_filter_box_works_offline(browser, demo_reports):
