@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pytest
 
-from rhoresearch import data, demo, ethnicity, stats
+from rhoresearch import config, data, demo, ethnicity, stats
 from rhoresearch.demo import _record_level
 from rhoresearch.demo import maternity as demo_maternity
 from rhoresearch.stats import models
@@ -50,10 +50,13 @@ def test_registered_with_the_demo_registry():
 
 
 @pytest.fixture(scope="module")
-def demo_data(tmp_path_factory):
-    """Full-size demonstration data, loaded and prepared as the notebook does."""
-    folder = tmp_path_factory.mktemp("maternity")
-    truth = demo_maternity.generate(folder, seed=demo.DEFAULT_SEED)
+def demo_data():
+    """The full-size demonstration data the reports read (``make data`` writes it with the
+    default seed; generating it again costs seconds), loaded and prepared as the notebook does."""
+    folder = config.demo_dir() / "maternity"
+    if not (folder / "truth.json").exists():
+        pytest.skip("the demonstration data is needed (make data)")
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     maternities = maternity.prepare(
         data.load(folder / "maternities.parquet", schema=maternity.MATERNITIES)
     )
