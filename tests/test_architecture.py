@@ -179,6 +179,40 @@ def test_imports_are_at_module_level(path):
     assert not found, f"{_rel(path)} imports inside functions ({'; '.join(found)})"
 
 
+#: Libraries imported when first used, through ``rhoresearch.lazy`` (docs/architecture.md): a
+#: notebook that stops at an input check does not load them. Type hints import them under
+#: ``if TYPE_CHECKING:``.
+LAZY_LIBRARIES = ("statsmodels", "matplotlib", "seaborn")
+
+
+def _eager_imports(node: ast.AST) -> list[tuple[int, str]]:
+    """The modules ``node`` imports when it runs (not under ``if TYPE_CHECKING:``)."""
+    if isinstance(node, ast.If) and ast.unparse(node.test) in {
+        "TYPE_CHECKING",
+        "typing.TYPE_CHECKING",
+    }:
+        return [i for child in node.orelse for i in _eager_imports(child)]
+    if isinstance(node, ast.Import):
+        return [(node.lineno, a.name) for a in node.names]
+    if isinstance(node, ast.ImportFrom):
+        return [(node.lineno, node.module or "")]
+    return [i for child in ast.iter_child_nodes(node) for i in _eager_imports(child)]
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=_rel)
+def test_plotting_and_modelling_libraries_are_imported_on_first_use(path):
+    found = [
+        f"line {line}: {name}"
+        for line, name in _eager_imports(_tree(path))
+        if name.partition(".")[0] in LAZY_LIBRARIES
+    ]
+    assert not found, (
+        f"{_rel(path)} imports {'; '.join(found)} with the module: use "
+        f'rhoresearch.lazy (e.g. sm = lazy.module("statsmodels.api")), and for type hints an '
+        "import under `if TYPE_CHECKING:`"
+    )
+
+
 def _assigned_names(tree: ast.Module) -> dict[str, int]:
     out = {}
     for node in tree.body:

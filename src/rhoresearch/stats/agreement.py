@@ -20,8 +20,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.inter_rater import cohens_kappa
 
+from rhoresearch import lazy
 from rhoresearch.exceptions import InputError
 from rhoresearch.validation import (
     as_columns,
@@ -30,6 +30,9 @@ from rhoresearch.validation import (
     format_rows,
     require_columns,
 )
+
+# imported by the first kappa computed, not with the package (rhoresearch.lazy)
+inter_rater = lazy.module("statsmodels.stats.inter_rater")
 
 __all__ = ["KAPPA_COLUMNS", "kappa"]
 
@@ -87,7 +90,7 @@ def _kappa_row(counts: np.ndarray, z: float) -> dict[str, float]:
     if counts.shape[0] < 2:
         return row
     with np.errstate(divide="ignore", invalid="ignore"):
-        res = cohens_kappa(counts)
+        res = inter_rater.cohens_kappa(counts)
         k, se = float(res.kappa), float(res.std_kappa)
     if not np.isfinite(k):  # every rating in one category: chance agreement is 1
         return row

@@ -29,9 +29,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 
+from rhoresearch import lazy
 from rhoresearch.exceptions import InputError
 from rhoresearch.stats import _core as S
 from rhoresearch.stats._docs import shared_docs
@@ -43,6 +43,9 @@ from rhoresearch.validation import (
     format_rows,
     require_columns,
 )
+
+# imported by the first model fitted, not with the package (rhoresearch.lazy)
+sm = lazy.module("statsmodels.api")
 
 __all__ = [
     "auc",

@@ -31,8 +31,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
+from rhoresearch import lazy
 from rhoresearch.exceptions import InputError
 from rhoresearch.stats import _core as S
 from rhoresearch.stats._docs import shared_docs
@@ -43,6 +43,9 @@ from rhoresearch.validation import (
     format_rows,
     require_columns,
 )
+
+# imported by the first model fitted, not with the package (rhoresearch.lazy)
+sm = lazy.module("statsmodels.api")
 
 __all__ = ["ESTIMATE_COLUMNS", "poisson_model", "logistic_model", "model_exclusions"]
 

@@ -17,8 +17,11 @@ in worker processes, and a notebook shows a figure once (when it is displayed or
 
 Conventions
 -----------
-- *Theme*: importing this package changes nothing; call :func:`set_theme` once (notebooks do, after
-  their imports) for the house style.
+- *Theme*: importing this package changes nothing; call :func:`set_theme` once (notebooks do, just
+  before their first figure) for the house style.
+- *Imports*: matplotlib and seaborn are imported when first used (by :func:`set_theme` or the first
+  figure; :mod:`rhoresearch.lazy`), not with this package, so a notebook that stops at an input
+  check before its first figure never loads them.
 - *Colours*: one colour-blind-safe palette (Okabe & Ito 2008), with a fixed colour per high-level
   ethnic group (:data:`GROUP_COLOURS`) so a group has the same colour in every figure of every
   report; :func:`group_colours` gives colours for any ordered list of groups (detailed groups get

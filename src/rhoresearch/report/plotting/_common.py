@@ -9,18 +9,23 @@ available* and marked :data:`NOT_AVAILABLE`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
-from rhoresearch import disclosure, validation
+from rhoresearch import disclosure, lazy, validation
 from rhoresearch.docstrings import fill_docs
 from rhoresearch.exceptions import InputError
 from rhoresearch.report.narrative import format_ci
 from rhoresearch.report.plotting._style import OKABE_ITO, group_colours, series_colours
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# imported by the first figure drawn, not with the package (rhoresearch.lazy)
+mfigure = lazy.module("matplotlib.figure")
 
 __all__ = ["alt_text"]
 
@@ -403,7 +408,7 @@ def legend_below(fig: Figure, ax: Axes, title: str | None) -> None:
 
 def new_figure(figsize: tuple[float, float]) -> Figure:
     """A figure outside pyplot, with constrained layout."""
-    return Figure(figsize=figsize, layout="constrained")
+    return mfigure.Figure(figsize=figsize, layout="constrained")
 
 
 def ci_text(v: float, lo: float, hi: float, digits: int) -> str:

@@ -14,8 +14,12 @@ import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-import seaborn as sns
-from matplotlib.colors import to_hex, to_rgb
+
+from rhoresearch import lazy
+
+# imported on first use (by set_theme and the detailed groups' shades), not with the package
+sns = lazy.module("seaborn")
+mcolors = lazy.module("matplotlib.colors")
 
 __all__ = ["OKABE_ITO", "GROUP_COLOURS", "set_theme", "group_colours"]
 
@@ -168,9 +172,9 @@ def series_colours(labels: Sequence[str]) -> dict[str, str]:
 
 def _mix(colour: str, amount: float) -> str:
     """Lighten (amount > 0, toward white) or darken (amount < 0, toward black) a colour."""
-    rgb = np.array(to_rgb(colour))
+    rgb = np.array(mcolors.to_rgb(colour))
     target = np.ones(3) if amount > 0 else np.zeros(3)
-    return to_hex(rgb + (target - rgb) * abs(amount))
+    return mcolors.to_hex(rgb + (target - rgb) * abs(amount))
 
 
 def group_colours(groups: Iterable) -> dict[str, str]:

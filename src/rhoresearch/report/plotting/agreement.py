@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from scipy import stats
 
 from rhoresearch.report.narrative import format_number
@@ -20,6 +20,9 @@ from rhoresearch.report.plotting._common import (
     label_note,
 )
 from rhoresearch.validation import DEFAULT_THRESHOLD, check_confidence
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["bland_altman"]
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from rhoresearch.exceptions import InputError
 from rhoresearch.report.narrative import format_ci, format_number
@@ -21,6 +21,9 @@ from rhoresearch.report.plotting._common import (
     width_for,
 )
 from rhoresearch.validation import DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["bar_ci"]
 

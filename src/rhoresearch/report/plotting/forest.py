@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib import ticker
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
+from rhoresearch import lazy
 from rhoresearch.report.narrative import format_number
 from rhoresearch.report.plotting._common import (
     Draft,
@@ -25,6 +23,12 @@ from rhoresearch.report.plotting._common import (
     width_for,
 )
 from rhoresearch.validation import DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+ticker = lazy.module("matplotlib.ticker")  # imported by the first figure, not with the package
 
 __all__ = ["forest_plot"]
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from rhoresearch.exceptions import InputError
 from rhoresearch.report.narrative import format_number
@@ -22,6 +21,9 @@ from rhoresearch.report.plotting._common import (
 )
 from rhoresearch.report.plotting._style import OKABE_ITO
 from rhoresearch.validation import DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["funnel_plot"]
 

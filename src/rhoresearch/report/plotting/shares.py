@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from rhoresearch import disclosure
 from rhoresearch.exceptions import InputError
@@ -23,6 +22,9 @@ from rhoresearch.report.plotting._common import (
 )
 from rhoresearch.report.plotting._style import group_colours
 from rhoresearch.validation import DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["stacked_share"]
 

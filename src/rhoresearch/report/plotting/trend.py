@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib import ticker
-from matplotlib.figure import Figure
 
+from rhoresearch import lazy
 from rhoresearch.report.narrative import format_number
 from rhoresearch.report.plotting._common import (
     Draft,
@@ -21,6 +21,11 @@ from rhoresearch.report.plotting._common import (
     read_estimates,
 )
 from rhoresearch.validation import DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+ticker = lazy.module("matplotlib.ticker")  # imported by the first figure, not with the package
 
 __all__ = ["trend_plot"]
 
