@@ -182,7 +182,7 @@ def test_imports_are_at_module_level(path):
 #: Libraries imported when first used, through ``rhoresearch.lazy`` (docs/architecture.md): a
 #: notebook that stops at an input check does not load them. Type hints import them under
 #: ``if TYPE_CHECKING:``.
-LAZY_LIBRARIES = ("statsmodels", "matplotlib", "seaborn")
+LAZY_LIBRARIES = ("statsmodels", "matplotlib", "seaborn", "scipy")
 
 
 def _eager_imports(node: ast.AST) -> list[tuple[int, str]]:

@@ -55,8 +55,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
+from rhoresearch import lazy
 from rhoresearch.disclosure import _cells
 from rhoresearch.exceptions import InputError
 from rhoresearch.validation import (
@@ -66,6 +66,9 @@ from rhoresearch.validation import (
     check_threshold,
     require_columns,
 )
+
+# imported by the first linear programme solved, not with the package (rhoresearch.lazy)
+optimize = lazy.module("scipy.optimize")
 
 __all__ = ["DEFAULT_PROTECTION_WIDTH", "interval_audit"]
 
@@ -367,7 +370,7 @@ def _sampled(
     if true_vals is not None and not np.isnan(true_vals).any() and (true_vals >= lower).all():
         lo, hi = true_vals.astype("float64"), true_vals.astype("float64")
     for n, c in enumerate((-np.ones(m), np.ones(m), mixed, -mixed)):
-        res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(lower, None), method="highs")
+        res = optimize.linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(lower, None), method="highs")
         if res.status == 2:  # infeasible
             return None, None
         if res.status == 0:
@@ -406,7 +409,7 @@ def _bound(
     solution found."""
     c = np.zeros(a_eq.shape[1])
     c[i] = -1.0 if maximise else 1.0
-    res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(lower, None), method="highs")
+    res = optimize.linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(lower, None), method="highs")
     if res.status != 0:  # 3: unbounded
         return (math.inf if maximise else lower), None
     x = float(res.x[i])

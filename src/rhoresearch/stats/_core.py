@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy import stats
 
+from rhoresearch import lazy
 from rhoresearch.exceptions import InputError
 from rhoresearch.results import exclusions_table
 from rhoresearch.stats._groups import RUN_SAMPLE, arrow_strings
@@ -43,6 +43,9 @@ from rhoresearch.validation import (
     format_rows,
     require_columns,
 )
+
+# imported by the first interval or test computed, not with the package (rhoresearch.lazy)
+stats = lazy.module("scipy.stats")
 
 #: A column argument: ``None`` (no columns), one column name, or a list/tuple of names.
 Columns: TypeAlias = str | Sequence[str] | None

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from rhoresearch import lazy
 from rhoresearch.exceptions import InputError
@@ -30,6 +29,9 @@ from rhoresearch.validation import (
     format_rows,
     require_columns,
 )
+
+# imported by the first interval or test computed, not with the package (rhoresearch.lazy)
+stats = lazy.module("scipy.stats")
 
 # imported by the first kappa computed, not with the package (rhoresearch.lazy)
 inter_rater = lazy.module("statsmodels.stats.inter_rater")

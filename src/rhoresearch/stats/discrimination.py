@@ -29,7 +29,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from rhoresearch import lazy
 from rhoresearch.exceptions import InputError
@@ -43,6 +42,9 @@ from rhoresearch.validation import (
     format_rows,
     require_columns,
 )
+
+# imported by the first interval or test computed, not with the package (rhoresearch.lazy)
+stats = lazy.module("scipy.stats")
 
 # imported by the first model fitted, not with the package (rhoresearch.lazy)
 sm = lazy.module("statsmodels.api")

@@ -14,8 +14,8 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from rhoresearch import lazy
 from rhoresearch.exceptions import InputError
 from rhoresearch.stats import _core as S
 from rhoresearch.stats.funnels import (
@@ -27,6 +27,9 @@ from rhoresearch.stats.funnels import (
     _signif_floor,
 )
 from rhoresearch.validation import check_frame
+
+# imported by the first interval or test computed, not with the package (rhoresearch.lazy)
+stats = lazy.module("scipy.stats")
 
 __all__ = [
     "funnel_dispersion",

@@ -29,12 +29,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from rhoresearch import lazy
 from rhoresearch.exceptions import InputError
 from rhoresearch.stats import _core as S
 from rhoresearch.stats._docs import shared_docs
 from rhoresearch.validation import check_frame, format_rows, require_columns
+
+# imported by the first interval or test computed, not with the package (rhoresearch.lazy)
+stats = lazy.module("scipy.stats")
 
 __all__ = [
     "funnel_limits",

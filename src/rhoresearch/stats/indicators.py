@@ -68,11 +68,14 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from rhoresearch import lazy
 from rhoresearch.stats import _core as S
 from rhoresearch.stats._docs import shared_docs
 from rhoresearch.validation import confidence_levels
+
+# imported by the first interval or test computed, not with the package (rhoresearch.lazy)
+stats = lazy.module("scipy.stats")
 
 __all__ = ["proportion", "rate", "mean"]
 

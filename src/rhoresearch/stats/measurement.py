@@ -23,11 +23,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from rhoresearch import lazy
 from rhoresearch.stats import _core as S
 from rhoresearch.stats._docs import shared_docs
 from rhoresearch.validation import as_columns, check_confidence, check_frame, require_columns
+
+# imported by the first interval or test computed, not with the package (rhoresearch.lazy)
+stats = lazy.module("scipy.stats")
 
 __all__ = ["BLAND_ALTMAN_COLUMNS", "bland_altman", "bland_altman_exclusions"]
 

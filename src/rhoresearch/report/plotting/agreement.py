@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from rhoresearch import lazy
 from rhoresearch.report.narrative import format_number
 from rhoresearch.report.plotting._common import (
     Draft,
@@ -23,6 +23,9 @@ from rhoresearch.validation import DEFAULT_THRESHOLD, check_confidence
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+# imported by the first interval or test computed, not with the package (rhoresearch.lazy)
+stats = lazy.module("scipy.stats")
 
 __all__ = ["bland_altman"]
 
