@@ -8,6 +8,7 @@ import-linter cannot see (docs/architecture.md).
 from __future__ import annotations
 
 import ast
+import functools
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,10 @@ def _rel(path: Path) -> str:
     return path.relative_to(PACKAGE).as_posix()
 
 
+@functools.cache
 def _tree(path: Path) -> ast.Module:
+    """The parsed module (parsed once per run: many checks below walk every source file).
+    Callers only read it."""
     return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
 
