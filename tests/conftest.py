@@ -20,7 +20,8 @@ other waits and then reuses it:
     the folder both use (one per run, shared by the workers).
 
 The files that take longest are run first (:data:`LONGEST_FIRST`, with ``--no-loadscope-reorder`` in
-``make test``), so that the short ones fill the end of the run on both workers.
+``make test``), so that the short ones fill the end of the run on both workers; the data layer's
+tests run on one worker, with one Spark session (:data:`ONE_WORKER`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 from _buildkit import DEMO_REPORTS
+from xdist.scheduler import LoadFileScheduling
 
 matplotlib.use("Agg")
 
@@ -51,9 +53,9 @@ LONGEST_FIRST = [
     "tests/build/test_bad_inputs.py",  # one build of 50 failing reports
     "tests/report/test_browser.py",  # builds the six default demo reports, then Chromium
     "tests/build/test_spark_notebook.py",  # two notebooks on files and in Spark kernels
-    "tests/data/test_aggregate.py",  # a Spark session
+    "tests/data/test_aggregate.py",  # with the rest of tests/data/ (ONE_WORKER): one Spark
     "tests/workstreams/test_technology.py",
-    "tests/data/test_record_level.py",  # a Spark session
+    "tests/data/test_record_level.py",
     "tests/workstreams/test_grouping_reports.py",
     "tests/build/test_policy_reports.py",
     "tests/build/test_build.py",
@@ -61,6 +63,25 @@ LONGEST_FIRST = [
     "tests/data/test_published.py",
     "notebooks/05-maternal-neonatal.ipynb",
 ]
+
+
+#: Test files that xdist keeps on one worker, as if they were one file: the data layer's tests share
+#: the session's local Spark (tests/data/conftest.py), so one JVM serves them all instead of one
+#: per worker (a JVM's start and warm-up cost about as much CPU as its queries here).
+ONE_WORKER = "tests/data/"
+
+
+class _LoadFileOneSpark(LoadFileScheduling):
+    """``--dist loadfile``, with every file under :data:`ONE_WORKER` in one unit of work."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        scope = super()._split_scope(nodeid)
+        return ONE_WORKER if scope.startswith(ONE_WORKER) else scope
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log) -> LoadFileScheduling | None:
+    return _LoadFileOneSpark(config, log) if config.getvalue("dist") == "loadfile" else None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
