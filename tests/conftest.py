@@ -79,7 +79,7 @@ class _LoadFileOneSpark(LoadFileScheduling):
         return ONE_WORKER if scope.startswith(ONE_WORKER) else scope
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # optional: pytest -p no:xdist has no such hook
 def pytest_xdist_make_scheduler(config: pytest.Config, log) -> LoadFileScheduling | None:
     return _LoadFileOneSpark(config, log) if config.getvalue("dist") == "loadfile" else None
 
