@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from rhoresearch import lazy
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "rhoresearch"
 SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
@@ -186,7 +188,7 @@ def test_imports_are_at_module_level(path):
 #: Libraries imported when first used, through ``rhoresearch.lazy`` (docs/architecture.md): a
 #: notebook that stops at an input check does not load them. Type hints import them under
 #: ``if TYPE_CHECKING:``.
-LAZY_LIBRARIES = ("statsmodels", "matplotlib", "seaborn", "scipy")
+LAZY_LIBRARIES = lazy.LIBRARIES
 
 
 def _eager_imports(node: ast.AST) -> list[tuple[int, str]]:

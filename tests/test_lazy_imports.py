@@ -21,7 +21,7 @@ from rhoresearch import lazy
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-6]-*.ipynb"))
-HEAVY = ("statsmodels", "matplotlib", "seaborn", "scipy")
+HEAVY = lazy.LIBRARIES
 
 # Run in a fresh interpreter: the first two code cells of each notebook (its parameters and its
 # imports, each notebook in a namespace of its own), then the house style, then a statistic that

@@ -31,7 +31,12 @@ import sys
 import types
 from typing import Any
 
-__all__ = ["module"]
+__all__ = ["LIBRARIES", "module"]
+
+#: The libraries the package imports only through :func:`module` (checked by
+#: ``tests/test_architecture.py``; a notebook's import cell loads none of them,
+#: ``tests/test_lazy_imports.py``).
+LIBRARIES = ("statsmodels", "matplotlib", "seaborn", "scipy")
 
 
 class _Deferred:
