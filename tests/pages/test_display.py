@@ -146,6 +146,35 @@ def test_main_findings_and_things_to_know_are_marked_for_the_page(run):
     assert 'data-rho-section="things-to-know"' in shown[1] and "Counts from 1 to 4" in shown[1]
 
 
+def test_things_to_know_lists_each_reason_rows_were_left_out(run):
+    _, shown = run
+    exclusions = pd.DataFrame(
+        {
+            "reason": ["not stated", "age missing", "none"],
+            "rows": [12, 4, 0],
+            "affects": ["", "model", ""],
+        }
+    )
+    for given, items, paragraph in (
+        (exclusions, 2, None),
+        (exclusions.iloc[2:], 0, "No rows were left out of the analysis."),
+    ):
+        runtime.show_things_to_know(
+            findings.things_to_know(
+                coverage={}, exclusions=given, count="rows", applies_to="affects", threshold=5
+            )
+        )
+        page = shown[-1]
+        quality = page.split("<h3>Data quality</h3>")[1].split("<h3>")[0]
+        if items:
+            assert quality.startswith("<p>Rows left out, and why:</p><ul>")
+            assert quality.count("<li>") == items
+            assert "<li>4 rows (age missing; affects model)</li>" in quality
+            assert "none" not in quality  # a reason that left nothing out is not listed
+        else:
+            assert quality == f"<p>{paragraph}</p>"
+
+
 def test_page_info_is_a_hidden_output(monkeypatch):
     seen = []
     monkeypatch.setattr(runtime, "display", lambda obj, raw: seen.append((obj, raw)))

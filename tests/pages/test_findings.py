@@ -99,6 +99,13 @@ def test_things_to_know_is_built_from_the_numbers():
         "1,234 rows were left out of the analysis: 1,234 rows (births: not stated); "
         "a suppressed number of rows (births: not known)."
     )
+    # the same words, split for a list: the lead, then one item per reason
+    assert got["quality_lead"] == "1,234 rows were left out of the analysis:"
+    assert got["quality_items"] == [
+        "1,234 rows (births: not stated)",
+        "a suppressed number of rows (births: not known)",
+    ]
+    assert got["quality"] == (got["quality_lead"] + " " + "; ".join(got["quality_items"]) + ".")
     assert "Counts from 1 to 9 are suppressed" in got["disclosure"]
     assert got["assumptions"] == [
         {"assumption": "Unknowns excluded", "why": "no group", "likely_effect": "small"}

@@ -166,7 +166,12 @@ def things_to_know_block(section: Mapping[str, Any]) -> str:
         parts.append("<h3>What the data cover</h3><dl>")
         parts += [f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in coverage]
         parts.append("</dl>")
-    if section.get("quality"):
+    items = section.get("quality_items") or []
+    if items:  # one reason a line: several reasons in one sentence are hard to read
+        parts.append(f"<h3>Data quality</h3><p>{_e(section.get('quality_lead', ''))}</p><ul>")
+        parts += [f"<li>{_e(item)}</li>" for item in items]
+        parts.append("</ul>")
+    elif section.get("quality"):
         parts.append(f"<h3>Data quality</h3><p>{_e(section['quality'])}</p>")
     parts.append(f"<h3>Disclosure control</h3><p>{_e(section.get('disclosure', ''))}</p>")
     caveats = section.get("caveats") or []

@@ -306,9 +306,11 @@ def things_to_know(
     -------
     dict
         ``coverage`` (list of (label, text)), ``quality`` (one paragraph; empty without
-        ``exclusions``), ``disclosure`` (one
-        sentence), ``caveats`` (list of str) and ``assumptions`` (list of dicts with the three
-        columns), what :func:`rhoresearch.report.runtime.show_things_to_know` displays.
+        ``exclusions``), the same as ``quality_lead`` (its opening words, or the whole of it when
+        nothing was left out) and ``quality_items`` (one str per reason, e.g. ``"12 rows (not
+        stated; affects every indicator)"``), so that a page can list the reasons, ``disclosure``
+        (one sentence), ``caveats`` (list of str) and ``assumptions`` (list of dicts with the
+        three columns), what :func:`rhoresearch.report.runtime.show_things_to_know` displays.
 
     Raises
     ------
@@ -348,10 +350,14 @@ def things_to_know(
         quality = (
             lead + "; ".join(parts) + "." if parts else "No rows were left out of the analysis."
         )
+        quality_lead = lead.rstrip() if parts else quality
+        quality_items = parts
     elif exclusions is not None:
-        quality = "No rows were left out of the analysis."
+        quality = quality_lead = "No rows were left out of the analysis."
+        quality_items = []
     else:
-        quality = ""
+        quality = quality_lead = ""
+        quality_items = []
     if policy is not None:
         control = disclosure.describe(policy)
     elif threshold is None:
@@ -369,6 +375,8 @@ def things_to_know(
     return {
         "coverage": covered,
         "quality": quality,
+        "quality_lead": quality_lead,
+        "quality_items": quality_items,
         "disclosure": control,
         "caveats": [str(c) for c in caveats],
         "assumptions": log,
