@@ -64,6 +64,20 @@ def test_a_table_for_readers(run):
     assert 'class="rho-table-wrap" role="region" tabindex="0"' in html
 
 
+def test_text_columns_get_room_by_the_length_of_their_longest_value(run):
+    _, shown = run
+    table = _rates().assign(
+        source=["ONS SDG 3.1.1 (MBRRACE-UK), England"] * 3,
+        note=["late deaths (43 days to one year after end of pregnancy)", "", ""],
+    )
+    runtime.show_table(table, counts="count", caption="x")
+    first_row = re.search(r"<tbody><tr>(.*?)</tr>", shown[0]).group(1)
+    classes = re.findall(r'<td class="([^"]*)">', first_row)
+    # group (up to 20 characters), counts..., type of rate, source (21-40), note (over 40)
+    assert classes[0] == "txt" and classes[4] == "txt"
+    assert classes[5] == "txt mid" and classes[6] == "txt long"
+
+
 def test_suppressed_cells_are_explained_in_a_note(run):
     _, shown = run
     table = _rates().assign(count=pd.array([pd.NA, 30, 900], dtype="Int64"))

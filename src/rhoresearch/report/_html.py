@@ -80,8 +80,11 @@ def table_html(
         if kind in ("decimal", "auto") and _whole_numbers(shown[column]):
             kind = "count"  # summed counts held as floats
         cls = "num" if numeric and kind != "code" else "txt"
-        if cls == "txt" and shown[column].astype(str).str.len().max() > 40:
+        widest = shown[column].astype(str).str.len().max() if len(shown) else 0
+        if cls == "txt" and widest > 40:
             cls = "txt long"  # long text gets room to read, the box scrolls instead
+        elif cls == "txt" and widest > 20:
+            cls = "txt mid"  # a few words (a source, a group's name) on one or two lines
         kinds.append((kind, cls))
         heads.append(
             f'<th scope="col" class="{"num" if numeric and kind != "code" else "txt"}">'
