@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
+from PIL import Image
 
 from rhoresearch.exceptions import InputError
 from rhoresearch.report import plotting
@@ -73,3 +76,25 @@ def test_empty_frame_and_non_frame_are_refused(rates):
         plotting.bar_ci(rates.iloc[:0], label="ethnic_group", title="T", xlabel="Rate")
     with pytest.raises(InputError, match="must be a pandas DataFrame"):
         plotting.bar_ci(rates.to_dict(), label="ethnic_group", title="T", xlabel="Rate")
+
+
+def test_a_long_title_is_broken_into_lines_that_fit_the_figure(ratios):
+    """A title wider than its figure would widen the saved image (tight box), shrinking the plot."""
+    long = (
+        "Felt discriminated against by health services in the last year: odds compared with "
+        "White respondents, England"
+    )
+    sizes = {}
+    for title in (long, "Rate ratio"):
+        fig = plotting.forest_plot(
+            ratios, label="ethnic_group", title=title, xlabel="Rate ratio (log scale)"
+        )
+        shown = fig.axes[0].get_title()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        sizes[title] = Image.open(buffer).size[0]
+        assert shown.replace("\n", " ") == title  # the same words, in order
+        assert plotting.alt_text(fig).startswith(f"Forest plot: {title}.")  # alt text unbroken
+        assert ("\n" in shown) == (title == long)  # a short title is left on one line
+    # the saved image is no wider with the long title than with the short one
+    assert sizes[long] <= sizes["Rate ratio"] + 2

@@ -8,6 +8,7 @@ available* and marked :data:`NOT_AVAILABLE`.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 # imported by the first figure drawn, not with the package (rhoresearch.lazy)
 mfigure = lazy.module("matplotlib.figure")
+mtextpath = lazy.module("matplotlib.textpath")
 
 __all__ = ["alt_text"]
 
@@ -315,7 +317,7 @@ class Draft:
         The generated alt text is ``"<kind>: <title>. <summary>. <items>.<tail>"``, the items
         listed by :func:`list_items`; the option ``alt`` replaces it.
         """
-        self.ax.set_title(self.opts.title)
+        fit_title(self.fig, self.ax, self.opts.title)
         self.ax.set_xlabel(xlabel)
         self.ax.set_ylabel(ylabel)
         items = list_items(self.items)
@@ -404,6 +406,48 @@ def legend_below(fig: Figure, ax: Axes, title: str | None) -> None:
             ncols=_legend_columns(texts),
             fontsize="small",
         )
+
+
+def fit_title(fig: Figure, ax: Axes, title: str) -> None:
+    """Set ``ax``'s title, broken into lines at spaces where it would run past the figure.
+
+    A title wider than its figure would widen the saved image (``bbox_inches="tight"``), which a
+    page then shrinks to fit, plot and all; matplotlib's own ``wrap=True`` is undone by that same
+    tight box. A title that may not fit is placed by laying the figure out once
+    (``draw_without_rendering``), and each line's width is measured in the title's font
+    (``TextToPath``), so the lines are as long as fit between the title's anchor and the
+    figure's edge.
+    """
+    text = ax.set_title(title)
+    prop = text.get_fontproperties()
+    measure = mtextpath.TextToPath().get_text_width_height_descent
+    figure_width = fig.get_figwidth() * 72  # in points, as the measure is
+
+    def widest(lines: list[str]) -> float:
+        return max(measure(line, prop, ismath=False)[0] for line in lines)
+
+    if widest([title]) <= 0.6 * figure_width:
+        return  # fits wherever the layout puts it
+    fig.draw_without_rendering()
+    box = text.get_window_extent()
+    x0, x1 = box.x0 * 72 / fig.dpi, box.x1 * 72 / fig.dpi
+    align = text.get_horizontalalignment()
+    if align == "left":
+        room = figure_width - x0
+    elif align == "right":
+        room = x1
+    else:
+        middle = (x0 + x1) / 2
+        room = 2 * min(middle, figure_width - middle)
+    room *= 0.98
+    if widest([title]) <= room:
+        return
+    for width in range(len(title) - 1, 9, -1):
+        lines = textwrap.wrap(title, width, break_long_words=False)
+        if widest(lines) <= room:
+            text.set_text("\n".join(lines))
+            return
+    text.set_text("\n".join(textwrap.wrap(title, 10, break_long_words=False)))
 
 
 def new_figure(figsize: tuple[float, float]) -> Figure:
