@@ -97,6 +97,18 @@ def test_forest_plot_hue_and_linear_scale(legend_texts):
     assert ax.get_xscale() == "linear"
     assert legend_texts(fig) == ["crude", "adjusted"]
     assert len(ax.get_yticks()) == 4
+    assert fig.get_figwidth() == 7.0  # "Black: adjusted" is short: the default width
+
+
+def test_forest_plot_is_as_wide_as_its_row_labels_need(ratios):
+    """The width allows for the row labels drawn (group: hue level (reference)), not the groups."""
+    measures = ratios.assign(measure="Community treatment orders")
+    fig = plotting.forest_plot(
+        measures, label="ethnic_group", hue="measure", title="Ratios", xlabel="Ratio"
+    )
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "White: Community treatment orders (reference)" in labels
+    assert fig.get_figwidth() == pytest.approx(7.0 + (45 - 18) * 0.08)
 
 
 def test_forest_plot_refuses_unsafe_frame_when_counts_given(ratios):

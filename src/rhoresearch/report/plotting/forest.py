@@ -100,7 +100,8 @@ def forest_plot(
     digits : int, default 2
         Decimal places of the annotations.
     figsize : tuple, optional
-        Default: 7 inches wide, 0.45 inch per row.
+        Default: 7 inches wide, wider for row labels (group, hue level, "(reference)") longer
+        than 18 characters (at most 11), and 0.45 inch per row.
     {counts}
     {threshold}
     {alt}
@@ -138,8 +139,14 @@ def forest_plot(
                 y -= 1
         y -= 0.4 if hue else 0
     n_rows = len(rows)
-    if figsize is None:
-        figsize = (width_for(groups.labels), max(2.2, 0.45 * n_rows + 1.4))
+    yticklabels = []  # a row's label: its group, its hue level, whether it is the reference
+    for _, p, lab, h in rows:
+        text = lab if h is None else f"{lab}: {h}"
+        if is_ref[p]:
+            text += " (reference)"
+        yticklabels.append(text)
+    if figsize is None:  # wide enough for the row labels as drawn, not just the group names
+        figsize = (width_for(yticklabels), max(2.2, 0.45 * n_rows + 1.4))
     draft = Draft(opts, figsize)
     ax = draft.ax
 
@@ -218,12 +225,6 @@ def forest_plot(
     if log_scale:
         _log_ticks(ax, xmin, xmax)
     yticks = [r[0] for r in rows]
-    yticklabels = []
-    for _, p, lab, h in rows:
-        text = lab if h is None else f"{lab}: {h}"
-        if is_ref[p]:
-            text += " (reference)"
-        yticklabels.append(text)
     ax.set_yticks(yticks, yticklabels)
     ax.set_ylim(min(yticks) - 0.7, max(yticks) + 0.7)
     ax.grid(axis="y", visible=False)
