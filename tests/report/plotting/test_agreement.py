@@ -43,8 +43,10 @@ def test_bland_altman_bias_lines_and_small_groups_suppressed(pairs, check_labell
     assert "Black: 29 pairs, bias 2.00" in alt
     assert "White: 27 pairs, bias 0.00" in alt
     assert "Mixed: suppressed (fewer than 5 pairs)" in alt
-    assert "[c] suppressed (small numbers): Mixed" in ax.get_ylabel()
-    assert "1 incomplete pair(s) left out" in ax.get_ylabel()
+    # the notes go under the horizontal axis; the vertical label keeps one line
+    assert "[c] suppressed (small numbers): Mixed" in ax.get_xlabel()
+    assert "1 incomplete pair(s) left out" in ax.get_xlabel()
+    assert "\n" not in ax.get_ylabel()
     pdt.assert_frame_equal(pairs, before)
 
 
@@ -59,7 +61,7 @@ def test_bland_altman_threshold_sets_the_smallest_group_drawn(pairs):
         xlabel="Mean (%)",
         ylabel="Difference (percentage points)",
     )
-    assert "[c] suppressed (small numbers): Black, White, Mixed" in fig.axes[0].get_ylabel()
+    assert "[c] suppressed (small numbers): Black, White, Mixed" in fig.axes[0].get_xlabel()
 
 
 def test_bland_altman_refuses_agreement_outside_the_confidence_range(pairs):

@@ -98,3 +98,40 @@ def test_a_long_title_is_broken_into_lines_that_fit_the_figure(ratios):
         assert ("\n" in shown) == (title == long)  # a short title is left on one line
     # the saved image is no wider with the long title than with the short one
     assert sizes[long] <= sizes["Rate ratio"] + 2
+
+
+def test_a_long_list_of_suppressed_points_goes_under_the_x_axis_in_lines_that_fit(by_year_wide):
+    """A trend's note of suppressed points used to lengthen the vertical label past the figure."""
+    fig = plotting.trend_plot(
+        by_year_wide, x="year", hue="group", title="Rate", xlabel="Year", ylabel="Rate per 1,000"
+    )
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Rate per 1,000"
+    notes = ax.get_xlabel().split("\n")
+    assert notes[0] == "Year" and len(notes) > 2  # the note, broken into several lines
+    assert " ".join(notes[1:]).startswith("[c] suppressed (small numbers): Group 0 2001")
+    nothing_hidden = by_year_wide.assign(value=1.0, value_suppressed=None)
+    plain = plotting.trend_plot(
+        nothing_hidden, x="year", hue="group", title="Rate", xlabel="Year", ylabel="Rate per 1,000"
+    )
+    sizes = []
+    for figure in (fig, plain):
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        sizes.append(Image.open(buffer).size)
+    # the saved image is no larger than the same chart with nothing suppressed
+    assert sizes[0][0] <= sizes[1][0] + 2 and sizes[0][1] <= sizes[1][1] + 2
+
+
+@pytest.fixture
+def by_year_wide() -> pd.DataFrame:
+    """Eight groups over ten years, every odd year suppressed (40 points in the note)."""
+    rows = [
+        {"group": f"Group {g}", "year": y, "value": float(g + y - 2000), "suppressed": y % 2 == 1}
+        for g in range(8)
+        for y in range(2000, 2010)
+    ]
+    frame = pd.DataFrame(rows)
+    frame["value_suppressed"] = np.where(frame.pop("suppressed"), "primary", None)
+    frame["value"] = frame["value"].where(frame["value_suppressed"].isna())
+    return frame

@@ -53,7 +53,7 @@ def test_funnel_plot_with_funnel_limits_layout(funnel_data, texts, check_labelle
     assert "1 above and 1 below the outer limits" in alt
     assert "Above: B." in alt and "Below: D." in alt
     assert "95% limits and 99.8% limits around 20.00" in alt
-    assert "1 unit(s) not shown" in ax.get_ylabel()
+    assert "1 unit(s) not shown" in ax.get_xlabel()
     assert sorted(texts(fig)) == ["B", "D"]
     pdt.assert_frame_equal(points, before)
 
@@ -64,9 +64,10 @@ def test_funnel_plot_counts_flagged_units_as_suppressed_and_unflagged_as_missing
         value=[22.0, 35.0, np.nan, 12.0, np.nan], value_suppressed=[None] * 4 + ["primary"]
     )
     fig = plotting.funnel_plot(flagged, limits, title="T", xlabel="Staff", ylabel="Percentage")
-    ylabel = fig.axes[0].get_ylabel()
-    assert "[c] suppressed (small numbers): 1 unit(s) not shown" in ylabel
-    assert "[x] not available: 1 unit(s) not shown" in ylabel
+    notes = fig.axes[0].get_xlabel()  # under the horizontal axis
+    assert "[c] suppressed (small numbers): 1 unit(s) not shown" in notes
+    assert "[x] not available: 1 unit(s) not shown" in notes
+    assert fig.axes[0].get_ylabel() == "Percentage"
     assert "for 3 unit(s)" in plotting.alt_text(fig)
     assert "1 unit(s) suppressed." in plotting.alt_text(fig)
 

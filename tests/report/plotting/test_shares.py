@@ -55,7 +55,7 @@ def test_stacked_share_blocks_the_band_with_a_flagged_count(bands, suppress_rows
     )
     assert _heights(fig) == [15.0, 0.0, 10.0, 0.0, 25.0, 0.0, 50.0, 0.0]
     assert texts(fig) == ["[c]"]
-    assert "[c] suppressed (small numbers): VSM" in fig.axes[0].get_ylabel()
+    assert "[c] suppressed (small numbers): VSM" in fig.axes[0].get_xlabel()
     assert "Band 5: Asian 15%, Black 10%, Mixed 25%, White 50%; VSM: suppressed" in (
         plotting.alt_text(fig)
     )

@@ -42,7 +42,8 @@ def test_trend_plot_gaps_for_suppressed_points(by_year, suppress_rows, check_lab
     ax = fig.axes[0]
     asian = ax.lines[0].get_ydata()
     assert np.isnan(asian[1]) and np.isfinite(asian[0])
-    assert "[c] suppressed (small numbers): Asian 2020" in ax.get_ylabel()
+    assert "[c] suppressed (small numbers): Asian 2020" in ax.get_xlabel()
+    assert ax.get_ylabel() == "Detentions per 100,000"
     assert "Suppressed: Asian 2020." in plotting.alt_text(fig)
     assert ax.lines[0].get_color().lower() == plotting.GROUP_COLOURS["Asian"].lower()
     pdt.assert_frame_equal(data, before)
@@ -54,7 +55,7 @@ def test_trend_plot_missing_point_is_a_gap_but_not_suppressed(by_year):
         data, x="year", hue="ethnic_group", title="T", xlabel="Year", ylabel="Rate"
     )
     assert np.isnan(fig.axes[0].lines[0].get_ydata()[1])
-    assert "suppressed" not in fig.axes[0].get_ylabel()
+    assert "suppressed" not in fig.axes[0].get_ylabel() + fig.axes[0].get_xlabel()
 
 
 def test_trend_plot_categorical_periods():

@@ -32,9 +32,12 @@ Conventions
 - *Suppressed values*: cells that :func:`rhoresearch.disclosure.is_suppressed` reports (a missing
   value with its flag column ``<column>_suppressed`` true, or ``"[c]"`` in a table read from a
   published CSV) are not plotted; the group keeps its place on the axis with a ``[c]`` marker
-  (:data:`rhoresearch.disclosure.SUPPRESSED`), and the value axis label ends with a line saying
-  which groups were suppressed. Missing values without a flag are treated the same way and marked
-  ``[x]`` (not available).
+  (:data:`rhoresearch.disclosure.SUPPRESSED`), and a line under the horizontal axis's label says
+  which groups were suppressed (under the x axis even where the values are on the y axis: a list
+  of groups in a vertical label could run the figure's height). Missing values without a flag are
+  treated the same way and marked ``[x]`` (not available).
+- *Fit*: a title or x-axis label line wider than the figure is broken into lines that fit, so
+  that it does not widen the saved image (and the page shrink the whole figure to fit).
 - *Disclosure*: pass ``counts=`` (count column names) to run
   :func:`rhoresearch.disclosure.check` on the frame (as it would be shown) before drawing; it
   raises :class:`~rhoresearch.exceptions.DisclosureError` for an unsafe frame.

@@ -33,7 +33,7 @@ __all__ = ["alt_text"]
 
 #: The GSS symbol for a value that is not available (a missing value that is not suppressed).
 NOT_AVAILABLE = "[x]"
-#: The line added under a value axis naming the suppressed groups.
+#: The line added under the x-axis label naming the suppressed groups.
 SUPPRESSED_NOTE = f"{disclosure.SUPPRESSED} suppressed (small numbers)"
 _ALT_ATTR = "_rhoresearch_alt_text"
 _MAX_ALT_ITEMS = 12
@@ -314,12 +314,20 @@ class Draft:
     ) -> Figure:
         """Title and label the axes and store the alt text; return the figure.
 
+        The y label keeps its first line; the lines under it (the groups not drawn, notes) go under
+        the x label, since a vertical label with a list in it could run the figure's height. The
+        title and the x label are broken into lines that fit the figure (:func:`fit_texts`).
+
         The generated alt text is ``"<kind>: <title>. <summary>. <items>.<tail>"``, the items
         listed by :func:`list_items`; the option ``alt`` replaces it.
         """
-        fit_title(self.fig, self.ax, self.opts.title)
+        first, *below = ylabel.split("\n")
+        if below:  # lines under a vertical label (suppressed groups, notes) go under the x axis
+            ylabel, xlabel = first, "\n".join([xlabel, *below])
+        self.ax.set_title(self.opts.title)
         self.ax.set_xlabel(xlabel)
         self.ax.set_ylabel(ylabel)
+        fit_texts(self.fig, [self.ax.title, self.ax.xaxis.label])
         items = list_items(self.items)
         store_alt(self.fig, self.opts.alt, f"{kind}: {self.opts.title}. {summary}. {items}.{tail}")
         return self.fig
@@ -408,46 +416,53 @@ def legend_below(fig: Figure, ax: Axes, title: str | None) -> None:
         )
 
 
-def fit_title(fig: Figure, ax: Axes, title: str) -> None:
-    """Set ``ax``'s title, broken into lines at spaces where it would run past the figure.
+def fit_texts(fig: Figure, texts: Sequence[Any]) -> None:
+    """Break the lines of ``texts`` (matplotlib ``Text``: a title, an axis label) at spaces where
+    they would run past the figure's edge.
 
-    A title wider than its figure would widen the saved image (``bbox_inches="tight"``), which a
+    A line wider than its figure would widen the saved image (``bbox_inches="tight"``), which a
     page then shrinks to fit, plot and all; matplotlib's own ``wrap=True`` is undone by that same
-    tight box. A title that may not fit is placed by laying the figure out once
-    (``draw_without_rendering``), and each line's width is measured in the title's font
-    (``TextToPath``), so the lines are as long as fit between the title's anchor and the
-    figure's edge.
+    tight box. Where a text may not fit, the figure is laid out once (``draw_without_rendering``)
+    to find where each text is anchored; each line is then measured in its text's font
+    (``TextToPath``) and broken into the longest lines that fit between the anchor and the edge.
     """
-    text = ax.set_title(title)
-    prop = text.get_fontproperties()
     measure = mtextpath.TextToPath().get_text_width_height_descent
     figure_width = fig.get_figwidth() * 72  # in points, as the measure is
 
-    def widest(lines: list[str]) -> float:
+    def widest(lines: Sequence[str], prop: Any) -> float:
         return max(measure(line, prop, ismath=False)[0] for line in lines)
 
-    if widest([title]) <= 0.6 * figure_width:
+    long = [
+        t
+        for t in texts
+        if t.get_text()
+        and widest(t.get_text().split("\n"), t.get_fontproperties()) > 0.6 * figure_width
+    ]
+    if not long:
         return  # fits wherever the layout puts it
     fig.draw_without_rendering()
-    box = text.get_window_extent()
-    x0, x1 = box.x0 * 72 / fig.dpi, box.x1 * 72 / fig.dpi
-    align = text.get_horizontalalignment()
-    if align == "left":
-        room = figure_width - x0
-    elif align == "right":
-        room = x1
-    else:
-        middle = (x0 + x1) / 2
-        room = 2 * min(middle, figure_width - middle)
-    room *= 0.98
-    if widest([title]) <= room:
-        return
-    for width in range(len(title) - 1, 9, -1):
-        lines = textwrap.wrap(title, width, break_long_words=False)
-        if widest(lines) <= room:
-            text.set_text("\n".join(lines))
-            return
-    text.set_text("\n".join(textwrap.wrap(title, 10, break_long_words=False)))
+    for text in long:
+        prop = text.get_fontproperties()
+        box = text.get_window_extent()
+        x0, x1 = box.x0 * 72 / fig.dpi, box.x1 * 72 / fig.dpi
+        align = text.get_horizontalalignment()
+        if align == "left":
+            room = figure_width - x0
+        elif align == "right":
+            room = x1
+        else:
+            middle = (x0 + x1) / 2
+            room = 2 * min(middle, figure_width - middle)
+        room *= 0.98
+        lines: list[str] = []
+        for line in text.get_text().split("\n"):
+            parts = [line]
+            for width in range(len(line) - 1, 9, -1):
+                if widest(parts, prop) <= room:
+                    break
+                parts = textwrap.wrap(line, width, break_long_words=False)
+            lines.extend(parts)
+        text.set_text("\n".join(lines))
 
 
 def new_figure(figsize: tuple[float, float]) -> Figure:
