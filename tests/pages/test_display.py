@@ -122,10 +122,12 @@ def test_a_figure_with_its_data(run):
     folder, shown = run
     fig, ax = plt.subplots()
     ax.bar(["A", "B"], [1, 2])
+    ax.set_title("Two bars,\nbroken to fit")  # as plotting breaks a long title
     runtime.show_figure(
         fig, name="bars", alt="Bars", caption="Two bars", data=_rates(), counts="count"
     )
     html = shown[0]
+    assert "Data behind the figure: Two bars, broken to fit</caption>" in html
     png = (folder / "figures" / "bars.png").read_bytes()
     width = int.from_bytes(png[16:20], "big")
     assert f'width="{width // 2}"' in html  # drawn at twice the size it is shown

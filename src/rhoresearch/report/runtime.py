@@ -567,7 +567,8 @@ def show_figure(
             options=check_options,
         )
         write_csv(shown, run_dir() / "figures" / f"{name}.csv")
-        titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+        # a title broken into lines to fit its figure reads as one line here
+        titles = [" ".join(ax.get_title().split("\n")) for ax in fig.axes if ax.get_title()]
         details = _html.figure_data_block(
             shown.reset_index(drop=True),
             table_id=f"rho-figure-data-{html.escape(name)}",
