@@ -73,8 +73,8 @@ def test_text_columns_get_room_by_the_length_of_their_longest_value(run):
     runtime.show_table(table, counts="count", caption="x")
     first_row = re.search(r"<tbody><tr>(.*?)</tr>", shown[0]).group(1)
     classes = re.findall(r'<td class="([^"]*)">', first_row)
-    # group (up to 20 characters), counts..., type of rate, source (21-40), note (over 40)
-    assert classes[0] == "txt" and classes[4] == "txt"
+    # group (up to 24 characters), counts..., type of rate, source (25-40), note (over 40)
+    assert classes[0] == "txt short" and classes[4] == "txt short"
     assert classes[5] == "txt mid" and classes[6] == "txt long"
 
 

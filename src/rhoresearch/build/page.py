@@ -84,6 +84,7 @@ table.rho-table caption, table.rho-params caption { text-align: left; font-weigh
 .rho-table thead th { border-bottom: 2px solid var(--rho-text); vertical-align: bottom; }
 .rho-table th.num, .rho-table td.num { text-align: right; white-space: nowrap; }
 .rho-table td.txt { min-width: 6rem; }
+.rho-table td.short { white-space: nowrap; }
 .rho-table td.mid { min-width: 13rem; }
 .rho-table td.long { min-width: 16rem; }
 .rho-figure { margin: 1rem 0; }

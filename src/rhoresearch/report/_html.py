@@ -83,8 +83,10 @@ def table_html(
         widest = shown[column].astype(str).str.len().max() if len(shown) else 0
         if cls == "txt" and widest > 40:
             cls = "txt long"  # long text gets room to read, the box scrolls instead
-        elif cls == "txt" and widest > 20:
+        elif cls == "txt" and widest > 24:
             cls = "txt mid"  # a few words (a source, a group's name) on one or two lines
+        elif cls == "txt":
+            cls = "txt short"  # a label or a code: on one line, as wide as it needs
         kinds.append((kind, cls))
         heads.append(
             f'<th scope="col" class="{"num" if numeric and kind != "code" else "txt"}">'
