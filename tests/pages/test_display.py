@@ -78,6 +78,23 @@ def test_text_columns_get_room_by_the_length_of_their_longest_value(run):
     assert classes[5] == "txt mid" and classes[6] == "txt long"
 
 
+def test_a_table_of_many_columns_is_marked_wide_for_print(run):
+    """Paper cannot scroll: a table of more than WIDE_COLUMNS columns prints in a smaller type."""
+    from rhoresearch.build import page
+    from rhoresearch.report import _html
+
+    _, shown = run
+    narrow = _rates()
+    wide = narrow.assign(**{f"extra_{i}": 1.0 for i in range(_html.WIDE_COLUMNS - 4)})
+    assert len(wide.columns) == _html.WIDE_COLUMNS + 1
+    runtime.show_table(narrow, counts="count", caption="narrow")
+    runtime.show_table(wide, counts="count", caption="wide")
+    assert '<table class="rho-table" ' in shown[0]
+    assert '<table class="rho-table rho-wide" ' in shown[1]
+    print_css = page.CSS.split("@media print")[1]
+    assert ".rho-table.rho-wide { font-size:" in print_css
+
+
 def test_suppressed_cells_are_explained_in_a_note(run):
     _, shown = run
     table = _rates().assign(count=pd.array([pd.NA, 30, 900], dtype="Int64"))

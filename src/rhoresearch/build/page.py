@@ -117,6 +117,12 @@ details.rho-figure-data summary { cursor: pointer; color: var(--rho-link); }
   body { font-size: 11pt; }
   .rho-page { max-width: none; padding: 0; }
   .rho-table-wrap { overflow: visible; }
+  /* paper does not scroll: a wide table wraps its headers and text, in a smaller type */
+  .rho-table { font-size: 8.5pt; }
+  .rho-table.rho-wide { font-size: 6.5pt; }
+  .rho-table.rho-wide th, .rho-table.rho-wide td { padding-left: 0.2rem; padding-right: 0.2rem; }
+  .rho-table th.num, .rho-table td.short { white-space: normal; }
+  .rho-table td.txt, .rho-table td.mid, .rho-table td.long { min-width: 0; }
   a[href^="results/"]::after, a[href^="figures/"]::after, a[href^="tables/"]::after {
     content: " (" attr(href) ")"; }
   h2, h3, caption { break-after: avoid; }

@@ -19,6 +19,10 @@ from rhoresearch.report import labels
 
 __all__ = ["table_block", "figure_data_block", "main_findings_block", "things_to_know_block"]
 
+#: A table with more columns than this is marked ``rho-wide``: printed in a smaller type, so that
+#: it fits the width of a page (a screen scrolls it sideways instead).
+WIDE_COLUMNS = 9
+
 _NUMERIC_KINDS = {"count", "rate", "percent", "ratio", "decimal", "kappa", "p_value", "auto"}
 
 
@@ -101,7 +105,8 @@ def table_html(
         )
         rows.append(f"<tr>{cells}</tr>")
     return (
-        f'<table class="rho-table" id="{_e(table_id)}"><caption>{_e(caption)}</caption>'
+        f'<table class="rho-table{" rho-wide" if len(shown.columns) > WIDE_COLUMNS else ""}" '
+        f'id="{_e(table_id)}"><caption>{_e(caption)}</caption>'
         f"<thead><tr>{''.join(heads)}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
