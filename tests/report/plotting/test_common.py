@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -78,8 +79,14 @@ def test_empty_frame_and_non_frame_are_refused(rates):
         plotting.bar_ci(rates.to_dict(), label="ethnic_group", title="T", xlabel="Rate")
 
 
-def test_a_long_title_is_broken_into_lines_that_fit_the_figure(ratios):
+@pytest.mark.parametrize("location", ["left", "center"])  # the theme's, and matplotlib's default
+def test_a_long_title_is_broken_into_lines_that_fit_the_figure(ratios, location):
     """A title wider than its figure would widen the saved image (tight box), shrinking the plot."""
+    with matplotlib.rc_context({"axes.titlelocation": location}):
+        _check_long_title(ratios)
+
+
+def _check_long_title(ratios):
     long = (
         "Felt discriminated against by health services in the last year: odds compared with "
         "White respondents, England"
@@ -89,7 +96,7 @@ def test_a_long_title_is_broken_into_lines_that_fit_the_figure(ratios):
         fig = plotting.forest_plot(
             ratios, label="ethnic_group", title=title, xlabel="Rate ratio (log scale)"
         )
-        shown = fig.axes[0].get_title()
+        shown = fig.axes[0].get_title(loc=matplotlib.rcParams["axes.titlelocation"])
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
         sizes[title] = Image.open(buffer).size[0]

@@ -324,10 +324,12 @@ class Draft:
         first, *below = ylabel.split("\n")
         if below:  # lines under a vertical label (suppressed groups, notes) go under the x axis
             ylabel, xlabel = first, "\n".join([xlabel, *below])
-        self.ax.set_title(self.opts.title)
+        # the title's Text is the one set_title returns: ax.title is only the centred one, and
+        # the theme places titles on the left (axes.titlelocation)
+        title = self.ax.set_title(self.opts.title)
         self.ax.set_xlabel(xlabel)
         self.ax.set_ylabel(ylabel)
-        fit_texts(self.fig, [self.ax.title, self.ax.xaxis.label])
+        fit_texts(self.fig, [title, self.ax.xaxis.label])
         items = list_items(self.items)
         store_alt(self.fig, self.opts.alt, f"{kind}: {self.opts.title}. {summary}. {items}.{tail}")
         return self.fig
