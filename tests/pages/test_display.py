@@ -145,6 +145,10 @@ def test_a_figure_with_its_data(run):
     )
     html = shown[0]
     assert "Data behind the figure: Two bars, broken to fit</caption>" in html
+    left, ax = plt.subplots()
+    ax.set_title("A title on the left", loc="left")  # where the theme puts titles
+    runtime.show_figure(left, name="left", alt="Left", data=_rates(), counts="count")
+    assert "Data behind the figure: A title on the left</caption>" in shown[-1]
     png = (folder / "figures" / "bars.png").read_bytes()
     width = int.from_bytes(png[16:20], "big")
     assert f'width="{width // 2}"' in html  # drawn at twice the size it is shown

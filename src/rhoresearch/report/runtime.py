@@ -567,8 +567,14 @@ def show_figure(
             options=check_options,
         )
         write_csv(shown, run_dir() / "figures" / f"{name}.csv")
-        # a title broken into lines to fit its figure reads as one line here
-        titles = [" ".join(ax.get_title().split("\n")) for ax in fig.axes if ax.get_title()]
+        # a title in any of an axes' three places (the theme's is on the left), on one line even
+        # where plotting broke it to fit its figure
+        titles = [
+            " ".join(text.split("\n"))
+            for ax in fig.axes
+            for text in (ax.get_title("left"), ax.get_title("center"), ax.get_title("right"))
+            if text
+        ]
         details = _html.figure_data_block(
             shown.reset_index(drop=True),
             table_id=f"rho-figure-data-{html.escape(name)}",
