@@ -335,29 +335,24 @@ def things_to_know(
             scope = exclusions[applies_to].fillna("").astype(str).str.strip()
             reasons = reasons.where(scope == "", reasons + "; affects " + scope)
         hidden = np.asarray(disclosure.is_suppressed(exclusions, count), dtype=bool)
-        parts = [
+        quality_items = [
             f"{'a suppressed number of' if h else _count(n)} {'row' if _number(n) == 1 else 'rows'}"
             f" ({r})"
             for n, r, h in zip(exclusions[count], reasons, hidden, strict=True)
             if h or _number(n) != 0  # a reason that left nothing out is not news
         ]
         shown = pd.to_numeric(exclusions[count].where(~hidden), errors="coerce").sum()
-        lead = (
-            f"{_count(shown)} rows were left out of the analysis: "
+        quality_lead = (
+            f"{_count(shown)} rows were left out of the analysis:"
             if applies_to is None
-            else "Rows left out, and why: "
+            else "Rows left out, and why:"
         )
-        quality = (
-            lead + "; ".join(parts) + "." if parts else "No rows were left out of the analysis."
-        )
-        quality_lead = lead.rstrip() if parts else quality
-        quality_items = parts
-    elif exclusions is not None:
-        quality = quality_lead = "No rows were left out of the analysis."
-        quality_items = []
     else:
-        quality = quality_lead = ""
         quality_items = []
+    if not quality_items:
+        quality_lead = "" if exclusions is None else "No rows were left out of the analysis."
+    # the paragraph is the lead and the items: one text, also listed by reason on a page
+    quality = f"{quality_lead} {'; '.join(quality_items)}." if quality_items else quality_lead
     if policy is not None:
         control = disclosure.describe(policy)
     elif threshold is None:

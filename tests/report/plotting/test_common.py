@@ -142,3 +142,12 @@ def by_year_wide() -> pd.DataFrame:
     frame["value_suppressed"] = np.where(frame.pop("suppressed"), "primary", None)
     frame["value"] = frame["value"].where(frame["value_suppressed"].isna())
     return frame
+
+
+def test_a_y_label_of_two_lines_is_kept_whole_when_points_are_suppressed(by_year_wide):
+    """The suppression note is added under the x label; a y label's own lines stay where they are."""
+    fig = plotting.trend_plot(
+        by_year_wide, x="year", hue="group", title="Rate", xlabel="Year", ylabel="Rate\n(per 1,000)"
+    )
+    assert fig.axes[0].get_ylabel() == "Rate\n(per 1,000)"
+    assert "(per 1,000)" not in fig.axes[0].get_xlabel()

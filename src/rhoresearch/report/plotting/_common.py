@@ -306,7 +306,8 @@ class Draft:
         return disclosure.SUPPRESSED if suppressed else NOT_AVAILABLE
 
     def note(self, label: str) -> str:
-        """``label`` with the lines naming the groups not drawn (:func:`label_note`)."""
+        """``label`` with the lines naming the groups not drawn (:func:`label_note`): for the
+        x label, whichever axis holds the values (:meth:`finish`)."""
         return label_note(label, self.suppressed, self.missing)
 
     def finish(
@@ -314,16 +315,14 @@ class Draft:
     ) -> Figure:
         """Title and label the axes and store the alt text; return the figure.
 
-        The y label keeps its first line; the lines under it (the groups not drawn, notes) go under
-        the x label, since a vertical label with a list in it could run the figure's height. The
-        title and the x label are broken into lines that fit the figure (:func:`fit_texts`).
+        The figure functions put the lines naming the groups not drawn (and other notes) under
+        ``xlabel``, whichever axis holds the values: in a vertical label a list could run past the
+        figure's height. The title and the x label are broken into lines that fit the figure
+        (:func:`fit_texts`).
 
         The generated alt text is ``"<kind>: <title>. <summary>. <items>.<tail>"``, the items
         listed by :func:`list_items`; the option ``alt`` replaces it.
         """
-        first, *below = ylabel.split("\n")
-        if below:  # lines under a vertical label (suppressed groups, notes) go under the x axis
-            ylabel, xlabel = first, "\n".join([xlabel, *below])
         # the title's Text is the one set_title returns: ax.title is only the centred one, and
         # the theme places titles on the left (axes.titlelocation)
         title = self.ax.set_title(self.opts.title)

@@ -134,11 +134,11 @@ def bland_altman(
         f"{ylabel} against {xlabel}"
         + (f" by {group.replace('_', ' ')}" if group else "")
         + f", with bias and {agreement * 100:g}% limits of agreement",
-        xlabel=xlabel,
-        ylabel=label_note(
-            ylabel,
+        xlabel=label_note(  # notes under the horizontal axis, where they have room
+            xlabel,
             draft.suppressed,
             [],
             [f"{n_dropped} incomplete pair(s) left out"] if n_dropped else [],
         ),
+        ylabel=ylabel,
     )

@@ -296,11 +296,11 @@ def funnel_plot(
     return draft.finish(
         "Funnel plot",
         summary,
-        xlabel=xlabel,
-        ylabel=label_note(
-            ylabel,
+        xlabel=label_note(  # notes under the horizontal axis, where they have room
+            xlabel,
             [f"{n_sup} unit(s) not shown"] if n_sup else [],
             [f"{n_miss} unit(s) not shown"] if n_miss else [],
         ),
+        ylabel=ylabel,
         tail=outside_names + (f" {n_sup} unit(s) suppressed." if n_sup else ""),
     )

@@ -144,7 +144,6 @@ def stacked_share(
         ax.set_ylim(0, 105)
         ax.grid(axis="x", visible=False)
     draft.suppressed.extend(cats[i] for i in np.flatnonzero(blocked))
-    value_label = draft.note(ylabel)
     ax.legend(
         title=axis_name(group),
         fontsize="small",
@@ -168,6 +167,7 @@ def stacked_share(
     return draft.finish(
         "Stacked bar chart",
         f"{ylabel} by {group.replace('_', ' ')} in each category of {xlabel}",
-        xlabel=value_label if horizontal else xlabel,
-        ylabel=xlabel if horizontal else value_label,
+        # the note of suppressed categories goes under the horizontal axis, whichever it is
+        xlabel=draft.note(ylabel if horizontal else xlabel),
+        ylabel=xlabel if horizontal else ylabel,
     )

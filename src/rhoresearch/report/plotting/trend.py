@@ -146,7 +146,7 @@ def trend_plot(
     return draft.finish(
         "Line chart",
         summary,
-        xlabel=xlabel,
-        ylabel=draft.note(ylabel),
+        xlabel=draft.note(xlabel),  # the suppressed points under the horizontal axis
+        ylabel=ylabel,
         tail=f" Suppressed: {', '.join(draft.suppressed)}." if draft.suppressed else "",
     )
